@@ -1,0 +1,4 @@
+for i in range(200_000):
+    print(f"warming cache entry {i}")
+
+READY = True

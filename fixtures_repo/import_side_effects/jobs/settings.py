@@ -1,0 +1,3 @@
+import os
+
+DATABASE_URL = os.environ["JOBS_DATABASE_URL"]

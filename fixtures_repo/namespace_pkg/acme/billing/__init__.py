@@ -1,0 +1,3 @@
+from .invoices import Invoice
+
+__all__ = ["Invoice"]

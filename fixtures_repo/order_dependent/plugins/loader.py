@@ -1,0 +1,5 @@
+import plugins.formatters
+
+
+def load(name: str) -> object:
+    return getattr(plugins.formatters, name)()

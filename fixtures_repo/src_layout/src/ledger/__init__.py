@@ -1,0 +1,3 @@
+from ledger.accounts import Account, BaseLedger, MemoryLedger
+
+__all__ = ["Account", "BaseLedger", "MemoryLedger"]

@@ -1,0 +1,7 @@
+from dataclasses import dataclass
+
+
+@dataclass
+class User:  # was UserRecord
+    id: int
+    email: str

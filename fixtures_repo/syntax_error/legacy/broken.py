@@ -1,0 +1,5 @@
+"""Left over from Python 2."""
+
+
+def greet(name):
+    print "hello", name

@@ -1,0 +1,1 @@
+print("a script whose name cannot be imported")

@@ -1,0 +1,101 @@
+"""The ``smokegen`` command: parses options, calls the library, prints, returns an exit code.
+
+This is the only module that prints or decides exit codes (see exitcodes.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from smokegen import __version__, exitcodes
+from smokegen.config import ConfigError
+from smokegen.model import Severity
+from smokegen.project import Progress, load_project
+from smokegen.report import render_scan_json, render_scan_text
+
+
+def _progress_bar() -> Progress | None:
+    """A one-line counter on stderr when a person is watching; nothing in CI or in a pipe."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.1:
+            return
+        last[0] = now
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\rscanning {done}/{total} files{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="smokegen")
+@click.option("--debug", is_flag=True, help="Show the full traceback when smokegen itself fails.")
+def cli(debug: bool) -> None:
+    """Catch the import errors that mocked unit tests let through."""
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a readable summary and findings; json: the whole project model.",
+)
+@click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
+def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> int:
+    """Scan the project containing PATH (default: the current folder) and print its model.
+
+    Exits 1 when a file cannot be scanned or holds an import that cannot work.
+    """
+    model, _ = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    text = render_scan_json(model) if output_format == "json" else render_scan_text(model)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    failed = any(f.severity is Severity.ERROR for f in model.findings)
+    return exitcodes.FINDINGS if failed else exitcodes.OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code instead of exiting (``sys.exit(main())``)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args=args, prog_name="smokegen", standalone_mode=False)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return exitcodes.USAGE
+    except click.exceptions.Abort:
+        click.echo("smokegen: interrupted", err=True)
+        return 130
+    except ConfigError as exc:
+        click.echo(f"smokegen: error: {exc}", err=True)
+        return exitcodes.USAGE
+    except BrokenPipeError:
+        # The reader went away (``smokegen scan | head``): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return exitcodes.OK
+    except Exception as exc:  # smokegen's own failure: one line, traceback on request
+        if "--debug" in args:
+            traceback.print_exc()
+        click.echo(
+            f"smokegen: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+            err=True,
+        )
+        return exitcodes.INTERNAL
+    return result if isinstance(result, int) else exitcodes.OK

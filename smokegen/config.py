@@ -1,0 +1,105 @@
+"""``[tool.smokegen]`` in pyproject.toml -> :class:`Config`.
+
+Unknown keys and wrong types are usage errors (:class:`ConfigError`) that name
+the file, the key and the fix. Keys are snake_case, as in ``[tool.mypy]``;
+the kebab-case spelling of a key is accepted too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+# Test code is not part of what ships. Globs follow .gitignore rules (see
+# discover.match_glob): ``tests/`` folders at any depth; ``test/`` only at the top
+# or directly under ``src/`` (``django/test`` is shipped code); pytest's file names.
+DEFAULT_TEST_PATTERNS: tuple[str, ...] = (
+    "tests",
+    "/test",
+    "/src/test",
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+)
+
+
+class ConfigError(Exception):
+    """A usage or configuration error: reported as one line, exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    # Top-level import names to scan (``["app", "tools"]``); empty: everything found.
+    packages: tuple[str, ...] = ()
+    # Folders, relative to the project root, that hold the importable code; empty: ``src`` if
+    # it holds code, else the project root.
+    source_roots: tuple[str, ...] = ()
+    # Globs of paths (relative to the project root) to leave out, on top of the built-in skips.
+    exclude: tuple[str, ...] = ()
+    # Globs of test code, left out of the scan; ``[]`` scans tests too.
+    test_patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
+    # Per-file scan cache, relative to the project root.
+    cache_dir: str = ".smokegen_cache"
+
+
+_KEYS = {f.name for f in fields(Config)}
+
+
+def _as_str_tuple(value: object, key: str, source: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: [tool.smokegen] {key} must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Config:
+    """Validate a ``[tool.smokegen]`` table; ``source`` names the file in error messages."""
+    values: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = raw_key.replace("-", "_")
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; valid keys: {', '.join(sorted(_KEYS))}"
+            raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.smokegen]{hint}")
+        if key == "cache_dir":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{source}: [tool.smokegen] cache_dir must be a non-empty string, got {value!r}")
+            values[key] = value
+        else:
+            values[key] = _as_str_tuple(value, raw_key, source)
+    return Config(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Pyproject:
+    """What smokegen reads from a project's pyproject.toml."""
+
+    name: str | None
+    config: Config
+
+
+def read_pyproject(path: Path, display: str = "pyproject.toml") -> Pyproject:
+    """Read and validate ``path``; a missing file gives the defaults."""
+    if not path.is_file():
+        return Pyproject(name=None, config=Config())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{display}: not valid TOML ({exc}); fix the file and run again") from None
+    except OSError as exc:
+        raise ConfigError(f"{display}: cannot be read ({exc.strerror})") from None
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    tool = data.get("tool")
+    table = tool.get("smokegen", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{display}: [tool.smokegen] must be a table")
+    return Pyproject(name=name if isinstance(name, str) else None, config=parse_config(table, display))

@@ -1,0 +1,284 @@
+"""Project root + Config -> the importable source files and their dotted names.
+
+Packages are found from the file system, not ``pkgutil`` (which silently skips
+PEP 420 namespace packages). Every file gets the module name it has at run
+time, so relative imports in namespace subpackages resolve. Files that look
+importable but are not (``my-script.py``) are reported, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from smokegen import codes
+from smokegen.config import Config, ConfigError
+from smokegen.model import Finding, Location, ModuleKind, SourceFile
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
+
+# Never scanned, whatever the configuration says.
+SKIP_DIRS = frozenset({"__pycache__", "site-packages", "node_modules", "build", "dist", "__pypackages__"})
+
+# In a flat layout, top-level folders without ``__init__.py`` with these names are
+# project furniture, not namespace packages (the list setuptools' flat-layout
+# discovery uses, trimmed). Regular packages (with ``__init__.py``) are always kept.
+FLAT_LAYOUT_NOT_PACKAGES = frozenset(
+    {
+        "bin", "ci", "debian", "doc", "docs", "documentation", "examples", "example", "manpages",
+        "news", "newsfragments", "changelog", "requirements", "scripts", "script", "tools",
+        "benchmarks", "benchmark", "env", "venv", "htmlcov", "site_scons", "exercises", "tasks",
+    }
+)  # fmt: skip
+# Top-level scripts of a flat layout that must never be imported (importing setup.py runs setup()).
+FLAT_LAYOUT_NOT_MODULES = frozenset(
+    {"setup", "conftest", "noxfile", "toxfile", "fabfile", "pavement", "dodo", "tasks", "conanfile", "manage"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    root: Path
+    source_roots: tuple[str, ...]
+    files: tuple[SourceFile, ...]
+    namespace_packages: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding pyproject.toml (setup.cfg/setup.py as fallbacks)."""
+    start = start.resolve()
+    if not start.exists():
+        raise ConfigError(f"{start}: no such file or folder; pass the path of a project")
+    here = start if start.is_dir() else start.parent
+    for marker in ROOT_MARKERS:
+        for folder in (here, *here.parents):
+            if (folder / marker).is_file():
+                return folder
+    raise ConfigError(
+        f"{start}: no pyproject.toml in this folder or any parent; run smokegen inside a project or pass its path"
+    )
+
+
+def is_module_name(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
+    body = pattern.strip("/")
+    out = []
+    i = 0
+    while i < len(body):
+        if body.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif body.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif body[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif body[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(body[i]))
+            i += 1
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(f"^{prefix}{''.join(out)}(?:/.*)?$")
+
+
+def match_glob(path: str, pattern: str) -> bool:
+    """``.gitignore``-style matching of a POSIX path relative to the project root.
+
+    A pattern without a slash matches a file or folder name at any depth (``tests``);
+    a leading or inner slash anchors it to the project root (``/test``, ``src/legacy``);
+    ``*`` and ``?`` stay inside one path segment, ``**`` spans segments; a pattern that
+    matches a folder matches everything under it.
+    """
+    return _glob_regex(pattern).match(path) is not None
+
+
+def _is_virtualenv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+
+
+class _Walker:
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+        self.files: list[SourceFile] = []
+        self.namespaces: list[str] = []
+        self.findings: list[Finding] = []
+        self.seen_dirs: set[Path] = set()
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def skipped(self, path: Path) -> bool:
+        rel = self.rel(path)
+        patterns = self.config.exclude + self.config.test_patterns
+        return any(match_glob(rel, p) for p in patterns)
+
+    def skip_dir(self, path: Path) -> bool:
+        name = path.name
+        return (
+            name.startswith(".")
+            or name in SKIP_DIRS
+            or name.endswith(".egg-info")
+            or _is_virtualenv(path)
+            or self.skipped(path)
+        )
+
+    def not_importable(self, path: Path, why: str) -> None:
+        rel = self.rel(path)
+        self.findings.append(
+            Finding(Location(rel, 1, 1), codes.NOT_IMPORTABLE.code, why, codes.NOT_IMPORTABLE.severity)
+        )
+
+    def has_python(self, folder: Path) -> bool:
+        """True when ``folder`` holds a .py file somewhere below it (skipped folders aside)."""
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return False
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_file() and entry.name.endswith(".py") and not self.skipped(path):
+                return True
+            if entry.is_dir() and not self.skip_dir(path) and self.has_python(path):
+                return True
+        return False
+
+    def first_python_file(self, folder: Path) -> Path:
+        return min(p for p in folder.rglob("*.py"))
+
+    def walk_package(self, folder: Path, dotted: str) -> None:
+        real = folder.resolve()
+        if real in self.seen_dirs:  # a symlink loop
+            return
+        self.seen_dirs.add(real)
+        init = folder / "__init__.py"
+        if init.is_file():
+            self.files.append(SourceFile(dotted, self.rel(init), ModuleKind.PACKAGE))
+        else:
+            self.namespaces.append(dotted)
+        self.walk_entries(folder, dotted)
+
+    def walk_entries(self, folder: Path, prefix: str, *, top: bool = False) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        flat_top = top and folder == self.root
+        dirs = {e.name: Path(e.path) for e in entries if e.is_dir()}
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir() or not entry.name.endswith(".py") or entry.name == "__init__.py":
+                continue
+            if self.skipped(path):
+                continue
+            stem = entry.name[:-3]
+            if top and self.config.packages and stem not in self.config.packages:
+                continue
+            if flat_top and stem in FLAT_LAYOUT_NOT_MODULES and stem not in self.config.packages:
+                continue
+            if not is_module_name(stem):
+                self.not_importable(
+                    path,
+                    f"'{entry.name}' cannot be imported: '{stem}' is not a Python identifier "
+                    "(rename it with underscores, or exclude it if it is a script)",
+                )
+                continue
+            if stem in dirs and (dirs[stem] / "__init__.py").is_file():
+                rel_pkg = self.rel(dirs[stem])
+                self.findings.append(
+                    Finding(
+                        Location(self.rel(path), 1, 1),
+                        codes.SHADOWED.code,
+                        f"'{entry.name}' is never imported: the package '{rel_pkg}/' of the same name wins; "
+                        "rename or delete one of them",
+                        codes.SHADOWED.severity,
+                    )
+                )
+                continue
+            name = f"{prefix}.{stem}" if prefix else stem
+            kind = ModuleKind.MAIN if stem == "__main__" else ModuleKind.MODULE
+            self.files.append(SourceFile(name, self.rel(path), kind))
+        for name, path in dirs.items():
+            if self.skip_dir(path):
+                continue
+            if top and self.config.packages and name not in self.config.packages:
+                continue
+            regular = (path / "__init__.py").is_file()
+            if not regular:
+                if flat_top and name in FLAT_LAYOUT_NOT_PACKAGES and name not in self.config.packages:
+                    continue
+                if not self.has_python(path):
+                    continue
+            if not is_module_name(name):
+                self.not_importable(
+                    self.first_python_file(path),
+                    f"folder '{self.rel(path)}/' cannot be imported: '{name}' is not a Python identifier "
+                    "(rename it with underscores, or exclude it)",
+                )
+                continue
+            if not regular and (folder / f"{name}.py").is_file():
+                self.findings.append(
+                    Finding(
+                        Location(self.rel(self.first_python_file(path)), 1, 1),
+                        codes.SHADOWED.code,
+                        f"folder '{self.rel(path)}/' is never imported as a namespace package: "
+                        f"the module '{name}.py' beside it wins; rename one of them",
+                        codes.SHADOWED.severity,
+                    )
+                )
+                continue
+            self.walk_package(path, f"{prefix}.{name}" if prefix else name)
+
+
+def _default_source_roots(root: Path, config: Config) -> tuple[str, ...]:
+    src = root / "src"
+    if src.is_dir() and _Walker(root, config).has_python(src):
+        return ("src",)
+    return (".",)
+
+
+def discover(root: Path, config: Config) -> Discovery:
+    """Find every importable file under the project's source roots."""
+    roots = config.source_roots or _default_source_roots(root, config)
+    walker = _Walker(root, config)
+    for source_root in roots:
+        folder = (root / source_root).resolve()
+        if not folder.is_dir():
+            raise ConfigError(
+                f"pyproject.toml: source root '{source_root}' in [tool.smokegen] source_roots is not a folder"
+            )
+        try:
+            folder.relative_to(root)
+        except ValueError:
+            raise ConfigError(
+                f"pyproject.toml: source root '{source_root}' is outside the project root {root}"
+            ) from None
+        walker.walk_entries(folder, "", top=True)
+    found = {f.name.split(".", 1)[0] for f in walker.files} | {n.split(".", 1)[0] for n in walker.namespaces}
+    missing = [p for p in walker.config.packages if p not in found]
+    if missing:
+        raise ConfigError(
+            f"pyproject.toml: [tool.smokegen] packages names {', '.join(repr(m) for m in missing)}, "
+            f"not found under {', '.join(roots)}; found: {', '.join(sorted(found)) or 'nothing'}"
+        )
+    files = sorted(walker.files, key=lambda f: (f.name, f.path))
+    return Discovery(
+        root=root,
+        source_roots=tuple(roots),
+        files=tuple(files),
+        namespace_packages=tuple(sorted(walker.namespaces)),
+        findings=tuple(sorted(walker.findings)),
+    )

@@ -1,0 +1,166 @@
+"""Discovery + cache + parallel scan -> :class:`ProjectModel`.
+
+Files are read and hashed here; cache misses are scanned in worker processes
+when there are enough of them to pay for the pool (results cross the process
+boundary in their JSON form, the same form the cache stores).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from smokegen.cache import ScanCache, cache_key
+from smokegen.config import Config, read_pyproject
+from smokegen.discover import discover, find_project_root
+from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
+from smokegen.scan import result_findings, scan_source, unreadable
+from smokegen.serialize import from_json, to_json
+
+# Below this many files to scan, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    files: int
+    cache_hits: int
+    scanned: int
+    workers: int
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _encode(result: ScanResult) -> dict[str, Any]:
+    tag = "failure" if isinstance(result, ScanFailure) else "module"
+    return {"type": tag, "value": to_json(result)}
+
+
+def _decode(data: Any) -> ScanResult:
+    if not isinstance(data, dict) or data.get("type") not in ("failure", "module"):
+        raise ValueError("not a scan result")
+    tp = ScanFailure if data["type"] == "failure" else ModuleInfo
+    result: ScanResult = from_json(tp, data["value"])
+    return result
+
+
+def _scan_job(job: tuple[str, str, str, bytes]) -> dict[str, Any]:
+    name, path, kind, data = job
+    return _encode(scan_source(data, SourceFile(name, path, ModuleKind(kind))))
+
+
+def scan_files(
+    root: Path,
+    files: Sequence[SourceFile],
+    cache: ScanCache,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[list[ScanResult], ScanStats]:
+    results: dict[int, ScanResult] = {}
+    unread = 0
+    todo: list[tuple[int, str, bytes]] = []
+    for index, file in enumerate(files):
+        try:
+            data = (root / file.path).read_bytes()
+        except OSError as error:
+            results[index] = unreadable(file, error)
+            unread += 1
+            continue
+        key = cache_key(file, data)
+        cached = cache.get(key)
+        if cached is not None:
+            try:
+                results[index] = _decode(cached)
+                continue
+            except (ValueError, TypeError, KeyError):
+                pass  # a corrupt or foreign entry: scan again and overwrite it
+        todo.append((index, key, data))
+    done = len(results)
+    total = len(files)
+    if progress is not None:
+        progress(done, total)
+    workers = min(jobs, max(1, len(todo) // 16)) if len(todo) >= PARALLEL_THRESHOLD else 1
+    remaining = list(todo)
+    if workers > 1:
+        payload = [(files[i].name, files[i].path, files[i].kind.value, data) for i, _, data in todo]
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                chunk = max(1, len(payload) // (workers * 8))
+                for (index, key, _), encoded in zip(todo, pool.map(_scan_job, payload, chunksize=chunk)):
+                    results[index] = _decode(encoded)
+                    cache.put(key, encoded)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+            remaining = []
+        except (BrokenProcessPool, OSError):
+            # A worker died (or no pool could be started): finish in this process.
+            remaining = [item for item in todo if item[0] not in results]
+    for index, key, data in remaining:
+        result = scan_source(data, files[index])
+        results[index] = result
+        cache.put(key, _encode(result))
+        done += 1
+        if progress is not None:
+            progress(done, total)
+    stats = ScanStats(files=total, cache_hits=total - len(todo) - unread, scanned=len(todo), workers=workers)
+    return [results[i] for i in range(total)], stats
+
+
+def build_model(
+    root: Path,
+    config: Config,
+    *,
+    project_name: str | None = None,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> tuple[ProjectModel, ScanStats]:
+    """Discover and scan the project at ``root``."""
+    found = discover(root, config)
+    cache = ScanCache(root / config.cache_dir if use_cache else None)
+    results, stats = scan_files(
+        root, found.files, cache, jobs=jobs if jobs is not None else default_jobs(), progress=progress
+    )
+    modules = tuple(r for r in results if isinstance(r, ModuleInfo))
+    failures = tuple(r for r in results if isinstance(r, ScanFailure))
+    findings = list(found.findings)
+    for result in results:
+        findings.extend(result_findings(result))
+    model = ProjectModel(
+        name=project_name,
+        source_roots=found.source_roots,
+        namespace_packages=found.namespace_packages,
+        modules=modules,
+        failures=failures,
+        findings=tuple(sorted(findings)),
+    )
+    return model, stats
+
+
+def load_project(
+    path: Path,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> tuple[ProjectModel, ScanStats]:
+    """Find the project containing ``path``, read its configuration, and scan it."""
+    root = find_project_root(path)
+    pyproject = read_pyproject(root / "pyproject.toml")
+    return build_model(
+        root, pyproject.config, project_name=pyproject.name, jobs=jobs, use_cache=use_cache, progress=progress
+    )

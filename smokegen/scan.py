@@ -1,0 +1,153 @@
+"""Source bytes -> :class:`ModuleInfo` or :class:`ScanFailure`. Static: nothing is executed.
+
+Each file is decoded as Python decodes it (PEP 263 cookie, BOM), parsed once
+with LibCST, positioned once (:mod:`smokegen.positions`), then read by one
+collector per concern: imports, top-level names, classes. Collectors walk the
+statement structure directly instead of visiting every node.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+import warnings
+
+import libcst as cst
+
+from smokegen import codes
+from smokegen.cst_tools import Context
+from smokegen.model import FailureReason, Finding, Location, ModuleInfo, ModuleKind, ScanFailure, ScanResult, SourceFile
+from smokegen.positions import start_positions
+from smokegen.scan_classes import collect_classes
+from smokegen.scan_imports import collect_imports
+from smokegen.scan_names import collect_names
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
+
+
+class _DecodeProblem(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+def decode_source(data: bytes) -> str:
+    """Decode as the interpreter would: BOM, then a PEP 263 cookie, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        head = data.split(b"\n", 2)[:2]
+        if not any(_COOKIE.match(line) for line in head):
+            encoding = "utf-8"  # no coding line: the first lines are simply not UTF-8; say where below
+        else:
+            raise _DecodeProblem(
+                f"{exc.msg}; declare an encoding Python knows or remove the coding line", exc.lineno or 1, 1
+            ) from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _DecodeProblem(
+            f"byte 0x{data[exc.start]:02x} is not valid {encoding}; save the file as {encoding}"
+            " or declare its real encoding with a '# -*- coding: ... -*-' line",
+            line,
+            column,
+        ) from None
+
+
+def unreadable(file: SourceFile, error: OSError) -> ScanFailure:
+    return _failure(file, FailureReason.UNREADABLE, f"{error.strerror or error}; check its permissions", 1, 1)
+
+
+def _failure(file: SourceFile, reason: FailureReason, message: str, line: int, column: int) -> ScanFailure:
+    return ScanFailure(file.name, file.path, file.kind, reason, message, Location(file.path, max(line, 1), max(column, 1)))
+
+
+def _parse_failure(file: SourceFile, text: str, exc: Exception) -> ScanFailure:
+    """Tell a real syntax error (CPython rejects it too) from a LibCST limitation."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes and the like
+            ast.parse(text, filename=file.path)
+    except SyntaxError as syntax:
+        return _failure(file, FailureReason.SYNTAX, syntax.msg, syntax.lineno or 1, syntax.offset or 1)
+    except (ValueError, RecursionError, MemoryError) as other:
+        return _failure(file, FailureReason.SYNTAX, str(other), 1, 1)
+    line = getattr(exc, "editor_line", 1)
+    column = getattr(exc, "editor_column", 1)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return _failure(
+        file,
+        FailureReason.SCANNER_LIMIT,
+        f"the interpreter accepts this file but LibCST cannot parse it ({first}); it was not analysed",
+        line,
+        column,
+    )
+
+
+def scan_source(data: bytes, file: SourceFile) -> ScanResult:
+    """Scan one file's bytes. Never raises for anything the file contains."""
+    try:
+        text = decode_source(data)
+    except _DecodeProblem as problem:
+        return _failure(file, FailureReason.DECODE, str(problem), problem.line, problem.column)
+    if "\x00" in text:
+        where = text.index("\x00")
+        line = text.count("\n", 0, where) + 1
+        return _failure(file, FailureReason.SYNTAX, "source code cannot contain null bytes", line, 1)
+    try:
+        module = cst.parse_module(text)
+    except Exception as exc:  # ParserSyntaxError, and anything the native parser raises on odd input
+        return _parse_failure(file, text, exc)
+    ctx = Context(file=file, module=module, positions=start_positions(module))
+    imports, import_findings = collect_imports(ctx)
+    names = collect_names(ctx, text)
+    return ModuleInfo(
+        name=file.name,
+        path=file.path,
+        kind=file.kind,
+        imports=imports,
+        bindings=names.bindings,
+        classes=collect_classes(ctx),
+        all_names=names.all_names,
+        dynamic_all=names.dynamic_all,
+        dynamic_globals=names.dynamic_globals,
+        has_getattr=names.has_getattr,
+        has_main_block=names.has_main_block,
+        empty=not module.body,
+        findings=import_findings,
+    )
+
+
+def result_findings(result: ScanResult) -> tuple[Finding, ...]:
+    """The findings one file's scan result carries (failures, empty modules, bad relative imports)."""
+    if isinstance(result, ScanFailure):
+        code = {
+            FailureReason.SYNTAX: codes.SYNTAX_ERROR,
+            FailureReason.DECODE: codes.DECODE_ERROR,
+            FailureReason.SCANNER_LIMIT: codes.SCANNER_LIMIT,
+            FailureReason.UNREADABLE: codes.UNREADABLE,
+        }[result.reason]
+        prefix = {
+            FailureReason.SYNTAX: "syntax error: ",
+            FailureReason.DECODE: "cannot decode: ",
+            FailureReason.SCANNER_LIMIT: "",
+            FailureReason.UNREADABLE: "cannot read: ",
+        }[result.reason]
+        return (Finding(result.location, code.code, prefix + result.message, code.severity),)
+    found = list(result.findings)
+    if result.empty and result.kind is ModuleKind.MODULE:
+        found.append(
+            Finding(
+                Location(result.path, 1, 1),
+                codes.EMPTY_MODULE.code,
+                f"module '{result.name}' is empty; delete it, or add what it was meant to hold",
+                codes.EMPTY_MODULE.severity,
+            )
+        )
+    return tuple(found)

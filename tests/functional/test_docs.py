@@ -1,0 +1,45 @@
+"""The README tells the truth about commands, options and finding codes, and CI runs what it says."""
+
+from __future__ import annotations
+
+import re
+
+from smokegen.cli import cli
+from smokegen.codes import ALL_CODES
+from smokegen.config import Config
+from tests.helpers import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_documents_every_finding_code() -> None:
+    for code in ALL_CODES:
+        assert f"### {code.code} {code.title} ({code.severity.value})" in README, code.code
+
+
+def test_readme_documents_every_command_and_option() -> None:
+    assert isinstance(cli.commands, dict)
+    for name, command in cli.commands.items():
+        assert f"`smokegen {name}" in README, name
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("-"):
+                    assert opt in README, f"{name} {opt}"
+    for param in cli.params:
+        for opt in getattr(param, "opts", []):
+            assert opt in README, opt
+
+
+def test_readme_documents_every_config_key() -> None:
+    for key in Config.__dataclass_fields__:
+        assert f"| `{key}` |" in README, key
+
+
+def test_ci_runs_the_readme_setup_commands() -> None:
+    block = re.search(r"## Set-up.*?```sh\n(.*?)```", README, re.S)
+    assert block is not None
+    commands = [line for line in block.group(1).splitlines() if line.strip()]
+    assert len(commands) == 2
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    for command in commands:
+        assert command in ci, command

@@ -1,0 +1,48 @@
+"""Shared helpers for smokegen's own tests."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from smokegen.model import ModuleInfo, ModuleKind, ScanFailure, SourceFile
+from smokegen.scan import scan_source
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures_repo"
+FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.toml").is_file())
+
+
+def dedent(code: str) -> str:
+    return textwrap.dedent(code).lstrip("\n")
+
+
+def scan_code(code: str, name: str = "pkg.mod", kind: ModuleKind = ModuleKind.MODULE) -> ModuleInfo:
+    """Scan a code string as module ``name``; fails the test if it does not scan."""
+    path = name.replace(".", "/") + ("/__init__.py" if kind is ModuleKind.PACKAGE else ".py")
+    result = scan_source(dedent(code).encode(), SourceFile(name, path, kind))
+    assert isinstance(result, ModuleInfo), result
+    return result
+
+
+def scan_bytes(data: bytes, name: str = "pkg.mod") -> ModuleInfo | ScanFailure:
+    return scan_source(data, SourceFile(name, name.replace(".", "/") + ".py", ModuleKind.MODULE))
+
+
+def expected(project: str) -> dict[str, Any]:
+    data: dict[str, Any] = tomllib.loads((FIXTURES / project / "expected.toml").read_text(encoding="utf-8"))
+    return data
+
+
+def copy_fixture(project: str, dest: Path) -> Path:
+    target = dest / project
+    shutil.copytree(FIXTURES / project, target, ignore=shutil.ignore_patterns("__pycache__", ".smokegen_cache"))
+    return target

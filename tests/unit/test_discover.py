@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from smokegen.config import Config, ConfigError, parse_config, read_pyproject
+from smokegen.discover import discover, find_project_root, match_glob
+from smokegen.model import ModuleKind
+
+
+def make(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def names(root: Path, config: Config | None = None) -> dict[str, str]:
+    return {f.name: f.path for f in discover(root, config or Config()).files}
+
+
+def test_flat_layout_with_several_packages_and_single_modules(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "app/__init__.py": "",
+            "app/core.py": "",
+            "app/__main__.py": "",
+            "app/sub/__init__.py": "",
+            "app/sub/x.py": "",
+            "tools/__init__.py": "",
+            "single.py": "",
+            "setup.py": "",
+            "conftest.py": "",
+            "docs/conf.py": "",
+            "scripts/run.py": "",
+        },
+    )
+    found = discover(tmp_path, Config())
+    assert {f.name: f.kind for f in found.files} == {
+        "app": ModuleKind.PACKAGE,
+        "app.__main__": ModuleKind.MAIN,
+        "app.core": ModuleKind.MODULE,
+        "app.sub": ModuleKind.PACKAGE,
+        "app.sub.x": ModuleKind.MODULE,
+        "tools": ModuleKind.PACKAGE,
+        "single": ModuleKind.MODULE,
+    }
+    assert found.source_roots == (".",)
+    assert found.findings == ()
+
+
+def test_src_layout(tmp_path: Path) -> None:
+    make(tmp_path, {"src/lib/__init__.py": "", "src/lib/a.py": "", "tests/test_a.py": "", "noxfile.py": ""})
+    found = discover(tmp_path, Config())
+    assert found.source_roots == ("src",)
+    assert names(tmp_path) == {"lib": "src/lib/__init__.py", "lib.a": "src/lib/a.py"}
+
+
+def test_namespace_packages_found_from_the_file_system(tmp_path: Path) -> None:
+    make(tmp_path, {"acme/billing/__init__.py": "", "acme/billing/x.py": "", "acme/shared/money.py": "", "acme/data/readme.txt": ""})
+    found = discover(tmp_path, Config())
+    assert found.namespace_packages == ("acme", "acme.shared")
+    assert [f.name for f in found.files] == ["acme.billing", "acme.billing.x", "acme.shared.money"]
+
+
+def test_tests_virtualenvs_build_hidden_and_caches_are_skipped(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/tests/test_x.py": "",
+            "pkg/test_y.py": "",
+            "pkg/y_test.py": "",
+            "pkg/conftest.py": "",
+            "pkg/test/helpers.py": "",  # test/ below the top is shipped code (django.test)
+            "pkg/__pycache__/x.py": "",
+            "pkg/.hidden/x.py": "",
+            "pkg/build/x.py": "",
+            "test/test_top.py": "",
+            "venv-custom/pyvenv.cfg": "",
+            "venv-custom/lib/site.py": "",
+            "lib/site-packages/dep/__init__.py": "",
+            "dist/pkg/__init__.py": "",
+        },
+    )
+    assert sorted(names(tmp_path)) == ["pkg", "pkg.test.helpers"]
+
+
+def test_tests_are_scanned_when_test_patterns_is_empty(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/tests/__init__.py": "", "pkg/tests/test_x.py": ""})
+    assert sorted(names(tmp_path, Config(test_patterns=()))) == ["pkg", "pkg.tests", "pkg.tests.test_x"]
+
+
+def test_non_identifier_files_and_folders_are_reported_not_dropped(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/my-script.py": "", "pkg/class.py": "", "pkg/data-files/x.py": ""})
+    found = discover(tmp_path, Config())
+    assert [f.name for f in found.files] == ["pkg"]
+    assert [(str(f.location), f.code) for f in found.findings] == [
+        ("pkg/class.py:1:1", "SG004"),
+        ("pkg/data-files/x.py:1:1", "SG004"),
+        ("pkg/my-script.py:1:1", "SG004"),
+    ]
+    assert "'my-script' is not a Python identifier" in found.findings[2].message
+
+
+def test_shadowed_modules(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "", "pkg/a/__init__.py": "", "pkg/b.py": "", "pkg/b/x.py": ""})
+    found = discover(tmp_path, Config())
+    assert [f.name for f in found.files] == ["pkg", "pkg.a", "pkg.b"]
+    assert {f.name: f.path for f in found.files}["pkg.a"] == "pkg/a/__init__.py"
+    assert [(str(f.location), f.code) for f in found.findings] == [
+        ("pkg/a.py:1:1", "SG006"),
+        ("pkg/b/x.py:1:1", "SG006"),
+    ]
+
+
+def test_packages_and_exclude_options(tmp_path: Path) -> None:
+    make(tmp_path, {"a/__init__.py": "", "a/legacy/old.py": "", "a/new.py": "", "b/__init__.py": ""})
+    config = Config(packages=("a",), exclude=("a/legacy",))
+    assert sorted(names(tmp_path, config)) == ["a", "a.new"]
+    with pytest.raises(ConfigError, match="'c', not found under"):
+        discover(tmp_path, Config(packages=("c",)))
+
+
+def test_source_roots_option(tmp_path: Path) -> None:
+    make(tmp_path, {"lib/python/app/__init__.py": ""})
+    assert names(tmp_path, Config(source_roots=("lib/python",))) == {"app": "lib/python/app/__init__.py"}
+    with pytest.raises(ConfigError, match="is not a folder"):
+        discover(tmp_path, Config(source_roots=("nowhere",)))
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "hit"),
+    [
+        ("pkg/tests/x.py", "tests", True),
+        ("tests", "tests", True),
+        ("pkg/test", "/test", False),
+        ("test/x.py", "/test", True),
+        ("pkg/a/test_x.py", "test_*.py", True),
+        ("pkg/a/contest_x.py", "test_*.py", False),
+        ("a/legacy/b/c.py", "a/legacy", True),
+        ("b/a/legacy", "a/legacy", False),
+        ("a/x/y/gen.py", "a/**/gen.py", True),
+        ("a/gen.py", "a/**/gen.py", True),
+        ("fixtures_repo/p/x.py", "fixtures_repo/**", True),
+        ("a/b.py", "a/?.py", True),
+        ("a/bc.py", "a/?.py", False),
+    ],
+)
+def test_match_glob(path: str, pattern: str, hit: bool) -> None:
+    assert match_glob(path, pattern) is hit
+
+
+def test_find_project_root(tmp_path: Path) -> None:
+    make(tmp_path, {"proj/pyproject.toml": "", "proj/pkg/sub/x.py": ""})
+    assert find_project_root(tmp_path / "proj/pkg/sub") == (tmp_path / "proj").resolve()
+    assert find_project_root(tmp_path / "proj/pkg/sub/x.py") == (tmp_path / "proj").resolve()
+    with pytest.raises(ConfigError, match="no such file or folder"):
+        find_project_root(tmp_path / "missing")
+
+
+def test_config_unknown_key_names_the_closest_valid_one() -> None:
+    with pytest.raises(ConfigError, match=r"unknown key 'exlude' in \[tool.smokegen\] \(did you mean 'exclude'\?\)"):
+        parse_config({"exlude": ["x"]})
+    with pytest.raises(ConfigError, match="valid keys: "):
+        parse_config({"zzz": 1})
+
+
+def test_config_types_and_kebab_case() -> None:
+    assert parse_config({"source-roots": ["src"], "packages": ["a"]}) == Config(source_roots=("src",), packages=("a",))
+    with pytest.raises(ConfigError, match="exclude must be a list of strings"):
+        parse_config({"exclude": "build"})
+    with pytest.raises(ConfigError, match="cache_dir must be a non-empty string"):
+        parse_config({"cache_dir": 3})
+
+
+def test_read_pyproject(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "demo"\n[tool.smokegen]\nexclude = ["gen"]\n')
+    assert read_pyproject(path).name == "demo"
+    assert read_pyproject(path).config.exclude == ("gen",)
+    path.write_text("[project\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        read_pyproject(path)
+    assert read_pyproject(tmp_path / "absent.toml").config == Config()
