@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -23,6 +23,7 @@ class Context:
     file: SourceFile
     module: cst.Module
     positions: dict[cst.CSTNode, Position]
+    guard_cache: dict[Frame, tuple[Guard, ...]] = field(default_factory=dict)
 
     def location(self, node: cst.CSTNode) -> Location:
         line, column = self.positions.get(node, (1, 1))
@@ -153,63 +154,101 @@ def body_statements(body: cst.BaseSuite) -> Sequence[cst.BaseStatement | cst.Bas
 Statement = cst.BaseStatement | cst.BaseSmallStatement
 
 
+class Frame:
+    """One enclosing block of a statement (``if`` body, ``try`` body, function...), linked outwards.
+
+    The walker hands out frames, not guards: turning a frame into a :class:`Guard` needs the
+    condition's source text, which is paid for only when a collector asks (``Context.guards``),
+    i.e. for the few blocks that hold an import.
+    """
+
+    __slots__ = ("parent", "node", "branch")
+
+    def __init__(self, parent: Frame | None, node: cst.CSTNode, branch: str = "") -> None:
+        self.parent = parent
+        self.node = node
+        self.branch = branch
+
+    def guard(self, ctx: Context) -> Guard | None:
+        node = self.node
+        if isinstance(node, cst.If):
+            body_guard, else_guard = if_guards(ctx, node.test)
+            return body_guard if self.branch == "body" else else_guard
+        if isinstance(node, (cst.Try, cst.TryStar)):
+            return try_guard(node.handlers)
+        if isinstance(node, cst.With):
+            return with_guard(ctx, node)
+        if isinstance(node, cst.For):
+            return Guard(GuardKind.CONDITION, "for loop")
+        if isinstance(node, cst.While):
+            return Guard(GuardKind.CONDITION, "while loop")
+        if isinstance(node, cst.Match):
+            return Guard(GuardKind.CONDITION, f"match {ctx.code(node.subject)}")
+        if isinstance(node, cst.FunctionDef):
+            return Guard(GuardKind.FUNCTION, node.name.value)
+        return None
+
+
+def guards_of(ctx: Context, frame: Frame | None) -> tuple[Guard, ...]:
+    """The guards a statement in ``frame`` sits under, outermost first (memoised per frame)."""
+    if frame is None:
+        return ()
+    cached = ctx.guard_cache.get(frame)
+    if cached is None:
+        guard = frame.guard(ctx)
+        outer = guards_of(ctx, frame.parent)
+        cached = outer if guard is None else (*outer, guard)
+        ctx.guard_cache[frame] = cached
+    return cached
+
+
 def walk_statements(
-    ctx: Context,
     statements: Sequence[Statement],
-    guards: tuple[Guard, ...] = (),
+    frame: Frame | None = None,
     *,
     into_defs: bool,
-) -> Iterator[tuple[Statement, tuple[Guard, ...]]]:
-    """Yield every statement with the guards it sits under, outermost first.
+) -> Iterator[tuple[Statement, Frame | None]]:
+    """Yield every statement with its innermost enclosing :class:`Frame` (None at module level).
 
     Walks statement structure only (never expressions), which is what makes the
     scanner cheap. With ``into_defs`` it enters function bodies (under a FUNCTION
-    guard) and class bodies (which run at import time, so no guard is added).
+    guard) and class bodies (which run at import time, so no frame is added).
     """
     for stmt in statements:
-        yield stmt, guards
+        yield stmt, frame
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                yield small, guards
+                yield small, frame
         elif isinstance(stmt, cst.If):
-            yield from _walk_if(ctx, stmt, guards, into_defs=into_defs)
+            yield from _walk_if(stmt, frame, into_defs=into_defs)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
-            inner = (*guards, try_guard(stmt.handlers))
-            yield from walk_statements(ctx, body_statements(stmt.body), inner, into_defs=into_defs)
+            yield from walk_statements(body_statements(stmt.body), Frame(frame, stmt), into_defs=into_defs)
             for handler in stmt.handlers:
-                yield from walk_statements(ctx, body_statements(handler.body), guards, into_defs=into_defs)
+                yield from walk_statements(body_statements(handler.body), frame, into_defs=into_defs)
             for extra in (stmt.orelse, stmt.finalbody):
                 if extra is not None:
-                    yield from walk_statements(ctx, body_statements(extra.body), guards, into_defs=into_defs)
+                    yield from walk_statements(body_statements(extra.body), frame, into_defs=into_defs)
         elif isinstance(stmt, cst.With):
-            guard = with_guard(ctx, stmt)
-            inner = guards if guard is None else (*guards, guard)
-            yield from walk_statements(ctx, body_statements(stmt.body), inner, into_defs=into_defs)
+            yield from walk_statements(body_statements(stmt.body), Frame(frame, stmt), into_defs=into_defs)
         elif isinstance(stmt, (cst.For, cst.While)):
-            kind = "for" if isinstance(stmt, cst.For) else "while"
-            inner = (*guards, Guard(GuardKind.CONDITION, f"{kind} loop"))
-            yield from walk_statements(ctx, body_statements(stmt.body), inner, into_defs=into_defs)
+            inner = Frame(frame, stmt)
+            yield from walk_statements(body_statements(stmt.body), inner, into_defs=into_defs)
             if stmt.orelse is not None:
-                yield from walk_statements(ctx, body_statements(stmt.orelse.body), inner, into_defs=into_defs)
+                yield from walk_statements(body_statements(stmt.orelse.body), inner, into_defs=into_defs)
         elif isinstance(stmt, cst.Match):
-            inner = (*guards, Guard(GuardKind.CONDITION, f"match {ctx.code(stmt.subject)}"))
+            inner = Frame(frame, stmt)
             for case in stmt.cases:
-                yield from walk_statements(ctx, body_statements(case.body), inner, into_defs=into_defs)
+                yield from walk_statements(body_statements(case.body), inner, into_defs=into_defs)
         elif isinstance(stmt, cst.FunctionDef) and into_defs:
-            inner = (*guards, Guard(GuardKind.FUNCTION, stmt.name.value))
-            yield from walk_statements(ctx, body_statements(stmt.body), inner, into_defs=into_defs)
+            yield from walk_statements(body_statements(stmt.body), Frame(frame, stmt), into_defs=into_defs)
         elif isinstance(stmt, cst.ClassDef) and into_defs:
-            yield from walk_statements(ctx, body_statements(stmt.body), guards, into_defs=into_defs)
+            yield from walk_statements(body_statements(stmt.body), frame, into_defs=into_defs)
 
 
-def _walk_if(
-    ctx: Context, stmt: cst.If, guards: tuple[Guard, ...], *, into_defs: bool
-) -> Iterator[tuple[Statement, tuple[Guard, ...]]]:
-    body_guard, else_guard = if_guards(ctx, stmt.test)
-    inner = guards if body_guard is None else (*guards, body_guard)
-    yield from walk_statements(ctx, body_statements(stmt.body), inner, into_defs=into_defs)
-    other = guards if else_guard is None else (*guards, else_guard)
+def _walk_if(stmt: cst.If, frame: Frame | None, *, into_defs: bool) -> Iterator[tuple[Statement, Frame | None]]:
+    yield from walk_statements(body_statements(stmt.body), Frame(frame, stmt, "body"), into_defs=into_defs)
+    other = Frame(frame, stmt, "else")
     if isinstance(stmt.orelse, cst.If):
-        yield from _walk_if(ctx, stmt.orelse, other, into_defs=into_defs)
+        yield from _walk_if(stmt.orelse, other, into_defs=into_defs)
     elif isinstance(stmt.orelse, cst.Else):
-        yield from walk_statements(ctx, body_statements(stmt.orelse.body), other, into_defs=into_defs)
+        yield from walk_statements(body_statements(stmt.orelse.body), other, into_defs=into_defs)

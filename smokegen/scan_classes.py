@@ -112,7 +112,7 @@ def _field_param(ctx: Context, stmt: cst.AnnAssign, kw_only: bool) -> Param | No
 
 def _fields(ctx: Context, node: cst.ClassDef, kw_only: bool) -> tuple[Param, ...]:
     params: list[Param] = []
-    for stmt, _ in walk_statements(ctx, body_statements(node.body), into_defs=False):
+    for stmt, _ in walk_statements(body_statements(node.body), into_defs=False):
         if isinstance(stmt, cst.AnnAssign):
             if last_part(stmt.annotation.annotation) == "KW_ONLY":
                 kw_only = True
@@ -139,7 +139,7 @@ class _ClassCollector:
         self.classes: list[ClassInfo] = []
 
     def collect(self, statements: Sequence[cst.BaseStatement], prefix: str = "") -> None:
-        for stmt, _ in walk_statements(self.ctx, statements, into_defs=False):
+        for stmt, _ in walk_statements(statements, into_defs=False):
             if isinstance(stmt, cst.ClassDef):
                 self.add(stmt, prefix)
 
@@ -185,7 +185,7 @@ class _ClassCollector:
         init: cst.FunctionDef | None = None
         new: cst.FunctionDef | None = None
         nested: list[cst.BaseStatement] = []
-        for stmt, _ in walk_statements(ctx, body_statements(node.body), into_defs=False):
+        for stmt, _ in walk_statements(body_statements(node.body), into_defs=False):
             if isinstance(stmt, cst.ClassDef):
                 nested.append(stmt)
             if isinstance(stmt, (cst.Assign, cst.AnnAssign)):

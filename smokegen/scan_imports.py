@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from smokegen import codes
-from smokegen.cst_tools import Context, dotted_name, walk_statements
+from smokegen.cst_tools import Context, dotted_name, guards_of, walk_statements
 from smokegen.model import Finding, ImportInfo, ModuleKind
 
 
@@ -27,7 +27,10 @@ def collect_imports(ctx: Context) -> tuple[tuple[ImportInfo, ...], tuple[Finding
     package = file.name if file.kind is ModuleKind.PACKAGE else file.name.rpartition(".")[0]
     imports: list[ImportInfo] = []
     findings: list[Finding] = []
-    for stmt, guards in walk_statements(ctx, ctx.module.body, into_defs=True):
+    for stmt, frame in walk_statements(ctx.module.body, into_defs=True):
+        if not isinstance(stmt, (cst.Import, cst.ImportFrom)):
+            continue
+        guards = guards_of(ctx, frame)
         if isinstance(stmt, cst.Import):
             for alias in stmt.names:
                 name = dotted_name(alias.name) or ctx.code(alias.name)

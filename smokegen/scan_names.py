@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from smokegen.cst_tools import Context, dotted_name, is_main_test, walk_statements
+from smokegen.cst_tools import Context, dotted_name, guards_of, is_main_test, walk_statements
 from smokegen.model import Binding, BindingKind, GuardKind
 
 # ``globals()[...] = ``, ``globals().update(...)``, ``vars()[...]``, ``sys.modules[__name__].x = ``:
@@ -112,7 +112,8 @@ def collect_names(ctx: Context, source: str) -> Names:
     all_names: list[str] | None = None
     dynamic_all = False
     has_main = False
-    for stmt, guards in walk_statements(ctx, ctx.module.body, into_defs=False):
+    for stmt, frame in walk_statements(ctx.module.body, into_defs=False):
+        guards = guards_of(ctx, frame)
         if isinstance(stmt, cst.If) and is_main_test(stmt.test) and not guards:
             has_main = True
         if any(g.kind is GuardKind.TYPE_CHECKING for g in guards):

@@ -112,3 +112,11 @@ def test_fast_positions_agree_with_libcst_position_provider() -> None:
     slow = start_positions(module, use_provider=True)
     assert fast == slow
     assert len(fast) > 20
+
+
+def test_deeply_nested_code_scans_on_a_deep_stack() -> None:
+    long_string = "X = (\n" + "".join(f"    'part {i} '\n" for i in range(1500)) + ")\nimport os\n"
+    result = scan_bytes(long_string.encode())
+    assert isinstance(result, ModuleInfo)
+    assert [i.module for i in result.imports] == ["os"]
+    assert result.imports[0].location.line == 1503

@@ -1,0 +1,125 @@
+"""Cache, parallel scanning and the JSON model, on projects built in tmp_path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from smokegen.config import Config
+from smokegen.model import ModuleInfo, ProjectModel
+from smokegen.project import PARALLEL_THRESHOLD, build_model
+from smokegen.serialize import project_from_json, project_to_json
+from tests.helpers import dedent, scan_code
+
+
+def make_project(root: Path, modules: int) -> Path:
+    (root / "pyproject.toml").write_text('[project]\nname = "many"\n')
+    pkg = root / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("from pkg.m0 import C0\n")
+    for i in range(modules):
+        (pkg / f"m{i}.py").write_text(
+            dedent(
+                f"""
+                from __future__ import annotations
+                import os
+                from dataclasses import dataclass
+
+                @dataclass
+                class C{i}:
+                    value: int = {i}
+
+                    def double(self) -> int:
+                        return self.value * 2
+                """
+            )
+        )
+    return root
+
+
+def test_warm_cache_gives_an_equal_model_without_scanning(tmp_path: Path) -> None:
+    root = make_project(tmp_path, 5)
+    cold, cold_stats = build_model(root, Config(), jobs=1)
+    warm, warm_stats = build_model(root, Config(), jobs=1)
+    assert cold == warm
+    assert (cold_stats.scanned, cold_stats.cache_hits) == (6, 0)
+    assert (warm_stats.scanned, warm_stats.cache_hits) == (0, 6)
+
+
+def test_changed_file_is_scanned_again(tmp_path: Path) -> None:
+    root = make_project(tmp_path, 3)
+    build_model(root, Config(), jobs=1)
+    (root / "pkg" / "m1.py").write_text("class Renamed:\n    pass\n")
+    model, stats = build_model(root, Config(), jobs=1)
+    assert (stats.scanned, stats.cache_hits) == (1, 3)
+    m1 = model.module("pkg.m1")
+    assert m1 is not None and [c.name for c in m1.classes] == ["Renamed"]
+
+
+def test_corrupt_cache_entries_are_rescanned(tmp_path: Path) -> None:
+    root = make_project(tmp_path, 3)
+    first, _ = build_model(root, Config(), jobs=1)
+    entries = sorted((root / ".smokegen_cache" / "scan").rglob("*.json"))
+    assert len(entries) == 4
+    entries[0].write_text("{not json")
+    entries[1].write_text(json.dumps({"type": "module", "value": {"name": 3}}))
+    entries[2].write_text("")
+    again, stats = build_model(root, Config(), jobs=1)
+    assert again == first
+    assert stats.scanned == 3
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    root = make_project(tmp_path, 2)
+    build_model(root, Config(), jobs=1, use_cache=False)
+    assert not (root / ".smokegen_cache").exists()
+
+
+def test_parallel_scan_equals_serial_scan(tmp_path: Path) -> None:
+    root = make_project(tmp_path, PARALLEL_THRESHOLD + 20)
+    serial, serial_stats = build_model(root, Config(), jobs=1, use_cache=False)
+    parallel, parallel_stats = build_model(root, Config(), jobs=2, use_cache=False)
+    assert serial_stats.workers == 1 and parallel_stats.workers == 2
+    assert parallel == serial
+    assert [m.name for m in parallel.modules] == sorted(m.name for m in parallel.modules)
+
+
+def test_progress_reports_reach_the_total(tmp_path: Path) -> None:
+    root = make_project(tmp_path, 4)
+    seen: list[tuple[int, int]] = []
+    build_model(root, Config(), jobs=1, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 5) and seen[-1] == (5, 5)
+
+
+def test_unreadable_file_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    root = make_project(tmp_path, 2)
+    (root / "pkg" / "m1.py").unlink()
+    (root / "pkg" / "m1.py").symlink_to(root / "pkg" / "missing.py")
+    model, _ = build_model(root, Config(), jobs=1)
+    assert [f.code for f in model.findings] == ["SG008"]
+    assert [f.name for f in model.failures] == ["pkg.m1"]
+
+
+def test_model_json_round_trip_is_exact() -> None:
+    module = scan_code(
+        """
+        from __future__ import annotations
+        import typing as t
+        if t.TYPE_CHECKING:
+            from x import Y
+        try:
+            import fast
+        except ImportError:
+            fast = None
+        __all__ = ["K"]
+        class K(Base, metaclass=Meta):
+            def __init__(self, a: int, /, *args: str, b: bool = False, **kw: object) -> None: ...
+            @property
+            def p(self) -> int: ...
+        """
+    )
+    model = ProjectModel(name=None, source_roots=(".",), namespace_packages=("ns",), modules=(module,))
+    data = json.loads(json.dumps(project_to_json(model)))
+    back = project_from_json(data)
+    assert back == model
+    assert isinstance(back.modules[0], ModuleInfo)
