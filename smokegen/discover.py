@@ -255,17 +255,16 @@ def discover(root: Path, config: Config) -> Discovery:
     roots = config.source_roots or _default_source_roots(root, config)
     walker = _Walker(root, config)
     for source_root in roots:
-        folder = (root / source_root).resolve()
+        # Not resolved: a symlinked source root keeps paths relative to the project root.
+        folder = Path(os.path.normpath(root / source_root))
+        if folder != root and root not in folder.parents:
+            raise ConfigError(
+                f"pyproject.toml: source root '{source_root}' is outside the project root {root}"
+            )
         if not folder.is_dir():
             raise ConfigError(
                 f"pyproject.toml: source root '{source_root}' in [tool.smokegen] source_roots is not a folder"
             )
-        try:
-            folder.relative_to(root)
-        except ValueError:
-            raise ConfigError(
-                f"pyproject.toml: source root '{source_root}' is outside the project root {root}"
-            ) from None
         walker.walk_entries(folder, "", top=True)
     found = {f.name.split(".", 1)[0] for f in walker.files} | {n.split(".", 1)[0] for n in walker.namespaces}
     missing = [p for p in walker.config.packages if p not in found]

@@ -187,3 +187,13 @@ def test_read_pyproject(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
         read_pyproject(path)
     assert read_pyproject(tmp_path / "absent.toml").config == Config()
+
+
+def test_symlinked_source_root_keeps_paths_relative_to_the_project(tmp_path: Path) -> None:
+    make(tmp_path / "elsewhere", {"app/__init__.py": "", "app/x.py": ""})
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "lib").symlink_to(tmp_path / "elsewhere")
+    assert names(project.resolve(), Config(source_roots=("lib",))) == {"app": "lib/app/__init__.py", "app.x": "lib/app/x.py"}
+    with pytest.raises(ConfigError, match="outside the project root"):
+        discover(project.resolve(), Config(source_roots=("../elsewhere",)))
