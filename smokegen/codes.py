@@ -28,6 +28,18 @@ SHADOWED = Code("SG006", "module shadowed by another file of the same name", Sev
 EMPTY_MODULE = Code("SG007", "empty module", Severity.WARNING)
 UNREADABLE = Code("SG008", "file cannot be read", Severity.ERROR)
 
+MISSING_NAME = Code("SG101", "cannot import name from a project module", Severity.ERROR)
+MISSING_MODULE = Code("SG102", "no such project module", Severity.ERROR)
+IMPORT_CYCLE = Code("SG103", "circular import that fails at import time", Severity.ERROR)
+IMPORT_ORDER = Code("SG104", "submodule used without being imported", Severity.ERROR)
+STALE_TYPE_CHECKING = Code("SG105", "stale import under TYPE_CHECKING", Severity.ERROR)
+UNDECLARED_DEPENDENCY = Code("SG106", "import of an undeclared distribution", Severity.ERROR)
+EXTRA_ONLY_DEPENDENCY = Code("SG107", "unguarded import of a dependency declared only in an extra", Severity.ERROR)
+MISSING_DEPENDENCY = Code("SG108", "declared dependency not installed", Severity.ERROR)
+BROAD_IMPORT_GUARD = Code("SG109", "ImportError guard that also hides the project's own imports", Severity.WARNING)
+MISSING_EXTERNAL_NAME = Code("SG110", "cannot import name from an installed package", Severity.ERROR)
+MISSING_EXTERNAL_MODULE = Code("SG111", "no such module in an installed package", Severity.ERROR)
+
 ALL_CODES: tuple[Code, ...] = (
     SYNTAX_ERROR,
     DECODE_ERROR,
@@ -37,4 +49,15 @@ ALL_CODES: tuple[Code, ...] = (
     SHADOWED,
     EMPTY_MODULE,
     UNREADABLE,
+    MISSING_NAME,
+    MISSING_MODULE,
+    IMPORT_CYCLE,
+    IMPORT_ORDER,
+    STALE_TYPE_CHECKING,
+    UNDECLARED_DEPENDENCY,
+    EXTRA_ONLY_DEPENDENCY,
+    MISSING_DEPENDENCY,
+    BROAD_IMPORT_GUARD,
+    MISSING_EXTERNAL_NAME,
+    MISSING_EXTERNAL_MODULE,
 )

@@ -130,15 +130,18 @@ def try_guard(handlers: Sequence[cst.ExceptHandler | cst.ExceptStarHandler]) -> 
 
 
 def with_guard(ctx: Context, node: cst.With) -> Guard | None:
-    """``with suppress(ImportError):`` guards its body like ``try/except ImportError``."""
+    """``with suppress(ImportError):`` (or ``pytest.raises(ImportError)``, ``assertRaises``...) guards its body
+    like ``try/except ImportError``: any context manager called with an exception class it is told to catch."""
     for item in node.items:
         call = item.item
-        if isinstance(call, cst.Call) and last_part(call.func) == "suppress":
-            caught = [last_part(arg.value) or "?" for arg in call.args]
-            if IMPORT_ERRORS.intersection(caught):
-                return Guard(GuardKind.TRY_IMPORT_ERROR, f"suppress({', '.join(caught)})")
-            if BROAD_ERRORS.intersection(caught):
-                return Guard(GuardKind.TRY_BROAD, f"suppress({', '.join(caught)})")
+        if not isinstance(call, cst.Call):
+            continue
+        caught = [last_part(arg.value) or "?" for arg in call.args if arg.keyword is None]
+        text = f"{last_part(call.func)}({', '.join(caught)})"
+        if IMPORT_ERRORS.intersection(caught):
+            return Guard(GuardKind.TRY_IMPORT_ERROR, text)
+        if BROAD_ERRORS.intersection(caught):
+            return Guard(GuardKind.TRY_BROAD, text)
     return None
 
 

@@ -127,6 +127,24 @@ class Binding:
     location: Location
     # True when every binding of the name sits under an ``if``/``try``/guard.
     conditional: bool = False
+    # True when the name is bound only under ``if TYPE_CHECKING:`` (absent at run time).
+    type_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeUse:
+    """``pkg.sub.name`` evaluated at import time, where ``pkg`` was bound by a plain ``import``."""
+
+    chain: str  # the dotted expression as written, rooted at the imported name
+    location: Location  # the statement that evaluates it
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """``# smokegen: ignore[SG101,SG104]`` on a line; empty codes silence every code on that line."""
+
+    line: int
+    codes: tuple[str, ...] = ()
 
 
 class ParamKind(enum.Enum):
@@ -231,6 +249,12 @@ class ModuleInfo:
     has_getattr: bool = False  # module-level ``__getattr__`` (PEP 562)
     has_main_block: bool = False  # ``if __name__ == "__main__":``
     empty: bool = False  # no statements at all (whitespace and comments only)
+    # Dotted uses of plainly imported modules evaluated at import time (module level, class
+    # bodies, decorators, defaults), for the import-order check.
+    attribute_uses: tuple[AttributeUse, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    # ``__path__`` is assigned (pkgutil.extend_path and friends): submodules may live elsewhere.
+    extends_path: bool = False
     findings: tuple[Finding, ...] = ()  # problems found in this file alone (SG005)
 
     @property
@@ -241,7 +265,8 @@ class ModuleInfo:
         return self.name.rpartition(".")[0]
 
     def bound_names(self) -> frozenset[str]:
-        return frozenset(b.name for b in self.bindings)
+        """Names that exist at run time (bindings under ``if TYPE_CHECKING:`` excluded)."""
+        return frozenset(b.name for b in self.bindings if not b.type_only)
 
 
 class FailureReason(enum.Enum):

@@ -31,6 +31,8 @@ POSITIONED: tuple[type[cst.CSTNode], ...] = (
     cst.Assign,
     cst.AnnAssign,
     cst.AugAssign,
+    cst.Expr,
+    cst.SimpleStatementLine,
     cst.If,
     cst.Try,
     cst.With,

@@ -23,6 +23,7 @@ from smokegen import codes
 from smokegen.cst_tools import Context
 from smokegen.model import FailureReason, Finding, Location, ModuleInfo, ModuleKind, ScanFailure, ScanResult, SourceFile
 from smokegen.positions import start_positions
+from smokegen.scan_attributes import collect_attribute_uses
 from smokegen.scan_classes import collect_classes
 from smokegen.scan_imports import collect_imports
 from smokegen.scan_names import collect_names
@@ -172,6 +173,9 @@ def _scan_text(text: str, file: SourceFile) -> ScanResult:
         has_getattr=names.has_getattr,
         has_main_block=names.has_main_block,
         empty=not module.body,
+        attribute_uses=collect_attribute_uses(ctx, imports),
+        suppressions=names.suppressions,
+        extends_path=names.extends_path,
         findings=import_findings,
     )
 

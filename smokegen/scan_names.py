@@ -8,11 +8,27 @@ from dataclasses import dataclass
 import libcst as cst
 
 from smokegen.cst_tools import Context, dotted_name, guards_of, is_main_test, walk_statements
-from smokegen.model import Binding, BindingKind, GuardKind
+from smokegen.model import Binding, BindingKind, GuardKind, Suppression
 
 # ``globals()[...] = ``, ``globals().update(...)``, ``vars()[...]``, ``sys.modules[__name__].x = ``:
 # the module binds names the scanner cannot list.
 _DYNAMIC_GLOBALS = re.compile(r"\b(?:globals|vars)\(\)\s*(?:\[|\.update\b|\.setdefault\b)|sys\.modules\[__name__\]")
+
+
+# ``# smokegen: ignore`` or ``# smokegen: ignore[SG101, SG104]``
+_SUPPRESSION = re.compile(r"#\s*smokegen:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+
+
+def _suppressions(source: str) -> tuple[Suppression, ...]:
+    if "smokegen:" not in source:
+        return ()
+    found = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = _SUPPRESSION.search(line)
+        if match:
+            codes = tuple(sorted(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip()))
+            found.append(Suppression(number, codes))
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +39,8 @@ class Names:
     dynamic_globals: bool
     has_getattr: bool
     has_main_block: bool
+    extends_path: bool
+    suppressions: tuple[Suppression, ...]
 
 
 def _target_names(node: cst.BaseExpression) -> list[str]:
@@ -108,6 +126,7 @@ def _bound_by(stmt: cst.CSTNode) -> list[tuple[str, BindingKind]]:
 
 def collect_names(ctx: Context, source: str) -> Names:
     first: dict[str, Binding] = {}
+    typing_only: dict[str, Binding] = {}
     unconditional: set[str] = set()
     all_names: list[str] | None = None
     dynamic_all = False
@@ -116,13 +135,18 @@ def collect_names(ctx: Context, source: str) -> Names:
         guards = guards_of(ctx, frame)
         if isinstance(stmt, cst.If) and is_main_test(stmt.test) and not guards:
             has_main = True
-        if any(g.kind is GuardKind.TYPE_CHECKING for g in guards):
-            continue  # names bound only for the type checker do not exist at run time
+        type_only = any(g.kind is GuardKind.TYPE_CHECKING for g in guards)
         for name, kind in _bound_by(stmt):
+            if type_only:
+                # Bound for the type checker only: absent at run time, kept for TYPE_CHECKING imports.
+                typing_only.setdefault(name, Binding(name, kind, ctx.location(stmt), True, True))
+                continue
             if name not in first:
                 first[name] = Binding(name, kind, ctx.location(stmt), conditional=bool(guards))
             if not guards:
                 unconditional.add(name)
+        if type_only:
+            continue
         # __all__ = [...], __all__ += [...], __all__.extend([...]) / .append("x")
         if isinstance(stmt, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
             targets = (
@@ -149,7 +173,7 @@ def collect_names(ctx: Context, source: str) -> Names:
                 dynamic_all = dynamic_all or dynamic
     bindings = tuple(
         Binding(b.name, b.kind, b.location, conditional=b.name not in unconditional) for b in first.values()
-    )
+    ) + tuple(b for name, b in typing_only.items() if name not in first)
     return Names(
         bindings=bindings,
         all_names=None if all_names is None else tuple(all_names),
@@ -157,4 +181,6 @@ def collect_names(ctx: Context, source: str) -> Names:
         dynamic_globals=_DYNAMIC_GLOBALS.search(source) is not None,
         has_getattr="__getattr__" in first,
         has_main_block=has_main,
+        extends_path="__path__" in first,
+        suppressions=_suppressions(source),
     )

@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from smokegen.model import ModuleInfo, ModuleKind, ScanFailure, SourceFile
+from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, ScanFailure, SourceFile
 from smokegen.scan import scan_source
 
 if sys.version_info >= (3, 11):
@@ -46,3 +46,26 @@ def copy_fixture(project: str, dest: Path) -> Path:
     target = dest / project
     shutil.copytree(FIXTURES / project, target, ignore=shutil.ignore_patterns("__pycache__", ".smokegen_cache"))
     return target
+
+
+def project_from(sources: dict[str, str], namespaces: tuple[str, ...] = ()) -> ProjectModel:
+    """A ProjectModel from {"pkg.mod": code}; a name ending in ``.__init__`` is a package."""
+    modules: list[ModuleInfo] = []
+    failures: list[ScanFailure] = []
+    for key, code in sources.items():
+        is_package = key.endswith(".__init__")
+        name = key[: -len(".__init__")] if is_package else key
+        kind = ModuleKind.PACKAGE if is_package else ModuleKind.MODULE
+        path = key.replace(".", "/") + ".py"
+        result = scan_source(dedent(code).encode(), SourceFile(name, path, kind))
+        if isinstance(result, ModuleInfo):
+            modules.append(result)
+        else:
+            failures.append(result)
+    return ProjectModel(
+        name="demo",
+        source_roots=(".",),
+        namespace_packages=namespaces,
+        modules=tuple(sorted(modules, key=lambda m: m.name)),
+        failures=tuple(failures),
+    )

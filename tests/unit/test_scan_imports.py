@@ -278,3 +278,20 @@ def test_positions_in_crlf_and_tab_files() -> None:
     assert isinstance(result, ModuleInfo)
     (imp,) = result.imports
     assert (imp.location.line, imp.location.column) == (3, 9)
+
+
+def test_context_managers_that_catch_import_error_are_guards() -> None:
+    found = by_bound(
+        """
+        with pytest.raises(ImportError):
+            from pkg import Gone
+        with self.assertRaises(ModuleNotFoundError):
+            import missing
+        with open(ImportErrorLog):
+            import plain
+        """
+    )
+    assert kinds(found["Gone"]) == [GuardKind.TRY_IMPORT_ERROR]
+    assert found["Gone"].guards[0].detail == "raises(ImportError)"
+    assert kinds(found["missing"]) == [GuardKind.TRY_IMPORT_ERROR]
+    assert kinds(found["plain"]) == []

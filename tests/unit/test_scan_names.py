@@ -85,7 +85,9 @@ def test_type_checking_names_do_not_exist_at_run_time() -> None:
             RuntimeName = None
         """
     )
-    assert {b.name for b in module.bindings} == {"RuntimeName"}
+    assert module.bound_names() == {"RuntimeName"}
+    typing_only = [b for b in module.bindings if b.type_only]
+    assert [b.name for b in typing_only] == ["OnlyForMypy"]
 
 
 def test_names_inside_functions_and_classes_are_not_module_names_noop() -> None:

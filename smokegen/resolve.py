@@ -1,0 +1,470 @@
+"""Static checks of the project's own imports: missing names and modules, failing cycles, import order.
+
+Pure: ProjectModel in, findings out. How each guard is treated:
+
+- ``try/except ImportError`` (or a broader ``except``): a failure there is handled, not a
+  production failure; not reported.
+- ``if TYPE_CHECKING:``: still checked, under its own code (SG105), since a stale name breaks the
+  type check and misleads readers; names the target binds under TYPE_CHECKING count.
+- inside a function: checked; the finding says it fails when the function is first called.
+- ``if sys.version_info``/``sys.platform``/other conditions and ``__main__`` blocks: checked
+  (the project's own modules do not change with the condition).
+- cycles and import order consider only imports that run on every import of the module.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from smokegen import codes
+from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ProjectModel
+
+# Attributes every module has, whatever it binds.
+MODULE_DUNDERS = frozenset(
+    {"__name__", "__doc__", "__file__", "__spec__", "__loader__", "__package__", "__path__", "__builtins__",
+     "__cached__", "__dict__", "__annotations__"}
+)  # fmt: skip
+HANDLED = frozenset({GuardKind.TRY_IMPORT_ERROR, GuardKind.TRY_BROAD})
+NOT_ON_IMPORT = frozenset({GuardKind.FUNCTION, GuardKind.TYPE_CHECKING, GuardKind.MAIN_BLOCK})
+
+
+class Verdict(Enum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"  # dynamic module: left to the runtime check, never guessed
+
+
+def runs_on_every_import(imp: ImportInfo) -> bool:
+    """True when the import runs whenever its module is imported and a failure is not caught."""
+    return all(g.kind is GuardKind.TRY_OTHER for g in imp.guards)
+
+
+def may_run_on_import(imp: ImportInfo) -> bool:
+    return not any(g.kind in NOT_ON_IMPORT for g in imp.guards)
+
+
+def prefixes(dotted: str) -> list[str]:
+    parts = dotted.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+@dataclass
+class ProjectIndex:
+    """Lookups over the model: which dotted names exist, what they bind, who defines what."""
+
+    model: ProjectModel
+    modules: dict[str, ModuleInfo] = field(init=False)
+    failed: frozenset[str] = field(init=False)
+    namespaces: frozenset[str] = field(init=False)
+    tops: frozenset[str] = field(init=False)
+    children: dict[str, set[str]] = field(init=False)
+    definers: dict[str, list[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        model = self.model
+        self.modules = {m.name: m for m in model.modules}
+        self.failed = frozenset(f.name for f in model.failures)
+        self.namespaces = frozenset(model.namespace_packages)
+        every = set(self.modules) | self.failed | self.namespaces
+        self.tops = frozenset(n.split(".", 1)[0] for n in every)
+        self.children = {}
+        for name in every:
+            parent, _, child = name.rpartition(".")
+            if parent:
+                self.children.setdefault(parent, set()).add(child)
+        self.definers = {}
+        for info in model.modules:
+            for binding in info.bindings:
+                if binding.kind.value in ("class", "function") and not binding.type_only:
+                    self.definers.setdefault(binding.name, []).append(info.name)
+
+    def is_project(self, dotted: str) -> bool:
+        return dotted.split(".", 1)[0] in self.tops
+
+    def exists(self, dotted: str) -> bool:
+        return dotted in self.modules or dotted in self.failed or dotted in self.namespaces
+
+    def dynamic(self, dotted: str) -> bool:
+        """Its contents cannot be known statically (does not parse, __getattr__, globals() writes)."""
+        if dotted in self.failed:
+            return True
+        info = self.modules.get(dotted)
+        return info is not None and (info.has_getattr or info.dynamic_globals)
+
+    def provides(self, module: str, name: str, *, type_only: bool = False, seen: frozenset[str] = frozenset()) -> Verdict:
+        """Does ``from module import name`` find ``name``?"""
+        if self.exists(f"{module}.{name}") or name in MODULE_DUNDERS:
+            return Verdict.YES
+        if module in self.namespaces and module not in self.modules:
+            return Verdict.NO
+        if self.dynamic(module) or module in seen:
+            return Verdict.UNKNOWN
+        info = self.modules.get(module)
+        if info is None:
+            return Verdict.UNKNOWN
+        if any(b.name == name and (type_only or not b.type_only) for b in info.bindings):
+            return Verdict.YES
+        verdict = Verdict.NO
+        for imp in info.imports:
+            if imp.name != "*" or (not type_only and not may_run_on_import(imp)):
+                continue
+            if not self.is_project(imp.module):
+                return Verdict.UNKNOWN  # a star import from outside: not followed
+            target = self.modules.get(imp.module)
+            if target is not None and target.all_names is not None and not target.dynamic_all:
+                if name not in target.all_names:
+                    continue
+            elif name.startswith("_"):
+                continue
+            found = self.provides(imp.module, name, type_only=type_only, seen=seen | {module})
+            if found is Verdict.YES:
+                return found
+            if found is Verdict.UNKNOWN:
+                verdict = found
+        return verdict
+
+    def candidates(self, module: str) -> set[str]:
+        names = set(self.children.get(module, ()))
+        info = self.modules.get(module)
+        if info is not None:
+            names |= {b.name for b in info.bindings}
+            names |= set(info.all_names or ())
+        return names
+
+    def suggest(self, module: str, name: str, *, exclude_module: bool = True) -> str:
+        """`` (did you mean 'X'?)`` / `` ('X' is defined in 'pkg.other')``, or nothing."""
+        pool = sorted(self.candidates(module) - {name})
+        close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
+        # A renamed name often keeps the old one inside it: UserRecord -> User, X -> BaseX.
+        close += [c for c in pool if c not in close and min(len(c), len(name)) >= 4 and (c in name or name in c)]
+        close = close[:3]
+        if close:
+            return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+        elsewhere = [m for m in self.definers.get(name, []) if not (exclude_module and m == module)]
+        if elsewhere:
+            return f" ('{name}' is defined in " + ", ".join(f"'{m}'" for m in sorted(elsewhere)[:3]) + ")"
+        return ""
+
+    def first_missing(self, dotted: str) -> str | None:
+        """The first dotted prefix of a project module path that does not exist, or None."""
+        for prefix in prefixes(dotted):
+            if self.exists(prefix):
+                continue
+            parent = prefix.rpartition(".")[0]
+            parent_info = self.modules.get(parent)
+            if parent and (self.dynamic(parent) or (parent_info is not None and parent_info.extends_path)):
+                return None  # the parent makes up its submodules at run time
+            if parent and parent_info is not None and parent_info.kind.value == "module":
+                return None  # a plain module with "submodules": only sys.modules tricks do that
+            return prefix
+        return None
+
+
+def _finding(code: codes.Code, location: Location, message: str) -> Finding:
+    return Finding(location, code.code, message, code.severity)
+
+
+def _context(imp: ImportInfo) -> str:
+    functions = [g.detail for g in imp.guards if g.kind is GuardKind.FUNCTION]
+    if functions:
+        return f"; it fails when '{functions[-1]}' is first called"
+    if any(g.kind is GuardKind.MAIN_BLOCK for g in imp.guards):
+        return "; it fails when the module is run as a script"
+    return ""
+
+
+def check_project_imports(index: ProjectIndex) -> Iterator[Finding]:
+    """SG101, SG102, SG105: every import of the project's own modules resolves."""
+    for info in index.model.modules:
+        for imp in info.imports:
+            if not imp.resolved or not index.is_project(imp.module):
+                continue
+            kinds = {g.kind for g in imp.guards}
+            if kinds & HANDLED:
+                continue
+            type_only = GuardKind.TYPE_CHECKING in kinds
+            missing = index.first_missing(imp.module)
+            if missing is not None:
+                parent, _, leaf = missing.rpartition(".")
+                hint = index.suggest(parent, leaf) if parent else ""
+                if type_only:
+                    yield _finding(
+                        codes.STALE_TYPE_CHECKING,
+                        imp.location,
+                        f"stale TYPE_CHECKING import: no module named '{missing}'{hint}; "
+                        "type checking fails and readers are misled",
+                    )
+                else:
+                    yield _finding(codes.MISSING_MODULE, imp.location, f"no module named '{missing}'{hint}{_context(imp)}")
+                continue
+            if imp.name is None or imp.name == "*":
+                continue
+            if index.provides(imp.module, imp.name, type_only=type_only) is not Verdict.NO:
+                continue
+            target = index.modules.get(imp.module)
+            where = f" ({target.path})" if target is not None else " (namespace package)"
+            hint = index.suggest(imp.module, imp.name)
+            if type_only:
+                yield _finding(
+                    codes.STALE_TYPE_CHECKING,
+                    imp.location,
+                    f"stale TYPE_CHECKING import: cannot import name '{imp.name}' from '{imp.module}'{where}{hint}; "
+                    "type checking fails and readers are misled",
+                )
+            else:
+                yield _finding(
+                    codes.MISSING_NAME,
+                    imp.location,
+                    f"cannot import name '{imp.name}' from '{imp.module}'{where}{hint}{_context(imp)}",
+                )
+
+
+# --- import-time cycles -------------------------------------------------------------------
+
+
+@dataclass
+class _Frame:
+    module: str
+    line: int = 0  # the import statement the module is paused at
+
+
+def _import_steps(index: ProjectIndex, imp: ImportInfo) -> Iterator[tuple[str, str | None]]:
+    """(module to import, name to take from it) in the order Python performs them."""
+    for prefix in prefixes(imp.module):
+        yield prefix, None
+    if imp.name is not None and imp.name != "*":
+        yield imp.module, imp.name
+
+
+class _CycleSimulator:
+    """Replays a fresh ``import entry`` over the static model, looking for a ``from X import n``
+    that runs while X is only partly initialised and has not bound ``n`` yet."""
+
+    def __init__(self, index: ProjectIndex, members: frozenset[str]) -> None:
+        self.index = index
+        self.members = members
+
+    def run(self, entry: str) -> tuple[ImportInfo, str, list[_Frame], str] | None:
+        self.done: set[str] = set()
+        self.stack: list[_Frame] = []
+        return self._load(entry)
+
+    def _load(self, module: str) -> tuple[ImportInfo, str, list[_Frame], str] | None:
+        if module in self.done or any(f.module == module for f in self.stack):
+            return None
+        for parent in prefixes(module)[:-1]:  # Python runs the parent packages first
+            failure = self._load(parent)
+            if failure is not None:
+                return failure
+        if module in self.done or any(f.module == module for f in self.stack):
+            return None  # a parent imported it
+        info = self.index.modules.get(module)
+        if info is None or module not in self.members:
+            self.done.add(module)  # outside the cycle: completes without touching it
+            return None
+        frame = _Frame(module)
+        self.stack.append(frame)
+        for imp in sorted((i for i in info.imports if runs_on_every_import(i)), key=lambda i: i.location):
+            frame.line = imp.location.line
+            for target, name in _import_steps(self.index, imp):
+                if name is None:
+                    failure = self._load(target)
+                elif self.index.exists(f"{target}.{name}"):
+                    failure = self._load(f"{target}.{name}")
+                else:
+                    failure = self._take(imp, target, name)
+                if failure is not None:
+                    return failure
+        self.stack.pop()
+        self.done.add(module)
+        return None
+
+    def _take(self, imp: ImportInfo, target: str, name: str) -> tuple[ImportInfo, str, list[_Frame], str] | None:
+        partial = next((f for f in self.stack if f.module == target), None)
+        if partial is None:
+            return None
+        info = self.index.modules.get(target)
+        if info is None or self.index.dynamic(target):
+            return None
+        if any(i.name == "*" and i.location.line < partial.line for i in info.imports):
+            return None  # a star import before the pause may provide it
+        binding = next((b for b in info.bindings if b.name == name and not b.type_only), None)
+        if binding is not None and binding.location.line < partial.line:
+            return None
+        where = f"'{name}' is bound at line {binding.location.line}" if binding else f"'{target}' never binds '{name}'"
+        chain = self.stack[self.stack.index(partial) :]
+        return imp, target, [_Frame(f.module, f.line) for f in chain], where
+
+
+def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
+    """Tarjan's algorithm, iterative (import graphs of big projects are deep)."""
+    counter = 0
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[set[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, edges = work[-1]
+            advanced = False
+            for nxt in edges:
+                if nxt not in graph:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(graph[nxt]))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
+
+
+def import_time_graph(index: ProjectIndex) -> dict[str, set[str]]:
+    """Project module -> project modules its import runs, on every import (guards that catch excluded)."""
+    graph: dict[str, set[str]] = {}
+    for info in index.model.modules:
+        edges: set[str] = set()
+        for imp in info.imports:
+            if not imp.resolved or not runs_on_every_import(imp) or not index.is_project(imp.module):
+                continue
+            for target, name in _import_steps(index, imp):
+                module = f"{target}.{name}" if name is not None and index.exists(f"{target}.{name}") else target
+                if module in index.modules and module != info.name:
+                    edges.add(module)
+        graph[info.name] = edges
+    return graph
+
+
+def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
+    """SG103: cycles that fail when some module of the cycle is imported first."""
+    graph = import_time_graph(index)
+    reported: set[tuple[Location, str]] = set()
+    for component in _strongly_connected(graph):
+        if len(component) < 2:
+            continue
+        simulator = _CycleSimulator(index, frozenset(component))
+        for entry in sorted(component):
+            failure = simulator.run(entry)
+            if failure is None:
+                continue
+            imp, target, chain, where = failure
+            key = (imp.location, imp.name or "")
+            if key in reported:
+                continue
+            reported.add(key)
+            path = " -> ".join(f"{f.module}:{f.line}" for f in chain) + f" -> {target}"
+            yield _finding(
+                codes.IMPORT_CYCLE,
+                imp.location,
+                f"circular import: 'from {target} import {imp.name}' runs while '{target}' is only partly "
+                f"initialised ({where}): {path}; `import {entry}` fails with ImportError. "
+                "Move the import into the function that needs it, or under TYPE_CHECKING if it is only for types",
+            )
+
+
+# --- submodules reached only by import order ----------------------------------------------------
+
+
+def _closure(index: ProjectIndex, start: str, graph: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        module = todo.pop()
+        for name in prefixes(module):
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph.get(name, ()))
+    return seen
+
+
+def may_run_graph(index: ProjectIndex) -> dict[str, set[str]]:
+    """Project module -> project modules its import may run (any guard but function/TYPE_CHECKING/main)."""
+    graph: dict[str, set[str]] = {}
+    for info in index.model.modules:
+        edges: set[str] = set()
+        for imp in info.imports:
+            if not imp.resolved or not may_run_on_import(imp) or not index.is_project(imp.module):
+                continue
+            edges.update(p for p in prefixes(imp.module) if index.exists(p))
+            if imp.name and imp.name != "*" and index.exists(f"{imp.module}.{imp.name}"):
+                edges.add(f"{imp.module}.{imp.name}")
+        graph[info.name] = edges
+    return graph
+
+
+def check_import_order(index: ProjectIndex) -> Iterator[Finding]:
+    """SG104: ``import pkg`` then ``pkg.sub.x`` at import time, with ``pkg.sub`` imported by nobody in the chain."""
+    graph: dict[str, set[str]] | None = None
+    for info in index.model.modules:
+        if not info.attribute_uses:
+            continue
+        if graph is None:
+            graph = may_run_graph(index)
+        closure = _closure(index, info.name, graph)
+        roots: dict[str, str] = {}
+        for imp in info.imports:
+            if imp.name is None and may_run_on_import(imp) and imp.bound_name and index.is_project(imp.module):
+                roots.setdefault(imp.bound_name, imp.module if imp.alias else imp.bound_name)
+        for use in info.attribute_uses:
+            root, *rest = use.chain.split(".")
+            current = roots.get(root)
+            if current is None:
+                continue
+            for part in rest:
+                module_info = index.modules.get(current)
+                if module_info is None or index.dynamic(current):
+                    break
+                if part in module_info.bound_names():
+                    break
+                candidate = f"{current}.{part}"
+                if not index.exists(candidate):
+                    break
+                if candidate not in closure:
+                    yield _finding(
+                        codes.IMPORT_ORDER,
+                        use.location,
+                        f"'{use.chain}' needs '{candidate}', which nothing imported by '{info.name}' imports: "
+                        f"it works only if another module imported '{candidate}' first (AttributeError otherwise); "
+                        f"add 'import {candidate}'",
+                    )
+                    break
+                current = candidate
+
+
+def check_project(model: ProjectModel) -> list[Finding]:
+    """Every static check of the project's own imports."""
+    index = ProjectIndex(model)
+    found: list[Finding] = []
+    for check in (check_project_imports, check_cycles, check_import_order):
+        found.extend(check(index))
+    return found
+
