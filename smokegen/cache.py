@@ -18,7 +18,8 @@ from typing import Any
 from importlib import metadata
 
 from smokegen.files import write_atomic
-from smokegen.model import SourceFile
+from smokegen.model import ModuleInfo, ScanFailure, ScanResult, SourceFile
+from smokegen.serialize import from_json, to_json
 
 _SCANNER_MODULES = (
     "model.py",
@@ -96,3 +97,18 @@ class ScanCache:
         except OSError:
             return
 
+
+
+def encode_result(result: ScanResult) -> dict[str, Any]:
+    """A scan result in the JSON form the cache stores (and workers send back)."""
+    tag = "failure" if isinstance(result, ScanFailure) else "module"
+    return {"type": tag, "value": to_json(result)}
+
+
+def decode_result(data: Any) -> ScanResult:
+    """The inverse of :func:`encode_result`; ValueError/TypeError/KeyError for anything else."""
+    if not isinstance(data, dict) or data.get("type") not in ("failure", "module"):
+        raise ValueError("not a scan result")
+    tp = ScanFailure if data["type"] == "failure" else ModuleInfo
+    result: ScanResult = from_json(tp, data["value"])
+    return result

@@ -18,7 +18,10 @@ from smokegen import __version__, exitcodes
 from smokegen.config import ConfigError
 from smokegen.model import Severity
 from smokegen.project import Progress, load_project
-from smokegen.report import render_scan_json, render_scan_text
+from smokegen.environment import probe
+from smokegen.files import write_atomic
+from smokegen.report import render_check_json, render_check_text, render_scan_json, render_scan_text
+from smokegen.static import run_static
 
 
 def _progress_bar() -> Progress | None:
@@ -63,11 +66,57 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
 
     Exits 1 when a file cannot be scanned or holds an import that cannot work.
     """
-    model, _ = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    model = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar()).model
     text = render_scan_json(model) if output_format == "json" else render_scan_text(model)
     sys.stdout.write(text)
     sys.stdout.flush()
     failed = any(f.severity is Severity.ERROR for f in model.findings)
+    return exitcodes.FINDINGS if failed else exitcodes.OK
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--static", "static_only", is_flag=True, help="Static checks only: never execute project code.")
+@click.option(
+    "--python",
+    "python",
+    default=None,
+    metavar="PATH",
+    help="The project's interpreter, whose installed packages are checked [default: the active virtualenv, "
+    "else the interpreter smokegen runs in].",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
+def check(
+    path: Path,
+    static_only: bool,
+    python: str | None,
+    output_format: str,
+    output: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+) -> int:
+    """Check the project containing PATH: its imports resolve, its cycles work, its dependencies are declared.
+
+    Exits 1 when there is a finding of error severity.
+    """
+    loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    env = probe(python)
+    report = run_static(loaded.root, loaded.model, loaded.config, env, loaded.cache(not no_cache))
+    text = render_check_json(report) if output_format == "json" else render_check_text(report)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if output_format == "text":
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
+        if not static_only:
+            click.echo("note: this release runs the static checks only (runtime checks are not built yet)", err=True)
+    failed = any(f.severity is Severity.ERROR for f in report.findings)
     return exitcodes.FINDINGS if failed else exitcodes.OK
 
 

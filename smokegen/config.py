@@ -8,6 +8,7 @@ the kebab-case spelling of a key is accepted too.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -49,6 +50,10 @@ class Config:
     test_patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
     # Per-file scan cache, relative to the project root.
     cache_dir: str = ".smokegen_cache"
+    # Finding codes never reported (``["SG104"]``).
+    ignore: tuple[str, ...] = ()
+    # Module globs -> codes not reported in those modules (``{"app.legacy.*" = ["SG101"]}``).
+    per_module_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 _KEYS = {f.name for f in fields(Config)}
@@ -60,6 +65,14 @@ def _as_str_tuple(value: object, key: str, source: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _codes(value: object, key: str, source: str) -> tuple[str, ...]:
+    found = _as_str_tuple(value, key, source)
+    bad = [c for c in found if not re.fullmatch(r"SG\d{3}", c.upper())]
+    if bad:
+        raise ConfigError(f"{source}: [tool.smokegen] {key}: {', '.join(map(repr, bad))} is not a finding code (SG101...)")
+    return tuple(c.upper() for c in found)
+
+
 def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Config:
     """Validate a ``[tool.smokegen]`` table; ``source`` names the file in error messages."""
     values: dict[str, Any] = {}
@@ -69,7 +82,18 @@ def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Co
             close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; valid keys: {', '.join(sorted(_KEYS))}"
             raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.smokegen]{hint}")
-        if key == "cache_dir":
+        if key == "per_module_ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(
+                    f"{source}: [tool.smokegen] per_module_ignores must be a table of module globs to code lists, "
+                    f'e.g. {{"app.legacy.*" = ["SG101"]}}'
+                )
+            values[key] = tuple(
+                (glob, _codes(codes, f"per_module_ignores.{glob}", source)) for glob, codes in sorted(value.items())
+            )
+        elif key == "ignore":
+            values[key] = _codes(value, raw_key, source)
+        elif key == "cache_dir":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{source}: [tool.smokegen] cache_dir must be a non-empty string, got {value!r}")
             values[key] = value

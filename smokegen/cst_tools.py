@@ -173,6 +173,12 @@ class Frame:
         self.branch = branch
 
     def guard(self, ctx: Context) -> Guard | None:
+        guard = self._guard(ctx)
+        if guard is None:
+            return None
+        return Guard(guard.kind, guard.detail, ctx.location(self.node).line)
+
+    def _guard(self, ctx: Context) -> Guard | None:
         node = self.node
         if isinstance(node, cst.If):
             body_guard, else_guard = if_guards(ctx, node.test)

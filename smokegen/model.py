@@ -73,6 +73,7 @@ class Guard:
     kind: GuardKind
     # The exceptions caught (``ImportError, AttributeError``) or the condition's source text.
     detail: str = ""
+    line: int = 0  # the line of the guarding statement (try, if, def...)
 
 
 @dataclass(frozen=True, slots=True)

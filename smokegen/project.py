@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smokegen.cache import ScanCache, cache_key
+from smokegen.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.config import Config, read_pyproject
 from smokegen.discover import discover, find_project_root
 from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
 from smokegen.scan import result_findings, scan_source, unreadable
-from smokegen.serialize import from_json, to_json
 
 # Below this many files to scan, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -43,22 +42,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _encode(result: ScanResult) -> dict[str, Any]:
-    tag = "failure" if isinstance(result, ScanFailure) else "module"
-    return {"type": tag, "value": to_json(result)}
-
-
-def _decode(data: Any) -> ScanResult:
-    if not isinstance(data, dict) or data.get("type") not in ("failure", "module"):
-        raise ValueError("not a scan result")
-    tp = ScanFailure if data["type"] == "failure" else ModuleInfo
-    result: ScanResult = from_json(tp, data["value"])
-    return result
-
-
 def _scan_job(job: tuple[str, str, str, bytes]) -> dict[str, Any]:
     name, path, kind, data = job
-    return _encode(scan_source(data, SourceFile(name, path, ModuleKind(kind))))
+    return encode_result(scan_source(data, SourceFile(name, path, ModuleKind(kind))))
 
 
 def scan_files(
@@ -83,7 +69,7 @@ def scan_files(
         cached = cache.get(key)
         if cached is not None:
             try:
-                results[index] = _decode(cached)
+                results[index] = decode_result(cached)
                 continue
             except (ValueError, TypeError, KeyError):
                 pass  # a corrupt or foreign entry: scan again and overwrite it
@@ -100,7 +86,7 @@ def scan_files(
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 chunk = max(1, len(payload) // (workers * 8))
                 for (index, key, _), encoded in zip(todo, pool.map(_scan_job, payload, chunksize=chunk)):
-                    results[index] = _decode(encoded)
+                    results[index] = decode_result(encoded)
                     cache.put(key, encoded)
                     done += 1
                     if progress is not None:
@@ -112,7 +98,7 @@ def scan_files(
     for index, key, data in remaining:
         result = scan_source(data, files[index])
         results[index] = result
-        cache.put(key, _encode(result))
+        cache.put(key, encode_result(result))
         done += 1
         if progress is not None:
             progress(done, total)
@@ -151,16 +137,28 @@ def build_model(
     return model, stats
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedProject:
+    root: Path
+    config: Config
+    model: ProjectModel
+    stats: ScanStats
+
+    def cache(self, use_cache: bool = True) -> ScanCache:
+        return ScanCache(self.root / self.config.cache_dir if use_cache else None)
+
+
 def load_project(
     path: Path,
     *,
     jobs: int | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
-) -> tuple[ProjectModel, ScanStats]:
+) -> LoadedProject:
     """Find the project containing ``path``, read its configuration, and scan it."""
     root = find_project_root(path)
     pyproject = read_pyproject(root / "pyproject.toml")
-    return build_model(
+    model, stats = build_model(
         root, pyproject.config, project_name=pyproject.name, jobs=jobs, use_cache=use_cache, progress=progress
     )
+    return LoadedProject(root, pyproject.config, model, stats)

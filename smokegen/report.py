@@ -6,7 +6,10 @@ import json
 from collections import Counter
 
 from smokegen.model import ClassFlag, Finding, GuardKind, ModuleKind, ProjectModel, Severity
-from smokegen.serialize import project_to_json
+from smokegen.serialize import project_to_json, to_json
+from smokegen.static import CheckReport
+
+REPORT_SCHEMA = 1
 
 
 def render_findings(findings: tuple[Finding, ...]) -> str:
@@ -63,3 +66,39 @@ def render_scan_text(model: ProjectModel) -> str:
     )
     lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     return "\n".join(lines) + "\n"
+
+
+def _counts(findings: tuple[Finding, ...]) -> tuple[int, int]:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    return errors, len(findings) - errors
+
+
+def render_check_text(report: CheckReport) -> str:
+    """Findings one per line, then one summary line."""
+    errors, warnings = _counts(report.findings)
+    summary = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(report.modules, 'module')}"
+    if report.silenced:
+        summary += f" ({report.silenced} silenced)"
+    return render_findings(report.findings) + summary + "\n"
+
+
+def render_check_json(report: CheckReport) -> str:
+    """The documented JSON report (README, "JSON report")."""
+    errors, warnings = _counts(report.findings)
+    data = {
+        "schema": REPORT_SCHEMA,
+        "findings": [
+            {
+                "path": f.location.path,
+                "line": f.location.line,
+                "column": f.location.column,
+                "code": f.code,
+                "severity": f.severity.value,
+                "message": f.message,
+            }
+            for f in report.findings
+        ],
+        "summary": {"errors": errors, "warnings": warnings, "modules": report.modules, "silenced": report.silenced},
+        "notes": to_json(report.notes),
+    }
+    return json.dumps(data, indent=2) + "\n"

@@ -1,0 +1,165 @@
+"""What the project's interpreter has installed, asked of that interpreter without importing anything.
+
+The probe runs in the target interpreter (``--python``, default: the active
+virtualenv, else the interpreter smokegen runs in) and reads only standard
+library state and distribution metadata: its version, ``sys.path``, the
+standard library's module names, the installed distributions and the import
+names each provides. No project or third-party code is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from smokegen.config import ConfigError
+
+PROBE = r"""
+import json, os, platform, sys
+try:
+    from importlib import metadata
+except ImportError:
+    metadata = None
+
+def norm(name):
+    import re
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+def tops(dist):
+    text = dist.read_text("top_level.txt")
+    if text:
+        return {line.strip() for line in text.split() if line.strip()}
+    found = set()
+    for f in dist.files or ():
+        parts = f.parts
+        if not parts or parts[0].endswith((".dist-info", ".egg-info")) or parts[0] in ("..", "__pycache__"):
+            continue
+        if len(parts) == 1:
+            name = parts[0]
+            if name.endswith(".py"):
+                found.add(name[:-3])
+            elif name.endswith((".so", ".pyd")):
+                found.add(name.split(".")[0])
+        else:
+            found.add(parts[0])
+    return {t for t in found if t.isidentifier()}
+
+packages, dists = {}, {}
+if metadata is not None:
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if not name:
+            continue
+        key = norm(name)
+        if key in dists:
+            continue  # the first on sys.path wins, as for imports
+        dists[key] = {"version": dist.version, "requires": list(dist.requires or [])}
+        for top in tops(dist):
+            packages.setdefault(top, [])
+            if key not in packages[top]:
+                packages[top].append(key)
+
+stdlib = getattr(sys, "stdlib_module_names", None)
+if stdlib is None:
+    import sysconfig
+    stdlib = set(sys.builtin_module_names)
+    root = sysconfig.get_paths()["stdlib"]
+    for entry in os.listdir(root):
+        if entry.endswith(".py"):
+            stdlib.add(entry[:-3])
+        elif os.path.isdir(os.path.join(root, entry)) and entry.isidentifier():
+            stdlib.add(entry)
+markers = {
+    "implementation_name": sys.implementation.name,
+    "implementation_version": "%d.%d.%d" % sys.implementation.version[:3],
+    "os_name": os.name,
+    "platform_machine": platform.machine(),
+    "platform_release": platform.release(),
+    "platform_system": platform.system(),
+    "platform_version": platform.version(),
+    "python_full_version": platform.python_version(),
+    "platform_python_implementation": platform.python_implementation(),
+    "python_version": "%d.%d" % sys.version_info[:2],
+    "sys_platform": sys.platform,
+}
+print(json.dumps({
+    "executable": sys.executable,
+    "version": list(sys.version_info[:2]),
+    "path": [p for p in sys.path if p and os.path.isdir(p)],
+    "stdlib": sorted(stdlib),
+    "packages": packages,
+    "distributions": dists,
+    "markers": markers,
+}))
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    name: str  # normalised (PEP 503)
+    version: str
+    requires: tuple[str, ...]  # Requires-Dist lines
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    executable: str
+    version: tuple[int, int]
+    sys_path: tuple[str, ...]
+    stdlib: frozenset[str]
+    packages: Mapping[str, tuple[str, ...]]  # top-level import name -> distributions providing it
+    distributions: Mapping[str, Distribution]
+    markers: Mapping[str, str]  # PEP 508 marker environment of the target interpreter
+
+
+def default_python() -> str:
+    """The active virtualenv's interpreter, else the one smokegen runs in."""
+    venv = os.environ.get("VIRTUAL_ENV")
+    if venv:
+        for candidate in (Path(venv) / "bin" / "python", Path(venv) / "Scripts" / "python.exe"):
+            if candidate.is_file():
+                return str(candidate)
+    return sys.executable
+
+
+def probe(python: str | None = None, timeout: float = 120.0) -> Environment:
+    """Ask the target interpreter about itself; a usage error if it cannot be run."""
+    executable = python or default_python()
+    try:
+        with tempfile.TemporaryDirectory() as empty:  # so '' on sys.path is no project folder
+            result = subprocess.run(
+                [executable, "-c", PROBE],
+                capture_output=True,
+                text=True,
+                cwd=empty,
+                stdin=subprocess.DEVNULL,
+                timeout=timeout,
+                check=False,
+                env={k: v for k, v in os.environ.items() if k != "PYTHONSTARTUP"},
+            )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ConfigError(f"--python {executable}: cannot run it ({exc}); pass the project's interpreter") from None
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ConfigError(f"--python {executable}: not a working Python interpreter ({last})")
+    try:
+        data = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise ConfigError(f"--python {executable}: unexpected output from the interpreter") from None
+    return Environment(
+        executable=data["executable"],
+        version=(data["version"][0], data["version"][1]),
+        sys_path=tuple(data["path"]),
+        stdlib=frozenset(data["stdlib"]),
+        packages={k: tuple(v) for k, v in data["packages"].items()},
+        distributions={
+            k: Distribution(k, v["version"], tuple(v["requires"])) for k, v in data["distributions"].items()
+        },
+        markers=dict(data["markers"]),
+    )

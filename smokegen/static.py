@@ -1,0 +1,80 @@
+"""The static stage of ``smokegen check``: every check that reads code without running it.
+
+Runs the checks over the project model, then drops silenced findings:
+``# smokegen: ignore[CODE]`` on the finding's line, ``ignore`` and
+``per_module_ignores`` in ``[tool.smokegen]``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from smokegen.cache import ScanCache
+from smokegen.config import Config
+from smokegen.deps import read_dependencies
+from smokegen.environment import Environment
+from smokegen.external import Installed
+from smokegen.model import Finding, ModuleInfo, ProjectModel
+from smokegen.resolve import ProjectIndex, check_project
+from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    findings: tuple[Finding, ...]  # sorted, silenced ones removed
+    notes: tuple[str, ...]  # what was not checked, and why
+    modules: int
+    silenced: int
+
+
+def _silenced(finding: Finding, by_path: dict[str, ModuleInfo], config: Config) -> bool:
+    if finding.code in config.ignore:
+        return True
+    info = by_path.get(finding.location.path)
+    if info is None:
+        return False
+    for suppression in info.suppressions:
+        if suppression.line == finding.location.line and (not suppression.codes or finding.code in suppression.codes):
+            return True
+    return any(
+        finding.code in codes and fnmatch.fnmatchcase(info.name, glob) for glob, codes in config.per_module_ignores
+    )
+
+
+def apply_silencing(findings: Iterable[Finding], model: ProjectModel, config: Config) -> tuple[list[Finding], int]:
+    by_path = {m.path: m for m in model.modules}
+    kept: list[Finding] = []
+    dropped = 0
+    for finding in findings:
+        if _silenced(finding, by_path, config):
+            dropped += 1
+        else:
+            kept.append(finding)
+    return kept, dropped
+
+
+def run_static(root: Path, model: ProjectModel, config: Config, env: Environment, cache: ScanCache) -> CheckReport:
+    """Scan findings plus every static check, silenced findings removed."""
+    findings: list[Finding] = list(model.findings)
+    findings.extend(check_project(model))
+    index = ProjectIndex(model)
+    notes: list[str] = []
+    deps = read_dependencies(
+        root, model.name, {name: dist.requires for name, dist in env.distributions.items()}
+    )
+    if deps.known:
+        findings.extend(check_dependencies(index, env, deps, root))
+    else:
+        notes.append(
+            "dependency checks skipped: the project's dependencies are not declared statically "
+            "([project].dependencies, [tool.poetry], setup.cfg) and the project is not installed "
+            "in the target interpreter"
+        )
+    findings.extend(check_broad_guards(index, env))
+    findings.extend(check_installed_names(index, Installed(env, cache)))
+    kept, dropped = apply_silencing(findings, model, config)
+    unique = sorted(set(kept))
+    return CheckReport(tuple(unique), tuple(notes), len(model.modules) + len(model.failures), dropped)
