@@ -184,6 +184,8 @@ class Frame:
             body_guard, else_guard = if_guards(ctx, node.test)
             return body_guard if self.branch == "body" else else_guard
         if isinstance(node, (cst.Try, cst.TryStar)):
+            if self.branch == "else":
+                return Guard(GuardKind.CONDITION, "the try body succeeded")
             return try_guard(node.handlers)
         if isinstance(node, cst.With):
             return with_guard(ctx, node)
@@ -234,9 +236,10 @@ def walk_statements(
             yield from walk_statements(body_statements(stmt.body), Frame(frame, stmt), into_defs=into_defs)
             for handler in stmt.handlers:
                 yield from walk_statements(body_statements(handler.body), frame, into_defs=into_defs)
-            for extra in (stmt.orelse, stmt.finalbody):
-                if extra is not None:
-                    yield from walk_statements(body_statements(extra.body), frame, into_defs=into_defs)
+            if stmt.orelse is not None:  # runs only when the body raised nothing
+                yield from walk_statements(body_statements(stmt.orelse.body), Frame(frame, stmt, "else"), into_defs=into_defs)
+            if stmt.finalbody is not None:
+                yield from walk_statements(body_statements(stmt.finalbody.body), frame, into_defs=into_defs)
         elif isinstance(stmt, cst.With):
             yield from walk_statements(body_statements(stmt.body), Frame(frame, stmt), into_defs=into_defs)
         elif isinstance(stmt, (cst.For, cst.While)):

@@ -394,7 +394,8 @@ def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
 # --- submodules reached only by import order ----------------------------------------------------
 
 
-def _closure(index: ProjectIndex, start: str, graph: dict[str, set[str]]) -> set[str]:
+def import_closure(start: str, graph: dict[str, set[str]]) -> set[str]:
+    """``start``, its parent packages, and everything they import, transitively, in ``graph``."""
     seen: set[str] = set()
     todo = [start]
     while todo:
@@ -429,7 +430,7 @@ def check_import_order(index: ProjectIndex) -> Iterator[Finding]:
             continue
         if graph is None:
             graph = may_run_graph(index)
-        closure = _closure(index, info.name, graph)
+        closure = import_closure(info.name, graph)
         roots: dict[str, str] = {}
         for imp in info.imports:
             if imp.name is None and may_run_on_import(imp) and imp.bound_name and index.is_project(imp.module):

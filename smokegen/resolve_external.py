@@ -26,7 +26,7 @@ from smokegen.deps import Dependencies, declaration_line, marker_applies, normal
 from smokegen.environment import Environment
 from smokegen.external import Installed, Kind
 from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo
-from smokegen.resolve import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, prefixes
+from smokegen.resolve import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, import_closure, import_time_graph, prefixes
 
 _ELSEWHERE_OK = frozenset({GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.TRY_OTHER})
 _NAME_CHECK_SKIP = HANDLED | {GuardKind.TYPE_CHECKING, GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.CONDITION}
@@ -66,20 +66,25 @@ def check_dependencies(
 ) -> Iterator[Finding]:
     """SG106, SG107, SG108."""
     own = normalize(index.model.name) if index.model.name else None
+    core = core_modules(index)
     required = deps.required()
     declared = deps.any_declared()
     installed = Installed(env, ScanCache(None))
     reverse: dict[str, set[str]] | None = None
-    for _, imp, top in _external_imports(index, env):
+    for info, imp, top in _external_imports(index, env):
         if top in env.stdlib:
             continue
         if not all(g.kind in _ELSEWHERE_OK for g in imp.guards):
             continue
+        # A module that nothing imports on `import <package>` and that needs a missing or extra-only
+        # distribution is an opt-in integration (urllib3.contrib.pyopenssl, starlette's sessions
+        # middleware): reported only when the package itself pulls it in.
+        opt_in = info.name not in core
         dists = set(env.packages.get(top, ()))
         if own is not None and own in dists:
             continue  # the project itself, installed (editable or not): never its own dependency
         if not dists:
-            if installed.locate(top) is not None or normalize(top) in declared:
+            if opt_in or installed.locate(top) is not None or normalize(top) in declared:
                 continue  # importable without metadata, or declared but not installed (SG108 says so)
             yield _finding(
                 codes.UNDECLARED_DEPENDENCY,
@@ -92,6 +97,8 @@ def check_dependencies(
             continue
         names = ", ".join(sorted(dists))
         if dists & declared:
+            if opt_in:
+                continue
             extras = sorted({d.extra or "" for d in deps.declared if d.name in dists and d.extra})
             yield _finding(
                 codes.EXTRA_ONLY_DEPENDENCY,
@@ -125,6 +132,16 @@ def check_dependencies(
             f"declared dependency '{dep.text}' is not installed in the target interpreter: its imports fail; "
             "install the project's dependencies, or pass --python for the project's interpreter",
         )
+
+
+def core_modules(index: ProjectIndex) -> set[str]:
+    """Modules that run whenever one of the project's top-level packages or modules is imported."""
+    graph = import_time_graph(index)
+    core: set[str] = set()
+    for top in index.tops:
+        if top in index.modules and top not in core:
+            core |= import_closure(top, graph)
+    return core
 
 
 def check_broad_guards(index: ProjectIndex, env: Environment) -> Iterator[Finding]:

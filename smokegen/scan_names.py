@@ -10,9 +10,14 @@ import libcst as cst
 from smokegen.cst_tools import Context, dotted_name, guards_of, is_main_test, walk_statements
 from smokegen.model import Binding, BindingKind, GuardKind, Suppression
 
-# ``globals()[...] = ``, ``globals().update(...)``, ``vars()[...]``, ``sys.modules[__name__].x = ``:
-# the module binds names the scanner cannot list.
-_DYNAMIC_GLOBALS = re.compile(r"\b(?:globals|vars)\(\)\s*(?:\[|\.update\b|\.setdefault\b)|sys\.modules\[__name__\]")
+# The module binds names the scanner cannot list: ``globals()[...] =``, ``globals().update(...)``,
+# ``vars()[...]``, ``sys.modules[...]`` tricks, and the enum helpers that
+# export members as module globals (``@enum.global_enum``, ``IntEnum._convert_``, as ``re`` and
+# ``signal`` do).
+_DYNAMIC_GLOBALS = re.compile(
+    r"\b(?:globals|vars)\(\)\s*(?:\[|\.update\b|\.setdefault\b)|sys\.modules\["
+    r"|\bglobal_enum\b|\._convert_\("
+)
 
 
 # ``# smokegen: ignore`` or ``# smokegen: ignore[SG101, SG104]``

@@ -128,7 +128,8 @@ def test_try_except_guards() -> None:
     assert kinds(found["broad"]) == [GuardKind.TRY_BROAD]
     assert kinds(found["bare"]) == [GuardKind.TRY_BROAD]
     assert kinds(found["other"]) == [GuardKind.TRY_OTHER]
-    assert kinds(found["in_else"]) == []
+    assert kinds(found["in_else"]) == [GuardKind.CONDITION]  # runs only if the try body raised nothing
+    assert found["in_else"].guards[0].detail == "the try body succeeded"
     assert kinds(found["in_finally"]) == []
 
 
