@@ -183,9 +183,12 @@ class Frame:
         if isinstance(node, cst.If):
             body_guard, else_guard = if_guards(ctx, node.test)
             return body_guard if self.branch == "body" else else_guard
+        if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
+            caught = ctx.code(node.type) if node.type is not None else "anything"
+            return Guard(GuardKind.TRY_FALLBACK, f"the try body raised {caught}")
         if isinstance(node, (cst.Try, cst.TryStar)):
             if self.branch == "else":
-                return Guard(GuardKind.CONDITION, "the try body succeeded")
+                return Guard(GuardKind.TRY_ELSE, "the try body succeeded")
             return try_guard(node.handlers)
         if isinstance(node, cst.With):
             return with_guard(ctx, node)
@@ -234,8 +237,8 @@ def walk_statements(
             yield from _walk_if(stmt, frame, into_defs=into_defs)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
             yield from walk_statements(body_statements(stmt.body), Frame(frame, stmt), into_defs=into_defs)
-            for handler in stmt.handlers:
-                yield from walk_statements(body_statements(handler.body), frame, into_defs=into_defs)
+            for handler in stmt.handlers:  # fallbacks: run only when the body raised
+                yield from walk_statements(body_statements(handler.body), Frame(frame, handler), into_defs=into_defs)
             if stmt.orelse is not None:  # runs only when the body raised nothing
                 yield from walk_statements(body_statements(stmt.orelse.body), Frame(frame, stmt, "else"), into_defs=into_defs)
             if stmt.finalbody is not None:

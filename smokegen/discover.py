@@ -20,9 +20,13 @@ from smokegen.config import Config, ConfigError
 from smokegen.model import Finding, Location, ModuleKind, SourceFile
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
+EXTENSION_SUFFIXES = (".so", ".pyd")
 
 # Never scanned, whatever the configuration says.
-SKIP_DIRS = frozenset({"__pycache__", "site-packages", "node_modules", "build", "dist", "__pypackages__"})
+SKIP_DIRS = frozenset({"__pycache__", "site-packages", "node_modules", "__pypackages__"})
+# Build output, skipped at the project root and source roots only: ``pip/_internal/operations/build``
+# is a real package.
+TOP_SKIP_DIRS = frozenset({"build", "dist"})
 
 # In a flat layout, top-level folders without ``__init__.py`` with these names are
 # project furniture, not namespace packages (the list setuptools' flat-layout
@@ -47,6 +51,8 @@ class Discovery:
     files: tuple[SourceFile, ...]
     namespace_packages: tuple[str, ...]
     findings: tuple[Finding, ...]
+    extension_modules: tuple[str, ...] = ()
+    stub_modules: tuple[str, ...] = ()
 
 
 def find_project_root(start: Path) -> Path:
@@ -115,6 +121,8 @@ class _Walker:
         self.config = config
         self.files: list[SourceFile] = []
         self.namespaces: list[str] = []
+        self.extensions: list[str] = []
+        self.stubs: list[str] = []
         self.findings: list[Finding] = []
         self.seen_dirs: set[Path] = set()
 
@@ -126,11 +134,12 @@ class _Walker:
         patterns = self.config.exclude + self.config.test_patterns
         return any(match_glob(rel, p) for p in patterns)
 
-    def skip_dir(self, path: Path) -> bool:
+    def skip_dir(self, path: Path, *, top: bool = False) -> bool:
         name = path.name
         return (
             name.startswith(".")
             or name in SKIP_DIRS
+            or (top and name in TOP_SKIP_DIRS)
             or name.endswith(".egg-info")
             or _is_virtualenv(path)
             or self.skipped(path)
@@ -180,6 +189,18 @@ class _Walker:
         dirs = {e.name: Path(e.path) for e in entries if e.is_dir()}
         for entry in entries:
             path = Path(entry.path)
+            if not top and entry.name.endswith(EXTENSION_SUFFIXES) and not entry.is_dir():
+                stem = entry.name.split(".", 1)[0]
+                if is_module_name(stem) and stem != "__init__":
+                    self.extensions.append(f"{prefix}.{stem}" if prefix else stem)
+                continue
+            if entry.name.endswith(".pyi") and not entry.is_dir():
+                stem = entry.name[:-4]
+                if stem == "__init__" and prefix:
+                    self.stubs.append(prefix)
+                elif is_module_name(stem):
+                    self.stubs.append(f"{prefix}.{stem}" if prefix else stem)
+                continue
             if entry.is_dir() or not entry.name.endswith(".py") or entry.name == "__init__.py":
                 continue
             if self.skipped(path):
@@ -212,7 +233,7 @@ class _Walker:
             kind = ModuleKind.MAIN if stem == "__main__" else ModuleKind.MODULE
             self.files.append(SourceFile(name, self.rel(path), kind))
         for name, path in dirs.items():
-            if self.skip_dir(path):
+            if self.skip_dir(path, top=top):
                 continue
             if top and self.config.packages and name not in self.config.packages:
                 continue
@@ -280,4 +301,6 @@ def discover(root: Path, config: Config) -> Discovery:
         files=tuple(files),
         namespace_packages=tuple(sorted(walker.namespaces)),
         findings=tuple(sorted(walker.findings)),
+        extension_modules=tuple(sorted(set(walker.extensions))),
+        stub_modules=tuple(sorted(set(walker.stubs))),
     )

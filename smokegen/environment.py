@@ -75,6 +75,17 @@ if stdlib is None:
             stdlib.add(entry[:-3])
         elif os.path.isdir(os.path.join(root, entry)) and entry.isidentifier():
             stdlib.add(entry)
+# Top-level names served by import hooks installed through .pth files: setuptools' distutils
+# shim, editable installs' finders (their MAPPING). What they serve is not on sys.path as files.
+hooked = set()
+for finder in sys.meta_path:
+    cls = finder if isinstance(finder, type) else type(finder)
+    owner = getattr(cls, "__module__", "") or ""
+    if owner.startswith("_distutils_hack"):
+        hooked.add("distutils")
+    mapping = getattr(sys.modules.get(owner), "MAPPING", None)
+    if isinstance(mapping, dict):
+        hooked.update(k for k in mapping if isinstance(k, str))
 markers = {
     "implementation_name": sys.implementation.name,
     "implementation_version": "%d.%d.%d" % sys.implementation.version[:3],
@@ -96,6 +107,7 @@ print(json.dumps({
     "packages": packages,
     "distributions": dists,
     "markers": markers,
+    "hooked": sorted(hooked),
 }))
 """
 
@@ -116,6 +128,7 @@ class Environment:
     packages: Mapping[str, tuple[str, ...]]  # top-level import name -> distributions providing it
     distributions: Mapping[str, Distribution]
     markers: Mapping[str, str]  # PEP 508 marker environment of the target interpreter
+    hooked: frozenset[str] = frozenset()  # top-level names served by import hooks, not files
 
 
 def default_python() -> str:
@@ -162,4 +175,5 @@ def probe(python: str | None = None, timeout: float = 120.0) -> Environment:
             k: Distribution(k, v["version"], tuple(v["requires"])) for k, v in data["distributions"].items()
         },
         markers=dict(data["markers"]),
+        hooked=frozenset(data.get("hooked", ())),
     )

@@ -60,6 +60,8 @@ class GuardKind(enum.Enum):
     TRY_IMPORT_ERROR = "try-import-error"  # ``except ImportError`` / ``ModuleNotFoundError`` / ``suppress(ImportError)``
     TRY_BROAD = "try-broad"  # ``except Exception`` / ``BaseException`` / bare ``except:``
     TRY_OTHER = "try-other"  # a ``try`` whose handlers do not catch ImportError
+    TRY_FALLBACK = "try-fallback"  # in an ``except`` handler: runs only when the ``try`` body raised
+    TRY_ELSE = "try-else"  # in a ``try``'s ``else``: runs only when the body raised nothing
     TYPE_CHECKING = "type-checking"  # ``if TYPE_CHECKING:`` (never runs)
     FUNCTION = "function"  # inside a function or lambda: runs when called, not on import
     VERSION = "version"  # under ``if sys.version_info ...``
@@ -311,6 +313,11 @@ class ProjectModel:
     modules: tuple[ModuleInfo, ...]
     failures: tuple[ScanFailure, ...] = ()
     findings: tuple[Finding, ...] = ()  # discovery and scan findings, sorted
+    # Compiled extension modules (``name.cpython-311-x86_64-linux-gnu.so``, ``.pyd``): importable,
+    # but nothing can be read from them statically.
+    extension_modules: tuple[str, ...] = ()
+    # Modules with a ``.pyi`` stub beside them: type checkers read the stub, not the source.
+    stub_modules: tuple[str, ...] = ()
 
     def module(self, name: str) -> ModuleInfo | None:
         for info in self.modules:

@@ -35,6 +35,7 @@ POSITIONED: tuple[type[cst.CSTNode], ...] = (
     cst.SimpleStatementLine,
     cst.If,
     cst.Try,
+    cst.ExceptHandler,
     cst.With,
     cst.For,
     cst.While,

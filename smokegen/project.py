@@ -133,6 +133,8 @@ def build_model(
         modules=modules,
         failures=failures,
         findings=tuple(sorted(findings)),
+        extension_modules=found.extension_modules,
+        stub_modules=found.stub_modules,
     )
     return model, stats
 

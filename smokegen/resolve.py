@@ -59,6 +59,7 @@ class ProjectIndex:
     modules: dict[str, ModuleInfo] = field(init=False)
     failed: frozenset[str] = field(init=False)
     namespaces: frozenset[str] = field(init=False)
+    stubs: frozenset[str] = field(init=False)
     tops: frozenset[str] = field(init=False)
     children: dict[str, set[str]] = field(init=False)
     definers: dict[str, list[str]] = field(init=False)
@@ -66,8 +67,11 @@ class ProjectIndex:
     def __post_init__(self) -> None:
         model = self.model
         self.modules = {m.name: m for m in model.modules}
-        self.failed = frozenset(f.name for f in model.failures)
+        # Modules whose contents cannot be read: they do not parse, or are compiled extensions with
+        # no source beside them (mypyc-compiled modules keep theirs: it says what the binary does).
+        self.failed = frozenset(f.name for f in model.failures) | (frozenset(model.extension_modules) - set(self.modules))
         self.namespaces = frozenset(model.namespace_packages)
+        self.stubs = frozenset(model.stub_modules)
         every = set(self.modules) | self.failed | self.namespaces
         self.tops = frozenset(n.split(".", 1)[0] for n in every)
         self.children = {}
@@ -186,6 +190,8 @@ def check_project_imports(index: ProjectIndex) -> Iterator[Finding]:
             if kinds & HANDLED:
                 continue
             type_only = GuardKind.TYPE_CHECKING in kinds
+            if type_only and any(p in index.stubs for p in prefixes(imp.module)):
+                continue  # the type checker reads the .pyi stub, which smokegen does not scan
             missing = index.first_missing(imp.module)
             if missing is not None:
                 parent, _, leaf = missing.rpartition(".")

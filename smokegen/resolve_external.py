@@ -29,7 +29,14 @@ from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo
 from smokegen.resolve import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, import_closure, import_time_graph, prefixes
 
 _ELSEWHERE_OK = frozenset({GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.TRY_OTHER})
-_NAME_CHECK_SKIP = HANDLED | {GuardKind.TYPE_CHECKING, GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.CONDITION}
+_NAME_CHECK_SKIP = HANDLED | {
+    GuardKind.TYPE_CHECKING,
+    GuardKind.VERSION,
+    GuardKind.PLATFORM,
+    GuardKind.CONDITION,
+    GuardKind.TRY_FALLBACK,
+    GuardKind.TRY_ELSE,
+}
 
 
 def _finding(code: codes.Code, location: Location, message: str) -> Finding:
@@ -54,9 +61,12 @@ def _required_by(env: Environment) -> dict[str, set[str]]:
     for dist in env.distributions.values():
         for line in dist.requires:
             try:
-                name = normalize(Requirement(line).name)
+                requirement = Requirement(line)
             except InvalidRequirement:
                 continue
+            if requirement.marker is not None and "extra" in str(requirement.marker):
+                continue  # pulled in only with an extra of that distribution
+            name = normalize(requirement.name)
             reverse.setdefault(name, set()).add(dist.name)
     return reverse
 
@@ -80,11 +90,13 @@ def check_dependencies(
         # distribution is an opt-in integration (urllib3.contrib.pyopenssl, starlette's sessions
         # middleware): reported only when the package itself pulls it in.
         opt_in = info.name not in core
+        if _is_test_support(info.name) or _is_vendored(info.name):
+            continue  # test support or another project's vendored code: not this project's dependencies
         dists = set(env.packages.get(top, ()))
         if own is not None and own in dists:
             continue  # the project itself, installed (editable or not): never its own dependency
         if not dists:
-            if opt_in or installed.locate(top) is not None or normalize(top) in declared:
+            if opt_in or top in env.hooked or installed.locate(top) is not None or normalize(top) in declared:
                 continue  # importable without metadata, or declared but not installed (SG108 says so)
             yield _finding(
                 codes.UNDECLARED_DEPENDENCY,
@@ -132,6 +144,23 @@ def check_dependencies(
             f"declared dependency '{dep.text}' is not installed in the target interpreter: its imports fail; "
             "install the project's dependencies, or pass --python for the project's interpreter",
         )
+
+
+def _is_test_support(module: str) -> bool:
+    """``mypy.test.helpers``, ``pkg.testing.fixtures``, ``pkg.tests.test_x``: code for test suites."""
+    parts = module.split(".")
+    leaf = parts[-1]
+    return (
+        any(p in ("test", "tests", "testing") for p in parts)
+        or leaf.startswith("test_")
+        or leaf.endswith("_test")
+        or leaf == "conftest"
+    )
+
+
+def _is_vendored(module: str) -> bool:
+    """``pip._vendor.rich``: third-party code copied into the package."""
+    return any(p in ("_vendor", "vendor", "_vendored", "vendored", "extern", "_extern", "third_party") for p in module.split("."))
 
 
 def core_modules(index: ProjectIndex) -> set[str]:
@@ -210,7 +239,7 @@ def check_installed_names(index: ProjectIndex, installed: Installed) -> Iterator
     """SG110, SG111: names and submodules imported from installed packages exist there."""
     env = installed.env
     for _, imp, top in _external_imports(index, env):
-        if any(g.kind in _NAME_CHECK_SKIP for g in imp.guards):
+        if any(g.kind in _NAME_CHECK_SKIP for g in imp.guards) or top in env.hooked:
             continue
         if installed.locate(top) is None:
             continue  # not importable from files: an import hook, or missing (the dependency checks say so)

@@ -24,7 +24,10 @@ _SKIP = frozenset(
 
 def _expressions(stmt: Statement) -> Iterator[cst.CSTNode]:
     """The parts of a statement that are evaluated when the statement runs at import time."""
-    if isinstance(stmt, cst.BaseSmallStatement):
+    if isinstance(stmt, cst.AnnAssign):
+        if stmt.value is not None:  # annotations are not read: often lazy (PEP 563), and only types
+            yield stmt.value
+    elif isinstance(stmt, cst.BaseSmallStatement):
         if not isinstance(stmt, (cst.Import, cst.ImportFrom)):
             yield stmt
     elif isinstance(stmt, cst.FunctionDef):

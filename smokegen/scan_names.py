@@ -36,6 +36,11 @@ def _suppressions(source: str) -> tuple[Suppression, ...]:
     return tuple(found)
 
 
+_CONDITIONAL = frozenset(
+    {GuardKind.CONDITION, GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.MAIN_BLOCK, GuardKind.FUNCTION}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Names:
     bindings: tuple[Binding, ...]
@@ -146,9 +151,11 @@ def collect_names(ctx: Context, source: str) -> Names:
                 # Bound for the type checker only: absent at run time, kept for TYPE_CHECKING imports.
                 typing_only.setdefault(name, Binding(name, kind, ctx.location(stmt), True, True))
                 continue
+            # A try binds its names in the body or in the fallback: not conditional in itself.
+            conditional = any(g.kind in _CONDITIONAL for g in guards)
             if name not in first:
-                first[name] = Binding(name, kind, ctx.location(stmt), conditional=bool(guards))
-            if not guards:
+                first[name] = Binding(name, kind, ctx.location(stmt), conditional=conditional)
+            if not conditional:
                 unconditional.add(name)
         if type_only:
             continue

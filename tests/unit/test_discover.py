@@ -79,7 +79,8 @@ def test_tests_virtualenvs_build_hidden_and_caches_are_skipped(tmp_path: Path) -
             "pkg/test/helpers.py": "",  # test/ below the top is shipped code (django.test)
             "pkg/__pycache__/x.py": "",
             "pkg/.hidden/x.py": "",
-            "pkg/build/x.py": "",
+            "pkg/build/x.py": "",  # build/ inside a package is code (pip._internal.operations.build)
+            "build/lib/pkg/__init__.py": "",  # build/ at the top is build output
             "test/test_top.py": "",
             "venv-custom/pyvenv.cfg": "",
             "venv-custom/lib/site.py": "",
@@ -87,7 +88,7 @@ def test_tests_virtualenvs_build_hidden_and_caches_are_skipped(tmp_path: Path) -
             "dist/pkg/__init__.py": "",
         },
     )
-    assert sorted(names(tmp_path)) == ["pkg", "pkg.test.helpers"]
+    assert sorted(names(tmp_path)) == ["pkg", "pkg.build.x", "pkg.test.helpers"]
 
 
 def test_tests_are_scanned_when_test_patterns_is_empty(tmp_path: Path) -> None:
@@ -197,3 +198,10 @@ def test_symlinked_source_root_keeps_paths_relative_to_the_project(tmp_path: Pat
     assert names(project.resolve(), Config(source_roots=("lib",))) == {"app": "lib/app/__init__.py", "app.x": "lib/app/x.py"}
     with pytest.raises(ConfigError, match="outside the project root"):
         discover(project.resolve(), Config(source_roots=("../elsewhere",)))
+
+
+def test_extension_modules_and_stubs_are_recorded(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/_speed.cpython-311-x86_64-linux-gnu.so": "", "pkg/api.py": "", "pkg/api.pyi": "", "pkg/__init__.pyi": ""})
+    found = discover(tmp_path, Config())
+    assert found.extension_modules == ("pkg._speed",)
+    assert found.stub_modules == ("pkg", "pkg.api")

@@ -122,13 +122,14 @@ def test_try_except_guards() -> None:
     )
     assert kinds(found["orjson"]) == [GuardKind.TRY_IMPORT_ERROR]
     assert found["orjson"].guards[0].detail == "ImportError"
-    assert kinds(found["orjson_fallback"]) == []  # the fallback itself runs unguarded
+    assert kinds(found["orjson_fallback"]) == [GuardKind.TRY_FALLBACK]  # runs only if the try failed
+    assert found["orjson_fallback"].guards[0].detail == "the try body raised ImportError"
     assert kinds(found["ujson"]) == [GuardKind.TRY_IMPORT_ERROR]
     assert found["ujson"].guards[0].detail == "ModuleNotFoundError, AttributeError"
     assert kinds(found["broad"]) == [GuardKind.TRY_BROAD]
     assert kinds(found["bare"]) == [GuardKind.TRY_BROAD]
     assert kinds(found["other"]) == [GuardKind.TRY_OTHER]
-    assert kinds(found["in_else"]) == [GuardKind.CONDITION]  # runs only if the try body raised nothing
+    assert kinds(found["in_else"]) == [GuardKind.TRY_ELSE]  # runs only if the try body raised nothing
     assert found["in_else"].guards[0].detail == "the try body succeeded"
     assert kinds(found["in_finally"]) == []
 

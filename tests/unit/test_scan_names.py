@@ -158,3 +158,58 @@ def test_empty_module() -> None:
     assert scan_code("# only a comment\n\n").empty
     assert scan_code("").empty
     assert not scan_code('"""A docstring is content."""\n').empty
+
+
+def test_attribute_uses_at_import_time() -> None:
+    module = scan_code(
+        """
+        import pkg
+        import other.sub as alias
+        from x import y
+        A = pkg.sub.thing
+        B: pkg.types.Annotation = pkg.value.make()
+        @pkg.deco.register
+        class K(pkg.base.Base):
+            attr = alias.part.X
+            def method(self, default=pkg.defaults.D):
+                return pkg.inside.function
+        def f(arg=pkg.arg.default): ...
+        L = lambda: pkg.lazy.attr
+        if TYPE_CHECKING:
+            T = pkg.typing_only.T
+        try:
+            C = pkg.guarded.X
+        except AttributeError:
+            pass
+        print(y.not_a_module_import)
+        """
+    )
+    assert sorted((u.chain, u.location.line) for u in module.attribute_uses) == [
+        ("alias.part.X", 8),
+        ("pkg.arg.default", 11),
+        ("pkg.base.Base", 7),
+        ("pkg.deco.register", 7),
+        ("pkg.defaults.D", 9),
+        ("pkg.sub.thing", 4),
+        ("pkg.value.make", 5),
+    ]
+
+
+def test_attribute_uses_noop_without_plain_imports() -> None:
+    assert scan_code("from pkg import sub\nX = sub.thing.attr\n").attribute_uses == ()
+
+
+def test_suppression_comments() -> None:
+    module = scan_code(
+        """
+        from a import b  # smokegen: ignore[SG101]
+        from c import d  # smokegen: ignore[sg101, SG104]
+        from e import f  # smokegen: ignore
+        from g import h  # noqa
+        """
+    )
+    assert [(s.line, s.codes) for s in module.suppressions] == [
+        (1, ("SG101",)),
+        (2, ("SG101", "SG104")),
+        (3, ()),
+    ]
