@@ -39,6 +39,7 @@ MISSING_DEPENDENCY = Code("SG108", "declared dependency not installed", Severity
 BROAD_IMPORT_GUARD = Code("SG109", "ImportError guard that also hides the project's own imports", Severity.WARNING)
 MISSING_EXTERNAL_NAME = Code("SG110", "cannot import name from an installed package", Severity.ERROR)
 MISSING_EXTERNAL_MODULE = Code("SG111", "no such module in an installed package", Severity.ERROR)
+OPT_IN_UNDECLARED = Code("SG112", "undeclared distribution imported by an opt-in module", Severity.WARNING)
 
 ALL_CODES: tuple[Code, ...] = (
     SYNTAX_ERROR,
@@ -60,4 +61,5 @@ ALL_CODES: tuple[Code, ...] = (
     BROAD_IMPORT_GUARD,
     MISSING_EXTERNAL_NAME,
     MISSING_EXTERNAL_MODULE,
+    OPT_IN_UNDECLARED,
 )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from smokegen.model import EntryPoint
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -108,6 +110,34 @@ class Pyproject:
 
     name: str | None
     config: Config
+    entry_points: tuple[EntryPoint, ...] = ()
+
+
+def _entry_points(data: Mapping[str, Any]) -> tuple[EntryPoint, ...]:
+    found: list[EntryPoint] = []
+    raw_project = data.get("project")
+    project: Mapping[str, Any] = raw_project if isinstance(raw_project, dict) else {}
+    tables: list[tuple[str, Any]] = [
+        ("console_scripts", project.get("scripts")),
+        ("gui_scripts", project.get("gui-scripts")),
+    ]
+    groups = project.get("entry-points")
+    if isinstance(groups, dict):
+        tables.extend(groups.items())
+    raw_tool = data.get("tool")
+    tool: Mapping[str, Any] = raw_tool if isinstance(raw_tool, dict) else {}
+    raw_poetry = tool.get("poetry")
+    poetry: Mapping[str, Any] = raw_poetry if isinstance(raw_poetry, dict) else {}
+    tables.append(("console_scripts", poetry.get("scripts")))
+    for group, table in tables:
+        if not isinstance(table, dict):
+            continue
+        for name, value in table.items():
+            if isinstance(value, dict):  # poetry's {reference = "...", type = "console"}
+                value = value.get("reference") or value.get("callable")
+            if isinstance(value, str) and value.strip():
+                found.append(EntryPoint(group, str(name), value.strip()))
+    return tuple(sorted(set(found)))
 
 
 def read_pyproject(path: Path, display: str = "pyproject.toml") -> Pyproject:
@@ -126,4 +156,8 @@ def read_pyproject(path: Path, display: str = "pyproject.toml") -> Pyproject:
     table = tool.get("smokegen", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{display}: [tool.smokegen] must be a table")
-    return Pyproject(name=name if isinstance(name, str) else None, config=parse_config(table, display))
+    return Pyproject(
+        name=name if isinstance(name, str) else None,
+        config=parse_config(table, display),
+        entry_points=_entry_points(data),
+    )

@@ -303,6 +303,19 @@ class SourceFile:
     kind: ModuleKind
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class EntryPoint:
+    """A declared entry point: ``[project.scripts] tool = "tool.cli:main"``."""
+
+    group: str  # console_scripts, gui_scripts, or the group of [project.entry-points.<group>]
+    name: str
+    value: str  # "module:attr" or "module"
+
+    @property
+    def module(self) -> str:
+        return self.value.split(":", 1)[0].strip()
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectModel:
     """The whole project as smokegen sees it; the single source of truth for later stages."""
@@ -318,6 +331,7 @@ class ProjectModel:
     extension_modules: tuple[str, ...] = ()
     # Modules with a ``.pyi`` stub beside them: type checkers read the stub, not the source.
     stub_modules: tuple[str, ...] = ()
+    entry_points: tuple[EntryPoint, ...] = ()  # as declared in pyproject.toml
 
     def module(self, name: str) -> ModuleInfo | None:
         for info in self.modules:

@@ -18,7 +18,7 @@ from typing import Any
 from smokegen.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.config import Config, read_pyproject
 from smokegen.discover import discover, find_project_root
-from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
+from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
 from smokegen.scan import result_findings, scan_source, unreadable
 
 # Below this many files to scan, a process pool costs more than it saves.
@@ -111,6 +111,7 @@ def build_model(
     config: Config,
     *,
     project_name: str | None = None,
+    entry_points: tuple[EntryPoint, ...] = (),
     jobs: int | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
@@ -135,6 +136,7 @@ def build_model(
         findings=tuple(sorted(findings)),
         extension_modules=found.extension_modules,
         stub_modules=found.stub_modules,
+        entry_points=entry_points,
     )
     return model, stats
 
@@ -161,6 +163,12 @@ def load_project(
     root = find_project_root(path)
     pyproject = read_pyproject(root / "pyproject.toml")
     model, stats = build_model(
-        root, pyproject.config, project_name=pyproject.name, jobs=jobs, use_cache=use_cache, progress=progress
+        root,
+        pyproject.config,
+        project_name=pyproject.name,
+        entry_points=pyproject.entry_points,
+        jobs=jobs,
+        use_cache=use_cache,
+        progress=progress,
     )
     return LoadedProject(root, pyproject.config, model, stats)

@@ -25,7 +25,7 @@ from smokegen.cache import ScanCache
 from smokegen.deps import Dependencies, declaration_line, marker_applies, normalize
 from smokegen.environment import Environment
 from smokegen.external import Installed, Kind
-from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo
+from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind
 from smokegen.resolve import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, import_closure, import_time_graph, prefixes
 
 _ELSEWHERE_OK = frozenset({GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.TRY_OTHER})
@@ -86,9 +86,10 @@ def check_dependencies(
             continue
         if not all(g.kind in _ELSEWHERE_OK for g in imp.guards):
             continue
-        # A module that nothing imports on `import <package>` and that needs a missing or extra-only
-        # distribution is an opt-in integration (urllib3.contrib.pyopenssl, starlette's sessions
-        # middleware): reported only when the package itself pulls it in.
+        # A module that neither `import <package>`, an entry point nor a __main__ module pulls in is an
+        # opt-in integration (urllib3.contrib.pyopenssl, pydantic.mypy, starlette's sessions
+        # middleware): a missing or extra-only distribution there is its design, not a finding, and
+        # an installed but undeclared one is a warning (SG112).
         opt_in = info.name not in core
         if _is_test_support(info.name) or _is_vendored(info.name):
             continue  # test support or another project's vendored code: not this project's dependencies
@@ -125,6 +126,15 @@ def check_dependencies(
             reverse = _required_by(env)
         via = sorted(set().union(*(reverse.get(d, set()) for d in dists)) & (declared | ({own} if own else set())))
         why = f"; it is installed only because {', '.join(repr(v) for v in via)} depends on it" if via else ""
+        if opt_in:
+            yield _finding(
+                codes.OPT_IN_UNDECLARED,
+                imp.location,
+                f"'{top}' comes from {names}, which is not a declared dependency ({deps.source}){why}; "
+                f"'{info.name}' is not imported by the package or its entry points, so it may be an opt-in "
+                f"integration: declare {names} in an extra, or as a dependency if the module is always used",
+            )
+            continue
         yield _finding(
             codes.UNDECLARED_DEPENDENCY,
             imp.location,
@@ -164,12 +174,16 @@ def _is_vendored(module: str) -> bool:
 
 
 def core_modules(index: ProjectIndex) -> set[str]:
-    """Modules that run whenever one of the project's top-level packages or modules is imported."""
+    """Modules that run whenever the project is used as declared: on ``import <top-level package>``,
+    through a declared entry point, or as a ``__main__`` module."""
     graph = import_time_graph(index)
+    roots = {t for t in index.tops if t in index.modules}
+    roots |= {e.module for e in index.model.entry_points if e.module in index.modules}
+    roots |= {m.name for m in index.model.modules if m.kind is ModuleKind.MAIN}
     core: set[str] = set()
-    for top in index.tops:
-        if top in index.modules and top not in core:
-            core |= import_closure(top, graph)
+    for root in sorted(roots):
+        if root not in core:
+            core |= import_closure(root, graph)
     return core
 
 

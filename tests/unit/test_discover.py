@@ -205,3 +205,20 @@ def test_extension_modules_and_stubs_are_recorded(tmp_path: Path) -> None:
     found = discover(tmp_path, Config())
     assert found.extension_modules == ("pkg._speed",)
     assert found.stub_modules == ("pkg", "pkg.api")
+
+
+def test_entry_points_from_pyproject(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        '[project]\nname = "demo"\n[project.scripts]\ndemo = "demo.cli:main"\n'
+        '[project.gui-scripts]\ndemo-gui = "demo.gui:run"\n'
+        '[project.entry-points."pytest11"]\ndemo = "demo.plugin"\n'
+        '[tool.poetry.scripts]\nlegacy = "demo.old:main"\n'
+    )
+    points = read_pyproject(path).entry_points
+    assert [(e.group, e.name, e.value, e.module) for e in points] == [
+        ("console_scripts", "demo", "demo.cli:main", "demo.cli"),
+        ("console_scripts", "legacy", "demo.old:main", "demo.old"),
+        ("gui_scripts", "demo-gui", "demo.gui:run", "demo.gui"),
+        ("pytest11", "demo", "demo.plugin", "demo.plugin"),
+    ]

@@ -1,0 +1,109 @@
+"""Static checks over a large installed package, next to the scan they stand on.
+
+    python benchmarks/bench_check.py                  # Django, in a fresh virtualenv
+    python benchmarks/bench_check.py --package sphinx --repeat 5
+
+The package is installed with its dependencies into a temporary virtualenv, which is also the
+target interpreter (``--python``). Every figure is the median of ``--repeat`` runs in this run:
+- ``scan, cold`` / ``scan, warm``: the project model, with an empty / a filled cache;
+- ``probe``: asking the target interpreter for sys.path and distribution metadata;
+- ``static checks``: every check of ``smokegen check --static`` on the warm model (installed
+  packages' sources read from the warm cache);
+- ``smokegen check --static, warm``: the whole command as a user runs it, in a subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from collections.abc import Callable
+from pathlib import Path
+
+from smokegen.cache import ScanCache
+from smokegen.config import Config
+from smokegen.environment import probe
+from smokegen.project import build_model, default_jobs
+from smokegen.static import run_static
+
+
+def median_time(action: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--package", default="django", help="a requirement to install and check")
+    parser.add_argument("--import-name", default=None, help="its top-level import name (default: the package name)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    args = parser.parse_args()
+    name = args.import_name or args.package.split("=")[0].lower()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env_dir = Path(tmp) / "venv"
+        venv.create(env_dir, with_pip=True)
+        python = env_dir / "bin" / "python"
+        subprocess.run([str(python), "-m", "pip", "install", "-q", args.package], check=True)
+        purelib = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        root = Path(tmp) / "project"
+        root.mkdir()
+        (root / "sp").symlink_to(purelib)
+        (root / "pyproject.toml").write_text(
+            f'[project]\nname = "{args.package.split("=")[0]}"\ndynamic = ["dependencies", "version"]\n'
+            f'[tool.smokegen]\nsource_roots = ["sp"]\npackages = ["{name}"]\n'
+        )
+        cache_dir = root / ".smokegen_cache"
+        config = Config(source_roots=("sp",), packages=(name,))
+
+        def clear() -> None:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+
+        def scan() -> object:
+            return build_model(root, config, project_name=args.package, jobs=args.jobs)
+
+        cold = median_time(scan, args.repeat, before=clear)
+        warm = median_time(scan, args.repeat)
+        model, _ = build_model(root, config, project_name=args.package, jobs=args.jobs)
+        probe_time = median_time(lambda: probe(str(python)), args.repeat)
+        env = probe(str(python))
+        run_static(root, model, config, env, ScanCache(cache_dir))  # fill the cache with installed sources
+        checks = median_time(lambda: run_static(root, model, config, env, ScanCache(cache_dir)), args.repeat)
+        report = run_static(root, model, config, env, ScanCache(cache_dir))
+        command = [sys.executable, "-m", "smokegen", "check", "--static", "--python", str(python), str(root)]
+        whole = median_time(lambda: subprocess.run(command, capture_output=True, check=False), args.repeat)
+
+        modules = len(model.modules) + len(model.failures)
+        imports = sum(len(m.imports) for m in model.modules)
+        print(f"{args.package}: {modules} modules, {imports} imports, {len(report.findings)} findings; "
+              f"{args.jobs} jobs, median of {args.repeat}")  # fmt: skip
+        rows = [
+            ("scan, cold", cold),
+            ("scan, warm", warm),
+            ("probe of the target interpreter", probe_time),
+            ("static checks (warm model)", checks),
+            ("smokegen check --static, warm", whole),
+        ]
+        print(f"{'':34} {'seconds':>8} {'vs warm scan':>13}")
+        for label, seconds in rows:
+            print(f"{label:34} {seconds:8.2f} {seconds / warm:12.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
