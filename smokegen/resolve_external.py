@@ -97,8 +97,11 @@ def check_dependencies(
         if own is not None and own in dists:
             continue  # the project itself, installed (editable or not): never its own dependency
         if not dists:
-            if opt_in or top in env.hooked or installed.locate(top) is not None or normalize(top) in declared:
-                continue  # importable without metadata, or declared but not installed (SG108 says so)
+            elsewhere = any(g.kind in (GuardKind.VERSION, GuardKind.PLATFORM) for g in imp.guards)
+            if opt_in or elsewhere or top in env.hooked or installed.locate(top) is not None or normalize(top) in declared:
+                # an opt-in module; a branch for another interpreter (annotationlib on 3.14); importable
+                # without metadata; or declared but not installed (SG108 says so)
+                continue
             yield _finding(
                 codes.UNDECLARED_DEPENDENCY,
                 imp.location,

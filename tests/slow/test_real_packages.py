@@ -67,7 +67,7 @@ KNOWN: dict[str, tuple[str, set[str]]] = {
         },
     ),
     "networkx": ("networkx", set()),
-    "pandas": ("pandas", {"pandas/io/formats/style_render.py:51: SG106"}),  # markupsafe: only jinja2 declares it
+    "pandas": ("pandas", set()),
     "pydantic": ("pydantic", set()),
     "_pytest": ("pytest", set()),
     "requests": ("requests", set()),

@@ -152,6 +152,7 @@ def test_dependency_findings(tmp_path: Path) -> None:
                 "import requests\nimport urllib3\nimport yaml\nimport orjson\nimport notinstalled\n"
                 "import app.core\nimport json\nfrom __future__ import annotations\n"
                 "def lazy():\n    import lazyonly\n"
+                "if sys.version_info >= (3, 14):\n    import annotationlib\n"
                 "try:\n    import optional_missing\nexcept ImportError:\n    pass\n"
             ),
             "app.plugin": "import orjson\nimport not_installed_either\n",  # opt-in: nothing imports it
