@@ -16,31 +16,18 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import venv
-from collections.abc import Callable
 from pathlib import Path
 
+from _timing import median_time  # benchmarks/ is on sys.path when a script in it runs
 from smokegen.cache import ScanCache
 from smokegen.config import Config
 from smokegen.environment import probe
 from smokegen.project import build_model, default_jobs
 from smokegen.static import run_static
-
-
-def median_time(action: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> float:
-    times = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

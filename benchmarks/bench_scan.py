@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import ast
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from importlib import metadata
 from collections.abc import Callable
@@ -27,6 +25,7 @@ from pathlib import Path
 
 import libcst
 
+from _timing import median_time  # benchmarks/ is on sys.path when a script in it runs
 from smokegen.config import Config
 from smokegen.discover import discover
 from smokegen.project import build_model, default_jobs
@@ -40,17 +39,6 @@ def install(package: str, into: Path) -> Path:
     )
     (into / "pyproject.toml").write_text('[project]\nname = "bench"\n')
     return into
-
-
-def median_time(action: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> float:
-    times = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

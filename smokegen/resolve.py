@@ -15,7 +15,7 @@ Pure: ProjectModel in, findings out. How each guard is treated:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -354,20 +354,26 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
     return components
 
 
-def import_time_graph(index: ProjectIndex) -> dict[str, set[str]]:
-    """Project module -> project modules its import runs, on every import (guards that catch excluded)."""
+def import_graph(index: ProjectIndex, include: Callable[[ImportInfo], bool]) -> dict[str, set[str]]:
+    """Project module -> the project modules (and namespace packages) its imports accepted by
+    ``include`` load, parents included, as Python loads them."""
     graph: dict[str, set[str]] = {}
     for info in index.model.modules:
         edges: set[str] = set()
         for imp in info.imports:
-            if not imp.resolved or not runs_on_every_import(imp) or not index.is_project(imp.module):
+            if not imp.resolved or not include(imp) or not index.is_project(imp.module):
                 continue
             for target, name in _import_steps(index, imp):
                 module = f"{target}.{name}" if name is not None and index.exists(f"{target}.{name}") else target
-                if module in index.modules and module != info.name:
+                if index.exists(module) and module != info.name:
                     edges.add(module)
         graph[info.name] = edges
     return graph
+
+
+def import_time_graph(index: ProjectIndex) -> dict[str, set[str]]:
+    """The imports that run on every import of a module, a failure uncaught."""
+    return import_graph(index, runs_on_every_import)
 
 
 def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
@@ -413,21 +419,6 @@ def import_closure(start: str, graph: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-def may_run_graph(index: ProjectIndex) -> dict[str, set[str]]:
-    """Project module -> project modules its import may run (any guard but function/TYPE_CHECKING/main)."""
-    graph: dict[str, set[str]] = {}
-    for info in index.model.modules:
-        edges: set[str] = set()
-        for imp in info.imports:
-            if not imp.resolved or not may_run_on_import(imp) or not index.is_project(imp.module):
-                continue
-            edges.update(p for p in prefixes(imp.module) if index.exists(p))
-            if imp.name and imp.name != "*" and index.exists(f"{imp.module}.{imp.name}"):
-                edges.add(f"{imp.module}.{imp.name}")
-        graph[info.name] = edges
-    return graph
-
-
 def check_import_order(index: ProjectIndex) -> Iterator[Finding]:
     """SG104: ``import pkg`` then ``pkg.sub.x`` at import time, with ``pkg.sub`` imported by nobody in the chain."""
     graph: dict[str, set[str]] | None = None
@@ -435,7 +426,7 @@ def check_import_order(index: ProjectIndex) -> Iterator[Finding]:
         if not info.attribute_uses:
             continue
         if graph is None:
-            graph = may_run_graph(index)
+            graph = import_graph(index, may_run_on_import)
         closure = import_closure(info.name, graph)
         roots: dict[str, str] = {}
         for imp in info.imports:
