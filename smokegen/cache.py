@@ -31,6 +31,7 @@ _SCANNER_MODULES = (
     "scan_names.py",
     "scan_classes.py",
     "scan_attributes.py",
+    "deepstack.py",
 )
 _README = "This folder is smokegen's cache. It is safe to delete.\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by smokegen.\n"

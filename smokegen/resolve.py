@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from smokegen import codes
+from smokegen.deepstack import on_deep_stack
 from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ProjectModel
 
 # Attributes every module has, whatever it binds.
@@ -256,16 +257,17 @@ class _CycleSimulator:
     def run(self, entry: str) -> tuple[ImportInfo, str, list[_Frame], str] | None:
         self.done: set[str] = set()
         self.stack: list[_Frame] = []
+        self.partial: dict[str, _Frame] = {}  # the modules on the stack
         return self._load(entry)
 
     def _load(self, module: str) -> tuple[ImportInfo, str, list[_Frame], str] | None:
-        if module in self.done or any(f.module == module for f in self.stack):
+        if module in self.done or module in self.partial:
             return None
         for parent in prefixes(module)[:-1]:  # Python runs the parent packages first
             failure = self._load(parent)
             if failure is not None:
                 return failure
-        if module in self.done or any(f.module == module for f in self.stack):
+        if module in self.done or module in self.partial:
             return None  # a parent imported it
         info = self.index.modules.get(module)
         if info is None or module not in self.members:
@@ -273,6 +275,7 @@ class _CycleSimulator:
             return None
         frame = _Frame(module)
         self.stack.append(frame)
+        self.partial[module] = frame
         for imp in sorted((i for i in info.imports if runs_on_every_import(i)), key=lambda i: i.location):
             frame.line = imp.location.line
             for target, name in _import_steps(self.index, imp):
@@ -285,11 +288,12 @@ class _CycleSimulator:
                 if failure is not None:
                     return failure
         self.stack.pop()
+        del self.partial[module]
         self.done.add(module)
         return None
 
     def _take(self, imp: ImportInfo, target: str, name: str) -> tuple[ImportInfo, str, list[_Frame], str] | None:
-        partial = next((f for f in self.stack if f.module == target), None)
+        partial = self.partial.get(target)
         if partial is None:
             return None
         info = self.index.modules.get(target)
@@ -385,7 +389,10 @@ def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
             continue
         simulator = _CycleSimulator(index, frozenset(component))
         for entry in sorted(component):
-            failure = simulator.run(entry)
+            try:
+                failure = simulator.run(entry)
+            except RecursionError:  # a very long chain: replay it on a deep stack
+                failure = on_deep_stack(lambda: simulator.run(entry))
             if failure is None:
                 continue
             imp, target, chain, where = failure

@@ -11,16 +11,14 @@ from __future__ import annotations
 import ast
 import io
 import re
-import sys
-import threading
 import tokenize
 import warnings
-from collections.abc import Callable
 
 import libcst as cst
 
 from smokegen import codes
 from smokegen.cst_tools import Context
+from smokegen.deepstack import on_deep_stack
 from smokegen.model import FailureReason, Finding, Location, ModuleInfo, ModuleKind, ScanFailure, ScanResult, SourceFile
 from smokegen.positions import start_positions
 from smokegen.scan_attributes import collect_attribute_uses
@@ -28,9 +26,6 @@ from smokegen.scan_classes import collect_classes
 from smokegen.scan_imports import collect_imports
 from smokegen.scan_names import collect_names
 
-
-_DEEP_STACK_BYTES = 512 * 1024 * 1024  # reserved address space; pages are used only as needed
-_DEEP_RECURSION_LIMIT = 200_000
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 
@@ -112,42 +107,11 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
     except RecursionError:
         pass
     try:
-        return _on_deep_stack(lambda: _scan_text(text, file))
+        return on_deep_stack(lambda: _scan_text(text, file))
     except RecursionError:
         return _failure(
             file, FailureReason.SCANNER_LIMIT, "the file is nested too deeply for the scanner; it was not analysed", 1, 1
         )
-
-
-def _on_deep_stack(work: Callable[[], ScanResult]) -> ScanResult:
-    """Run ``work`` in a thread with a large stack and recursion limit.
-
-    LibCST's code generator recurses once per nesting level, so a file holding a very long
-    implicitly concatenated string (``pydoc_data/topics.py``) exceeds the default limit.
-    """
-    box: list[ScanResult | BaseException] = []
-
-    def run() -> None:
-        try:
-            box.append(work())
-        except BaseException as exc:  # handed back to the caller's thread
-            box.append(exc)
-
-    old_limit = sys.getrecursionlimit()
-    old_size = threading.stack_size()
-    try:
-        threading.stack_size(_DEEP_STACK_BYTES)
-        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
-        thread = threading.Thread(target=run, name="smokegen-deep-scan")
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(old_size)
-        sys.setrecursionlimit(old_limit)
-    outcome = box[0]
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
 
 
 def _scan_text(text: str, file: SourceFile) -> ScanResult:

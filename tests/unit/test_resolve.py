@@ -207,3 +207,20 @@ def test_submodule_use_noop_when_imported_somewhere_in_the_chain() -> None:
             ),
         }
     ) == []
+
+
+def test_cycle_replay_through_a_very_long_chain() -> None:
+    import sys
+
+    count = 300
+    sources = {"p.__init__": ""}
+    for i in range(count):
+        sources[f"p.m{i}"] = f"from p.m{(i + 1) % count} import X{(i + 1) % count}\nX{i} = 1\n"
+    model = project_from(sources)
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(250)  # the replay of this chain cannot fit: it must move to a deep stack
+    try:
+        found = check_project(model)
+    finally:
+        sys.setrecursionlimit(old)
+    assert found and all(f.code == "SG103" for f in found)
