@@ -27,7 +27,7 @@ from smokegen.cache import ScanCache
 from smokegen.config import Config
 from smokegen.environment import probe
 from smokegen.project import build_model, default_jobs
-from smokegen.static import run_static
+from smokegen.check import run_checks
 
 
 def main() -> int:
@@ -69,9 +69,9 @@ def main() -> int:
         model, _ = build_model(root, config, project_name=args.package, jobs=args.jobs)
         probe_time = median_time(lambda: probe(str(python)), args.repeat)
         env = probe(str(python))
-        run_static(root, model, config, env, ScanCache(cache_dir))  # fill the cache with installed sources
-        checks = median_time(lambda: run_static(root, model, config, env, ScanCache(cache_dir)), args.repeat)
-        report = run_static(root, model, config, env, ScanCache(cache_dir))
+        run_checks(root, model, config, env, ScanCache(cache_dir))  # fill the cache with installed sources
+        checks = median_time(lambda: run_checks(root, model, config, env, ScanCache(cache_dir)), args.repeat)
+        report = run_checks(root, model, config, env, ScanCache(cache_dir))
         command = [sys.executable, "-m", "smokegen", "check", "--static", "--python", str(python), str(root)]
         whole = median_time(lambda: subprocess.run(command, capture_output=True, check=False), args.repeat)
 

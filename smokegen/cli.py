@@ -17,14 +17,15 @@ import click
 from smokegen import __version__, exitcodes
 from smokegen.config import ConfigError
 from smokegen.model import Severity
-from smokegen.project import Progress, load_project
-from smokegen.environment import probe
+from smokegen.project import Progress, default_jobs, load_project
+from smokegen.environment import probe, resolve_python
+from smokegen.runtime import RunnerError, RuntimeOptions
 from smokegen.files import write_atomic
 from smokegen.report import render_check_json, render_check_text, render_scan_json, render_scan_text
-from smokegen.static import run_static
+from smokegen.check import run_checks
 
 
-def _progress_bar() -> Progress | None:
+def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | None:
     """A one-line counter on stderr when a person is watching; nothing in CI or in a pipe."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
@@ -36,7 +37,7 @@ def _progress_bar() -> Progress | None:
             return
         last[0] = now
         end = "\n" if done >= total else ""
-        sys.stderr.write(f"\rscanning {done}/{total} files{end}")
+        sys.stderr.write(f"\r{verb} {done}/{total} {noun}{end}")
         sys.stderr.flush()
 
     return show
@@ -85,6 +86,13 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
     help="The project's interpreter, whose installed packages are checked [default: the active virtualenv, "
     "else the interpreter smokegen runs in].",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds one module's import may take before it counts as hanging [default: 10, or "
+    "[tool.smokegen] timeout].",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
@@ -93,18 +101,29 @@ def check(
     path: Path,
     static_only: bool,
     python: str | None,
+    timeout: float | None,
     output_format: str,
     output: Path | None,
     no_cache: bool,
     jobs: int | None,
 ) -> int:
-    """Check the project containing PATH: its imports resolve, its cycles work, its dependencies are declared.
+    """Check the project containing PATH: statically (imports resolve, no failing cycle, dependencies
+    declared), then by importing every module in isolation in the project's interpreter.
 
     Exits 1 when there is a finding of error severity.
     """
     loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
     env = probe(python)
-    report = run_static(loaded.root, loaded.model, loaded.config, env, loaded.cache(not no_cache))
+    runtime = None
+    if not static_only:
+        runtime = RuntimeOptions(
+            python=resolve_python(python),
+            timeout=timeout if timeout is not None else loaded.config.timeout,
+            jobs=jobs or default_jobs(),
+        )
+    report = run_checks(
+        loaded.root, loaded.model, loaded.config, env, loaded.cache(not no_cache), runtime, _progress_bar("importing", "modules")
+    )
     text = render_check_json(report) if output_format == "json" else render_check_text(report)
     if output is not None:
         write_atomic(output, text)
@@ -114,8 +133,6 @@ def check(
     if output_format == "text":
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
-        if not static_only:
-            click.echo("note: this release runs the static checks only (runtime checks are not built yet)", err=True)
     failed = any(f.severity is Severity.ERROR for f in report.findings)
     return exitcodes.FINDINGS if failed else exitcodes.OK
 
@@ -134,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         click.echo(f"smokegen: error: {exc}", err=True)
         return exitcodes.USAGE
+    except RunnerError as exc:
+        click.echo(f"smokegen: {exc}", err=True)
+        return exitcodes.INTERNAL
     except BrokenPipeError:
         # The reader went away (``smokegen scan | head``): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -41,6 +41,14 @@ MISSING_EXTERNAL_NAME = Code("SG110", "cannot import name from an installed pack
 MISSING_EXTERNAL_MODULE = Code("SG111", "no such module in an installed package", Severity.ERROR)
 OPT_IN_UNDECLARED = Code("SG112", "undeclared distribution imported by an opt-in module", Severity.WARNING)
 
+IMPORT_FAILS = Code("SG201", "module fails to import", Severity.ERROR)
+IMPORT_TIMEOUT = Code("SG202", "import does not finish", Severity.ERROR)
+IMPORT_CRASH = Code("SG203", "import crashes the interpreter", Severity.ERROR)
+IMPORT_EXITS = Code("SG204", "import exits the interpreter", Severity.ERROR)
+IMPORT_ORDER_DEPENDENT = Code("SG205", "import works only after its siblings", Severity.ERROR)
+IMPORT_NEEDS_ENVIRONMENT = Code("SG206", "import needs configuration from the environment", Severity.WARNING)
+IMPORT_MISSING_OPTIONAL = Code("SG207", "opt-in module whose optional dependency is missing", Severity.WARNING)
+
 ALL_CODES: tuple[Code, ...] = (
     SYNTAX_ERROR,
     DECODE_ERROR,
@@ -62,4 +70,11 @@ ALL_CODES: tuple[Code, ...] = (
     MISSING_EXTERNAL_NAME,
     MISSING_EXTERNAL_MODULE,
     OPT_IN_UNDECLARED,
+    IMPORT_FAILS,
+    IMPORT_TIMEOUT,
+    IMPORT_CRASH,
+    IMPORT_EXITS,
+    IMPORT_ORDER_DEPENDENT,
+    IMPORT_NEEDS_ENVIRONMENT,
+    IMPORT_MISSING_OPTIONAL,
 )

@@ -52,6 +52,8 @@ class Config:
     test_patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
     # Per-file scan cache, relative to the project root.
     cache_dir: str = ".smokegen_cache"
+    # Seconds one module's import may take before it counts as hanging.
+    timeout: float = 10.0
     # Finding codes never reported (``["SG104"]``).
     ignore: tuple[str, ...] = ()
     # Module globs -> codes not reported in those modules (``{"app.legacy.*" = ["SG101"]}``).
@@ -93,6 +95,10 @@ def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Co
             values[key] = tuple(
                 (glob, _codes(codes, f"per_module_ignores.{glob}", source)) for glob, codes in sorted(value.items())
             )
+        elif key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigError(f"{source}: [tool.smokegen] timeout must be a positive number of seconds, got {value!r}")
+            values[key] = float(value)
         elif key == "ignore":
             values[key] = _codes(value, raw_key, source)
         elif key == "cache_dir":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -141,9 +142,18 @@ def default_python() -> str:
     return sys.executable
 
 
+def resolve_python(python: str | None) -> str:
+    """``--python`` as an absolute path: relative to the current folder, or looked up on PATH."""
+    if not python:
+        return default_python()
+    if os.sep in python or (os.altsep and os.altsep in python):
+        return os.path.abspath(python)
+    return shutil.which(python) or python
+
+
 def probe(python: str | None = None, timeout: float = 120.0) -> Environment:
     """Ask the target interpreter about itself; a usage error if it cannot be run."""
-    executable = python or default_python()
+    executable = resolve_python(python)
     try:
         with tempfile.TemporaryDirectory() as empty:  # so '' on sys.path is no project folder
             result = subprocess.run(

@@ -342,3 +342,34 @@ class ProjectModel:
     @property
     def module_names(self) -> tuple[str, ...]:
         return tuple(sorted([m.name for m in self.modules] + [f.name for f in self.failures]))
+
+
+class ImportStatus(enum.Enum):
+    """What a fresh ``import module`` did, in an isolated child process."""
+
+    OK = "ok"
+    ERROR = "error"  # raised an exception
+    EXIT = "exit"  # sys.exit() or os._exit()
+    SIGNAL = "signal"  # killed by a signal: segfault, abort
+    TIMEOUT = "timeout"  # still running when its time was up
+    PARENT_FAILED = "parent-failed"  # a parent package failed: reported on the parent
+
+
+@dataclass(frozen=True, slots=True)
+class TraceFrame:
+    path: str  # as the interpreter reported it (absolute for files)
+    line: int
+    function: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportVerdict:
+    module: str
+    status: ImportStatus
+    exc_type: str = ""  # the exception's name; for EXIT, "sys.exit" or "os._exit"
+    message: str = ""
+    frames: tuple[TraceFrame, ...] = ()
+    detail: str = ""  # the exit code, the signal name, the parent package, or the timeout
+    output: str = ""  # what the import printed, truncated
+    # For a failed import: the status when the module's passing siblings were imported first.
+    after_siblings: ImportStatus | None = None

@@ -7,7 +7,7 @@ from collections import Counter
 
 from smokegen.model import ClassFlag, Finding, GuardKind, ModuleKind, ProjectModel, Severity
 from smokegen.serialize import project_to_json, to_json
-from smokegen.static import CheckReport
+from smokegen.check import CheckReport
 
 REPORT_SCHEMA = 1
 

@@ -106,9 +106,12 @@ def test_bad_python_is_a_usage_error(fixture_project, capsys, tmp_path: Path) ->
     assert code == 2 and "cannot run it" in err and "Traceback" not in err
 
 
-def test_check_without_static_says_what_it_ran(fixture_project, capsys) -> None:
-    project = fixture_project("healthy_flat")
-    code = main(["check", "--python", sys.executable, str(project)])
-    out, err = capsys.readouterr()
-    assert code == 0 and out == "0 errors, 0 warnings in 5 modules\n"
-    assert "static checks only" in err
+def test_static_mode_never_imports_project_code(fixture_project, capsys) -> None:
+    project = fixture_project("import_side_effects")
+    marker = project / "imported.txt"
+    (project / "jobs" / "healthy.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    code, out, _ = check(capsys, str(project))
+    assert code == 0 and not marker.exists()
+    assert main(["check", "--python", sys.executable, "--timeout", "2", str(project)]) == 1
+    capsys.readouterr()
+    assert marker.exists()  # the runtime stage does import it (in a child process)

@@ -1,18 +1,17 @@
-"""The static stage of ``smokegen check``: every check that reads code without running it.
-
-Runs the checks over the project model, then drops silenced findings:
-``# smokegen: ignore[CODE]`` on the finding's line, ``ignore`` and
-``per_module_ignores`` in ``[tool.smokegen]``.
+"""``smokegen check``: the static stage (reads code, never runs it), then the runtime stage
+(isolated imports), then silencing: ``# smokegen: ignore[CODE]`` on the finding's line,
+``ignore`` and ``per_module_ignores`` in ``[tool.smokegen]``.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from smokegen.cache import ScanCache
+from smokegen.classify import runtime_findings
 from smokegen.config import Config
 from smokegen.deps import read_dependencies
 from smokegen.environment import Environment
@@ -20,6 +19,7 @@ from smokegen.external import Installed
 from smokegen.model import Finding, ModuleInfo, ProjectModel
 from smokegen.resolve import ProjectIndex, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
+from smokegen.runtime import RuntimeOptions, run_imports
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,16 @@ def apply_silencing(findings: Iterable[Finding], model: ProjectModel, config: Co
     return kept, dropped
 
 
-def run_static(root: Path, model: ProjectModel, config: Config, env: Environment, cache: ScanCache) -> CheckReport:
-    """Scan findings plus every static check, silenced findings removed."""
+def run_checks(
+    root: Path,
+    model: ProjectModel,
+    config: Config,
+    env: Environment,
+    cache: ScanCache,
+    runtime: RuntimeOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckReport:
+    """Scan findings, every static check and, with ``runtime``, the isolated imports; silenced ones removed."""
     findings: list[Finding] = list(model.findings)
     findings.extend(check_project(model))
     index = ProjectIndex(model)
@@ -75,6 +83,9 @@ def run_static(root: Path, model: ProjectModel, config: Config, env: Environment
         )
     findings.extend(check_broad_guards(index, env))
     findings.extend(check_installed_names(index, Installed(env, cache)))
+    if runtime is not None:
+        verdicts = run_imports(root, model, runtime, progress)
+        findings.extend(runtime_findings(verdicts, model, root, findings))
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))
     return CheckReport(tuple(unique), tuple(notes), len(model.modules) + len(model.failures), dropped)

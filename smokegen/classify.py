@@ -1,0 +1,130 @@
+"""Import verdicts -> findings. Pure: verdicts and the model in, findings out.
+
+Classes (codes): broken (SG201), timeout (SG202), crash (SG203), exit (SG204), order-dependent
+(SG205) fail the run; environment (SG206: the module needs configuration, such as an
+environment variable) and missing optional dependency (SG207: an opt-in module whose
+third-party import is not installed) are warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from smokegen import codes
+from smokegen.model import Finding, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
+from smokegen.resolve import ProjectIndex
+from smokegen.resolve_external import core_modules
+
+ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "EnvironmentError")
+
+
+def _project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int] | None:
+    """The innermost traceback frame in the project's files, as (relative path, line)."""
+    for frame in reversed(frames):
+        try:
+            relative = Path(frame.path).resolve().relative_to(root)
+        except (ValueError, OSError):
+            continue
+        return relative.as_posix(), frame.line
+    return None
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _environment(verdict: ImportVerdict) -> str | None:
+    """Why the failure is a missing configuration, or None."""
+    last = verdict.frames[-1] if verdict.frames else None
+    in_environ = last is not None and (last.path == "<frozen os>" or Path(last.path).name == "os.py")
+    if verdict.exc_type == "KeyError" and in_environ:
+        return f"environment variable {verdict.message} is not set"
+    if any(verdict.exc_type.endswith(name) for name in ENVIRONMENT_ERRORS):
+        return _one_line(verdict.message)
+    return None
+
+
+def runtime_findings(
+    verdicts: Iterable[ImportVerdict], model: ProjectModel, root: Path, static: Iterable[Finding] = ()
+) -> Iterator[Finding]:
+    """Findings for failed imports; one the static stage already reported at that line is not repeated."""
+    by_name = {m.name: m for m in model.modules}
+    taken = {(f.location.path, f.location.line) for f in static if f.severity is Severity.ERROR}
+    core: set[str] | None = None
+    for verdict in verdicts:
+        info = by_name.get(verdict.module)
+        if info is None or verdict.status in (ImportStatus.OK, ImportStatus.PARENT_FAILED):
+            continue
+        where = _project_frame(verdict.frames, root)
+        location = Location(where[0], where[1], 1) if where else Location(info.path, 1, 1)
+        name = verdict.module
+        if verdict.status is ImportStatus.TIMEOUT:
+            yield Finding(
+                Location(info.path, 1, 1),
+                codes.IMPORT_TIMEOUT.code,
+                f"`import {name}` was still running after {verdict.detail} s (an endless loop, or waiting on "
+                "a network or a lock); raise the timeout if it is only slow",
+                codes.IMPORT_TIMEOUT.severity,
+            )
+        elif verdict.status is ImportStatus.SIGNAL:
+            yield Finding(
+                Location(info.path, 1, 1),
+                codes.IMPORT_CRASH.code,
+                f"`import {name}` kills the interpreter with {verdict.detail} (a crash in native code)",
+                codes.IMPORT_CRASH.severity,
+            )
+        elif verdict.status is ImportStatus.EXIT:
+            how = f"{verdict.exc_type or 'exit'}({verdict.detail})"
+            yield Finding(
+                location,
+                codes.IMPORT_EXITS.code,
+                f"`import {name}` exits the interpreter ({how}): whatever imports it dies with it; "
+                "move the exit under `if __name__ == \"__main__\":`",
+                codes.IMPORT_EXITS.severity,
+            )
+        else:
+            if (location.path, location.line) in taken:
+                continue
+            error = f"{verdict.exc_type}: {_one_line(verdict.message)}" if verdict.message else verdict.exc_type
+            if verdict.after_siblings is ImportStatus.OK:
+                yield Finding(
+                    location,
+                    codes.IMPORT_ORDER_DEPENDENT.code,
+                    f"`import {name}` fails alone ({error}) but works after its sibling modules are imported: "
+                    "it depends on import order; import what it uses explicitly",
+                    codes.IMPORT_ORDER_DEPENDENT.severity,
+                )
+                continue
+            environment = _environment(verdict)
+            if environment is not None:
+                yield Finding(
+                    location,
+                    codes.IMPORT_NEEDS_ENVIRONMENT.code,
+                    f"`import {name}` needs configuration: {environment}",
+                    codes.IMPORT_NEEDS_ENVIRONMENT.severity,
+                )
+                continue
+            if verdict.exc_type == "ModuleNotFoundError":
+                missing = re.search(r"No module named '([^']+)'", verdict.message)
+                top = missing.group(1).split(".")[0] if missing else ""
+                index = ProjectIndex(model)
+                if core is None:
+                    core = core_modules(index)
+                if top and not index.is_project(top) and name not in core:
+                    yield Finding(
+                        location,
+                        codes.IMPORT_MISSING_OPTIONAL.code,
+                        f"`import {name}` needs '{top}', which is not installed; nothing imports this module "
+                        "on `import` of the package or through an entry point, so it may be an opt-in integration",
+                        codes.IMPORT_MISSING_OPTIONAL.severity,
+                    )
+                    continue
+            yield Finding(
+                location,
+                codes.IMPORT_FAILS.code,
+                f"`import {name}` fails: {error}",
+                codes.IMPORT_FAILS.severity,
+            )

@@ -1,0 +1,155 @@
+"""Runs every module's import in isolation, in the project's interpreter (see ``_runner.py``).
+
+This is one of the few modules that starts processes. smokegen never imports project code
+itself: the runner script runs under ``--python`` with the project's source roots first on
+``sys.path`` and the project root as its working directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from smokegen.model import ImportStatus, ImportVerdict, ModuleKind, ProjectModel, TraceFrame
+
+RUNNER = Path(__file__).with_name("_runner.py")
+
+
+class RunnerError(Exception):
+    """The runner itself failed: smokegen could not run (exit code 3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeOptions:
+    python: str
+    timeout: float = 10.0
+    jobs: int = 1
+    output_limit: int = 4000
+
+
+def importable_modules(model: ProjectModel) -> list[str]:
+    """Every module a fresh import can be tried on: scanned fine, and not a ``__main__`` (that runs the program)."""
+    return sorted(m.name for m in model.modules if m.kind is not ModuleKind.MAIN)
+
+
+def _groups(modules: list[str]) -> list[dict[str, Any]]:
+    by_parent: dict[str, list[str]] = {}
+    for name in modules:
+        by_parent.setdefault(name.rpartition(".")[0], []).append(name)
+    return [{"parent": parent, "modules": sorted(names)} for parent, names in sorted(by_parent.items())]
+
+
+def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
+    """Largest groups first onto the least loaded worker: balanced and deterministic."""
+    shares: list[list[dict[str, Any]]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for group in sorted(groups, key=lambda g: (-len(g["modules"]), g["parent"])):
+        target = loads.index(min(loads))
+        shares[target].append(group)
+        loads[target] += len(group["modules"])
+    return [share for share in shares if share]
+
+
+def _verdict(record: dict[str, Any]) -> ImportVerdict:
+    status = ImportStatus(record["status"])
+    detail = ""
+    if status is ImportStatus.EXIT:
+        detail = str(record.get("code", ""))
+    elif status is ImportStatus.SIGNAL:
+        detail = str(record.get("signal", ""))
+    elif status is ImportStatus.TIMEOUT:
+        detail = str(record.get("seconds", ""))
+    elif status is ImportStatus.PARENT_FAILED:
+        detail = str(record.get("parent", ""))
+    return ImportVerdict(
+        module=record["module"],
+        status=status,
+        exc_type=str(record.get("type", record.get("via", ""))),
+        message=str(record.get("message", "")),
+        frames=tuple(TraceFrame(str(f[0]), int(f[1] or 0), str(f[2])) for f in record.get("frames", [])),
+        detail=detail,
+        output=str(record.get("output", "")),
+    )
+
+
+def run_imports(
+    root: Path,
+    model: ProjectModel,
+    options: RuntimeOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[ImportVerdict, ...]:
+    """One verdict per importable module, identical whatever ``jobs`` is."""
+    modules = importable_modules(model)
+    if not modules:
+        return ()
+    sys_path = [str((root / r).resolve()) if r != "." else str(root) for r in model.source_roots]
+    shares = _split(_groups(modules), max(1, options.jobs))
+    verdicts: dict[str, ImportVerdict] = {}
+    retries: dict[str, ImportStatus] = {}
+    lock = threading.Lock()
+    failures: list[str] = []
+
+    def work(share: list[dict[str, Any]]) -> None:
+        request = json.dumps(
+            {"sys_path": sys_path, "timeout": options.timeout, "output_limit": options.output_limit, "groups": share}
+        )
+        with tempfile.TemporaryFile() as errors:
+            try:
+                proc = subprocess.Popen(
+                    [options.python, str(RUNNER)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                    cwd=root,
+                    text=True,
+                )
+            except OSError as exc:
+                with lock:
+                    failures.append(f"cannot start {options.python}: {exc}")
+                return
+            with proc:
+                assert proc.stdin is not None and proc.stdout is not None
+                proc.stdin.write(request)
+                proc.stdin.close()
+                for line in proc.stdout:
+                    if not line.startswith("{"):
+                        continue
+                    record = json.loads(line)
+                    with lock:
+                        if "after_siblings" in record:
+                            retries[record["module"]] = ImportStatus(record["after_siblings"])
+                        else:
+                            verdicts[record["module"]] = _verdict(record)
+                            if progress is not None:
+                                progress(len(verdicts), len(modules))
+                code = proc.wait()
+            if code != 0:
+                errors.seek(0)
+                tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+                with lock:
+                    failures.append(f"the import runner exited with {code}: {tail[0]}")
+
+    threads = [threading.Thread(target=work, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    missing = [m for m in modules if m not in verdicts]
+    if failures or missing:
+        why = "; ".join(failures) or f"no verdict for {', '.join(missing[:5])}"
+        raise RunnerError(f"the isolated import runner failed ({why})")
+    out = []
+    for name in modules:
+        verdict = verdicts[name]
+        if name in retries:
+            verdict = dataclasses.replace(verdict, after_siblings=retries[name])
+        out.append(verdict)
+    return tuple(out)
+

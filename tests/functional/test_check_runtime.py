@@ -1,0 +1,88 @@
+"""``smokegen check`` (static + isolated imports) on every fixtures_repo project."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from smokegen.cli import main
+from smokegen.model import ImportStatus
+from smokegen.project import load_project
+from smokegen.runtime import RuntimeOptions, run_imports
+from tests.helpers import FIXTURE_NAMES, expected
+
+TIMEOUT = "2"
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_import_verdicts_match_expected_toml(name: str, fixture_project) -> None:
+    project = fixture_project(name)
+    want = expected(name)["runtime"]
+    loaded = load_project(project, jobs=1)
+    verdicts = run_imports(loaded.root, loaded.model, RuntimeOptions(python=sys.executable, timeout=2.0, jobs=2))
+    got = {v.module: v.status.value for v in verdicts if v.status is not ImportStatus.OK}
+    assert got == want["verdicts"]
+    after = {v.module: v.after_siblings.value for v in verdicts if v.after_siblings is not None and v.after_siblings is ImportStatus.OK}
+    assert after == want.get("after_siblings", {})
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_check_findings_are_static_plus_runtime(name: str, fixture_project, capsys) -> None:
+    project = fixture_project(name)
+    want = expected(name)
+    code = main(["check", "--python", sys.executable, "--timeout", TIMEOUT, "--format", "json", str(project)])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    got = sorted(f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"])
+    assert got == sorted(want["static"]["findings"] + want["runtime"]["findings"]), err
+    assert code == (1 if report["summary"]["errors"] else 0)
+
+
+def test_verdicts_do_not_depend_on_the_worker_count(fixture_project) -> None:
+    project = fixture_project("import_side_effects")
+    loaded = load_project(project, jobs=1)
+    one = run_imports(loaded.root, loaded.model, RuntimeOptions(python=sys.executable, timeout=2.0, jobs=1))
+    two = run_imports(loaded.root, loaded.model, RuntimeOptions(python=sys.executable, timeout=2.0, jobs=3))
+    assert [(v.module, v.status, v.exc_type, v.message, v.detail) for v in one] == [
+        (v.module, v.status, v.exc_type, v.message, v.detail) for v in two
+    ]
+
+
+def test_a_failure_names_the_real_exception_and_the_raising_line(fixture_project) -> None:
+    project = fixture_project("import_side_effects")
+    loaded = load_project(project, jobs=1)
+    verdicts = {v.module: v for v in run_imports(loaded.root, loaded.model, RuntimeOptions(sys.executable, 2.0, 1))}
+    settings = verdicts["jobs.settings"]
+    assert (settings.exc_type, settings.message) == ("KeyError", "'JOBS_DATABASE_URL'")
+    assert any(f.path.endswith("jobs/settings.py") and f.line == 3 for f in settings.frames)
+    assert verdicts["jobs.crash"].detail == "SIGSEGV"
+    assert verdicts["jobs.exits"].exc_type == "sys.exit"
+    noisy = verdicts["jobs.noisy"]
+    assert noisy.status is ImportStatus.OK and noisy.output.endswith("[output truncated]") and len(noisy.output) < 5000
+
+
+def test_environment_variable_makes_the_settings_module_import(fixture_project) -> None:
+    project = fixture_project("import_side_effects")
+    loaded = load_project(project, jobs=1)
+    env = {**__import__("os").environ, "JOBS_DATABASE_URL": "sqlite://"}
+    result = subprocess.run(
+        [sys.executable, "-m", "smokegen", "check", "--timeout", TIMEOUT, "--python", sys.executable, str(loaded.root)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert "jobs/settings.py" not in result.stdout
+    assert "SG203" in result.stdout and result.returncode == 1
+
+
+def test_renamed_class_fails_check_while_its_mocked_tests_pass(fixture_project, capsys) -> None:
+    project = fixture_project("renamed_class")
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=project, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert tests.returncode == 0, tests.stdout
+    code = main(["check", "--python", sys.executable, str(project)])
+    out, _ = capsys.readouterr()
+    assert code == 1 and "SG101 cannot import name 'StreamingConsumer'" in out
