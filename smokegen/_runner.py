@@ -182,6 +182,19 @@ def _single(request: str) -> None:
     os._exit(0)
 
 
+# Failures a sibling's import can plausibly cure (a submodule attribute, a registry entry, a
+# half-initialised module); retrying others after all the siblings would only cost time.
+ORDER_SENSITIVE = ("AttributeError", "ImportError", "NameError", "KeyError", "LookupError")
+
+
+def _worth_retrying(verdict: Result) -> bool:
+    if verdict.get("status") != "error" or verdict.get("type") not in ORDER_SENSITIVE:
+        return False
+    frames = verdict.get("frames") or []
+    last = os.path.basename(frames[-1][0]) if frames else ""
+    return not (verdict.get("type") == "KeyError" and last in ("<frozen os>", "os.py"))  # an unset variable
+
+
 def _ancestors(parent: str) -> List[str]:
     parts = parent.split(".") if parent else []
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
@@ -230,7 +243,7 @@ def run_group(group: Result, timeout: float, limit: int, sys_path: List[str], em
                 writer.flush()
             passing = [m for m in modules if verdicts[m]["status"] == "ok"]
             for module in modules:
-                if verdicts[module]["status"] != "error" or not passing:
+                if not passing or not _worth_retrying(verdicts[module]):
                     continue
                 siblings = [m for m in passing if m != module]
                 if unsafe:
@@ -300,7 +313,7 @@ def _run_group_spawned(
         emit(verdict)
     passing = [m for m, v in verdicts.items() if v["status"] == "ok"]
     for module, verdict in verdicts.items():
-        if verdict["status"] == "error" and passing:
+        if passing and _worth_retrying(verdict):
             again = run_spawned(module, timeout, limit, sys_path, [m for m in passing if m != module])
             emit({"module": module, "after_siblings": again["status"]})
 

@@ -1,0 +1,109 @@
+"""Isolated imports: smokegen's runtime stage against the usual ways, with the verdicts compared.
+
+    python benchmarks/bench_imports.py                         # Django, in a fresh virtualenv
+    python benchmarks/bench_imports.py --package attrs --import-name attr
+
+Measured in one run, median of ``--repeat``:
+(a) one process importing every module in sequence: no isolation, the floor;
+(b) one fresh ``python -c "import m"`` per module, ``--jobs`` at a time: the usual isolation;
+(c) smokegen's runtime stage (``run_imports``) with ``--jobs`` workers.
+It then checks that (b) and (c) give the same verdict (imports or fails) for every module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import venv
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from _timing import median_time  # benchmarks/ is on sys.path when a script in it runs
+from smokegen.config import Config
+from smokegen.model import ImportStatus
+from smokegen.project import build_model, default_jobs
+from smokegen.runtime import RuntimeOptions, importable_modules, run_imports
+
+SEQUENTIAL = """
+import importlib, sys
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except BaseException:
+        pass
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--package", default="django")
+    parser.add_argument("--import-name", default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--timeout", type=float, default=20.0)
+    args = parser.parse_args()
+    name = args.import_name or args.package.split("=")[0].lower()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env_dir = Path(tmp) / "venv"
+        venv.create(env_dir, with_pip=True)
+        python = str(env_dir / "bin" / "python")
+        subprocess.run([python, "-m", "pip", "install", "-q", args.package], check=True)
+        purelib = subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        root = Path(tmp) / "project"
+        root.mkdir()
+        (root / "sp").symlink_to(purelib)
+        (root / "pyproject.toml").write_text(f'[tool.smokegen]\nsource_roots = ["sp"]\npackages = ["{name}"]\n')
+        model, _ = build_model(root, Config(source_roots=("sp",), packages=(name,)), use_cache=False)
+        modules = importable_modules(model)
+
+        def sequential() -> None:
+            subprocess.run([python, "-c", SEQUENTIAL, *modules], capture_output=True, check=False, cwd=root)
+
+        naive_ok: dict[str, bool] = {}
+
+        def one(module: str) -> None:
+            try:
+                done = subprocess.run(
+                    [python, "-c", f"import {module}"], capture_output=True, stdin=subprocess.DEVNULL,
+                    timeout=args.timeout, check=False, cwd=root,
+                )  # fmt: skip
+                naive_ok[module] = done.returncode == 0
+            except subprocess.TimeoutExpired:
+                naive_ok[module] = False
+
+        def naive() -> None:
+            with ThreadPoolExecutor(args.jobs) as pool:
+                list(pool.map(one, modules))
+
+        options = RuntimeOptions(python=python, timeout=args.timeout, jobs=args.jobs)
+        verdicts: list[object] = []
+
+        def smokegen() -> None:
+            verdicts[:] = run_imports(root, model, options)
+
+        a = median_time(sequential, args.repeat)
+        b = median_time(naive, args.repeat)
+        c = median_time(smokegen, args.repeat)
+        ours = {v.module: v.status is ImportStatus.OK for v in verdicts}  # type: ignore[attr-defined]
+        differ = sorted(m for m in modules if ours.get(m) != naive_ok.get(m))
+        print(f"{args.package}: {len(modules)} modules, {args.jobs} jobs, median of {args.repeat}")
+        print(f"{'':46} {'seconds':>8} {'ms/module':>10} {'vs (b)':>8}")
+        for label, seconds in (
+            ("(a) one process, every module in sequence", a),
+            ("(b) one fresh `python -c import m` per module", b),
+            ("(c) smokegen runtime stage", c),
+        ):
+            print(f"{label:46} {seconds:8.2f} {1000 * seconds / len(modules):10.1f} {b / seconds:7.1f}x")
+        failing = sum(1 for ok in naive_ok.values() if not ok)
+        print(f"verdicts: {len(modules) - len(differ)}/{len(modules)} identical ({failing} fail in (b)); differ: {differ[:10]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
