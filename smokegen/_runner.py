@@ -7,13 +7,14 @@ Output (stdout): one JSON object per line and module: ``{"module", "status", ...
 is ok | error | exit | signal | timeout | parent-failed, plus ``"after_siblings": "ok"`` for a
 failed module that imports fine once its passing siblings were imported first.
 
-Isolation. A fresh ``import a.b.c`` runs ``a`` and ``a.b`` first, so for each group of modules
-sharing a parent package a *zygote* is forked from this clean process, imports only the
-ancestors, and forks one child per module: every child starts from exactly the state a fresh
-interpreter reaches just before running the module, and whatever the module does (sys.exit,
-os._exit, poisoning sys.modules, monkeypatching, a segfault, an endless loop) dies with its child.
-Where fork is unavailable, or the ancestors started threads (fork would not copy them), each
-module runs in a fresh interpreter instead (same verdicts, slower).
+Isolation. A fresh ``import a.b.c`` runs ``a`` and ``a.b`` first. This clean process forks one
+child per top-level module, then a *zygote* per package that imports just that package and
+does the same one level down (see ``serve``): every child starts from exactly the state a fresh
+interpreter reaches just before running the module, ancestor imports are paid once per package,
+and whatever a module does (sys.exit, os._exit, poisoning sys.modules, monkeypatching, a
+segfault, an endless loop) dies with its child. Where fork is unavailable, or the ancestors
+started threads (fork would not copy them), each module runs in a fresh interpreter instead
+(same verdicts, slower).
 """
 
 from __future__ import annotations
@@ -195,127 +196,98 @@ def _worth_retrying(verdict: Result) -> bool:
     return not (verdict.get("type") == "KeyError" and last in ("<frozen os>", "os.py"))  # an unset variable
 
 
-def _ancestors(parent: str) -> List[str]:
-    parts = parent.split(".") if parent else []
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+class Plan:
+    """The modules to import, grouped by parent package, as a tree of packages."""
+
+    def __init__(self, groups: List[Result]) -> None:
+        self.groups: Dict[str, List[str]] = {g["parent"]: list(g["modules"]) for g in groups}
+        self.children: Dict[str, List[str]] = {}
+        for parent in self.groups:
+            parts = parent.split(".") if parent else []
+            for depth in range(len(parts)):
+                above = ".".join(parts[:depth])
+                below = ".".join(parts[: depth + 1])
+                kids = self.children.setdefault(above, [])
+                if below not in kids:
+                    kids.append(below)
+        for kids in self.children.values():
+            kids.sort()
+
+    def under(self, package: str) -> List[str]:
+        """Every planned module inside ``package`` (not ``package`` itself)."""
+        prefix = package + "."
+        return sorted(m for parent, mods in self.groups.items() if parent == package or parent.startswith(prefix) for m in mods)
 
 
-def run_group(group: Result, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]) -> None:
-    """Import each module of a group from a zygote that ran only the group's ancestor packages."""
-    modules = group["modules"]
-    if not HAVE_FORK:
-        return _run_group_spawned(group, timeout, limit, sys_path, emit)
-    read_end, write_end = os.pipe()
-    sys.stdout.flush()
-    pid = os.fork()
-    if pid == 0:  # the zygote
-        os.close(read_end)
-        writer = os.fdopen(write_end, "w")
-        code = 0
-        try:
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            quiet = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(quiet, 1)
-            os.dup2(quiet, 2)
-            failed = None
-            for ancestor in _ancestors(group["parent"]):
-                verdict = attempt(ancestor)
-                if verdict["status"] != "ok":
-                    failed = ancestor
-                    break
-            if failed is not None:
-                for module in modules:
-                    writer.write(json.dumps({"module": module, "status": "parent-failed", "parent": failed}) + "\n")
-                return
-            writer.write(json.dumps({"ready": True, "threads": threading.active_count()}) + "\n")
-            writer.flush()
-            unsafe = threading.active_count() > 1
-            verdicts: Dict[str, Result] = {}
-            for module in modules:
-                if unsafe:
-                    verdict = run_spawned(module, timeout, limit, sys_path)
-                else:
-                    verdict = run_forked(module, timeout, limit)
-                verdicts[module] = verdict
-                verdict["module"] = module
-                writer.write(json.dumps(verdict) + "\n")
-                writer.flush()
-            passing = [m for m in modules if verdicts[m]["status"] == "ok"]
-            for module in modules:
-                if not passing or not _worth_retrying(verdicts[module]):
-                    continue
-                siblings = [m for m in passing if m != module]
-                if unsafe:
-                    again = run_spawned(module, timeout, limit, sys_path, siblings)
-                else:
-                    again = run_forked(module, timeout, limit, siblings)
-                writer.write(json.dumps({"module": module, "after_siblings": again["status"]}) + "\n")
-                writer.flush()
-        except BaseException:
-            code = 1
-        finally:
-            try:
-                writer.flush()
-            except BaseException:
-                pass
-            os._exit(code)
-    os.close(write_end)
-    reader = os.fdopen(read_end, "r")
-    # The zygote's ancestor imports get the module timeout, and so does each child after them: a
-    # line must arrive within that (plus slack), or the zygote is stuck and is killed.
-    budget = timeout + 5
-    deadline = time.monotonic() + budget
-    seen = set()
-    buffer = ""
-    timed_out = False
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            timed_out = True
-            break
-        ready, _, _ = select.select([reader], [], [], min(left, 0.5))
-        if not ready:
-            continue
-        chunk = os.read(read_end, 65536).decode()
-        if not chunk:
-            break
-        buffer += chunk
-        while "\n" in buffer:
-            line, buffer = buffer.split("\n", 1)
-            record = json.loads(line)
-            deadline = time.monotonic() + budget
-            if "ready" in record:
-                continue
-            if "status" in record:
-                seen.add(record["module"])
-            emit(record)
-    if timed_out:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    os.waitpid(pid, 0)
-    reader.close()
-    for module in modules:
-        if module not in seen:
-            emit({"module": module, "status": "parent-failed", "parent": group["parent"] or module})
-
-
-def _run_group_spawned(
-    group: Result, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]
-) -> None:
+def _run_modules(
+    modules: List[str], timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]
+) -> Dict[str, Result]:
+    """Import each module in its own child of this process; then retry failures after their siblings."""
+    unsafe = not HAVE_FORK or threading.active_count() > 1  # fork would not copy the other threads
     verdicts: Dict[str, Result] = {}
-    for module in group["modules"]:
-        verdict = run_spawned(module, timeout, limit, sys_path)
+    for module in modules:
+        verdict = run_spawned(module, timeout, limit, sys_path) if unsafe else run_forked(module, timeout, limit)
         verdict["module"] = module
         verdicts[module] = verdict
         emit(verdict)
-    passing = [m for m, v in verdicts.items() if v["status"] == "ok"]
-    for module, verdict in verdicts.items():
-        if passing and _worth_retrying(verdict):
-            again = run_spawned(module, timeout, limit, sys_path, [m for m in passing if m != module])
-            emit({"module": module, "after_siblings": again["status"]})
+    passing = [m for m in modules if verdicts[m]["status"] == "ok"]
+    for module in modules:
+        if not passing or not _worth_retrying(verdicts[module]):
+            continue
+        siblings = [m for m in passing if m != module]
+        if unsafe:
+            again = run_spawned(module, timeout, limit, sys_path, siblings)
+        else:
+            again = run_forked(module, timeout, limit, siblings)
+        emit({"module": module, "after_siblings": again["status"]})
+    return verdicts
+
+
+def serve(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]) -> None:
+    """In a process that has imported ``package`` and its ancestors (and nothing else of the
+    project): import the modules directly in it, each in a child, then serve each subpackage from
+    a forked *zygote* that imports just that subpackage. A fresh ``import a.b.c`` runs ``a`` and
+    ``a.b`` first anyway, so every child starts exactly where a fresh interpreter would."""
+    verdicts = _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit)
+    for sub in plan.children.get(package, []):
+        known = verdicts.get(sub)
+        if known is not None and known["status"] != "ok":
+            for module in plan.under(sub):
+                emit({"module": module, "status": "parent-failed", "parent": sub})
+            continue
+        if not HAVE_FORK:
+            _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
+            continue
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:  # the zygote for ``sub``
+            code = 0
+            try:
+                devnull = os.open(os.devnull, os.O_RDWR)
+                os.dup2(devnull, 0)
+                saved = os.dup(2)
+                os.dup2(devnull, 2)
+                signal.signal(signal.SIGALRM, signal.SIG_DFL)
+                signal.alarm(int(timeout) + 1)  # a package that hangs here was reported by its own child
+                verdict = attempt(sub)
+                signal.alarm(0)
+                os.dup2(saved, 2)
+                if verdict["status"] != "ok":
+                    for module in plan.under(sub):
+                        emit({"module": module, "status": "parent-failed", "parent": sub})
+                else:
+                    serve(sub, plan, timeout, limit, sys_path, emit)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.waitpid(pid, 0)
+
+
+def _serve_spawned(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]) -> None:
+    _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit)
+    for sub in plan.children.get(package, []):
+        _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
 
 
 def main() -> None:
@@ -328,14 +300,17 @@ def main() -> None:
         del sys.path[0]  # the folder of this script is not the project's
     request = json.loads(sys.stdin.read())
     sys.path[:0] = request["sys_path"]
-    out = sys.stdout
+    out = os.dup(1)  # verdicts go here, whichever process of the tree writes them
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)  # what imports print in the zygotes is not mixed into the verdicts
 
     def emit(record: Result) -> None:
-        out.write(json.dumps(record) + "\n")
-        out.flush()
+        data = (json.dumps(record) + "\n").encode()
+        while data:
+            data = data[os.write(out, data) :]
 
-    for group in request["groups"]:
-        run_group(group, request["timeout"], request["output_limit"], request["sys_path"], emit)
+    plan = Plan(request["groups"])
+    serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
 
 
 if __name__ == "__main__":

@@ -47,13 +47,18 @@ def _groups(modules: list[str]) -> list[dict[str, Any]]:
 
 
 def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
-    """Largest groups first onto the least loaded worker: balanced and deterministic."""
-    shares: list[list[dict[str, Any]]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for group in sorted(groups, key=lambda g: (-len(g["modules"]), g["parent"])):
-        target = loads.index(min(loads))
-        shares[target].append(group)
-        loads[target] += len(group["modules"])
+    """Contiguous runs of groups in package order, of about equal size: a package's subpackages mostly
+    land in the same worker, which imports their common ancestors once."""
+    total = sum(len(g["modules"]) for g in groups)
+    target = max(1, -(-total // workers))
+    shares: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for group in groups:  # already sorted by parent
+        if size >= target and len(shares) < workers:
+            shares.append([])
+            size = 0
+        shares[-1].append(group)
+        size += len(group["modules"])
     return [share for share in shares if share]
 
 
@@ -90,7 +95,9 @@ def run_imports(
     if not modules:
         return ()
     sys_path = [str((root / r).resolve()) if r != "." else str(root) for r in model.source_roots]
-    shares = _split(_groups(modules), max(1, options.jobs))
+    # More shares than workers, pulled from a queue: a worker that drew light packages takes more.
+    shares = _split(_groups(modules), 4 * max(1, options.jobs))
+    queue = list(reversed(shares))
     verdicts: dict[str, ImportVerdict] = {}
     retries: dict[str, ImportStatus] = {}
     lock = threading.Lock()
@@ -114,6 +121,9 @@ def run_imports(
                 with lock:
                     failures.append(f"cannot start {options.python}: {exc}")
                 return
+            budget = sum(len(g["modules"]) for g in share) * (2 * options.timeout + 2) + 60
+            watchdog = threading.Timer(budget, proc.kill)  # the runner enforces every timeout; this is a backstop
+            watchdog.start()
             with proc:
                 assert proc.stdin is not None and proc.stdout is not None
                 proc.stdin.write(request)
@@ -130,13 +140,22 @@ def run_imports(
                             if progress is not None:
                                 progress(len(verdicts), len(modules))
                 code = proc.wait()
+            watchdog.cancel()
             if code != 0:
                 errors.seek(0)
                 tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
                 with lock:
                     failures.append(f"the import runner exited with {code}: {tail[0]}")
 
-    threads = [threading.Thread(target=work, args=(share,)) for share in shares]
+    def pull() -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                share = queue.pop()
+            work(share)
+
+    threads = [threading.Thread(target=pull) for _ in range(min(max(1, options.jobs), len(shares)))]
     for thread in threads:
         thread.start()
     for thread in threads:
