@@ -74,8 +74,14 @@ def _read_output(handle: IO[bytes], limit: int) -> str:
     return text[:limit] + ("\n[output truncated]" if len(data) > limit else "")
 
 
-def run_forked(module: str, timeout: float, limit: int, preload: Sequence[str] = ()) -> Result:
-    """Fork a child that imports ``module``; never lets it outlive ``timeout``."""
+def run_forked(
+    module: str,
+    timeout: float,
+    limit: int,
+    preload: Sequence[str] = (),
+    action: Callable[[], Result] | None = None,
+) -> Result:
+    """Fork a child that imports ``module`` (or runs ``action``); never lets it outlive ``timeout``."""
     read_end, write_end = os.pipe()
     output = tempfile.TemporaryFile()
     sys.stdout.flush()
@@ -88,7 +94,7 @@ def run_forked(module: str, timeout: float, limit: int, preload: Sequence[str] =
             os.dup2(devnull, 0)
             os.dup2(output.fileno(), 1)
             os.dup2(output.fileno(), 2)
-            verdict = attempt(module, preload)
+            verdict = action() if action is not None else attempt(module, preload)
             try:
                 sys.stdout.flush()
                 sys.stderr.flush()
@@ -290,6 +296,40 @@ def _serve_spawned(package: str, plan: Plan, timeout: float, limit: int, sys_pat
         _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
 
 
+def attempt_entry_point(value: str, need_callable: bool) -> Result:
+    """Load ``module:attr`` as an installer's script wrapper would: import, then walk the attributes."""
+    module, _, attr = value.partition(":")
+    module = module.strip()
+    attr = attr.split("[", 1)[0].strip()
+    verdict = attempt(module)
+    if verdict["status"] != "ok":
+        return verdict
+    target: Any = sys.modules[module]
+    for part in attr.split(".") if attr else []:
+        try:
+            target = getattr(target, part)
+        except AttributeError:
+            return {"status": "error", "type": "AttributeError", "message": "module %r has no attribute %r" % (module, attr), "frames": []}
+    if need_callable and not callable(target):
+        return {"status": "error", "type": "TypeError", "message": "%r is a %s, not a callable" % (value, type(target).__name__), "frames": []}
+    return {"status": "ok"}
+
+
+def check_entry_points(points: List[Result], timeout: float, limit: int, emit: Callable[[Result], None]) -> None:
+    for point in points:
+        need_callable = point["group"] in ("console_scripts", "gui_scripts")
+        if HAVE_FORK:
+
+            def action(value: str = point["value"], callable_: bool = need_callable) -> Result:
+                return attempt_entry_point(value, callable_)
+
+            verdict = run_forked(point["value"], timeout, limit, action=action)
+        else:
+            verdict = {"status": "ok"}  # no fork: left unchecked rather than guessed
+        verdict["entry_point"] = [point["group"], point["name"]]
+        emit(verdict)
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--single":
         if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
@@ -309,6 +349,7 @@ def main() -> None:
         while data:
             data = data[os.write(out, data) :]
 
+    check_entry_points(request.get("entry_points", []), request["timeout"], request["output_limit"], emit)
     plan = Plan(request["groups"])
     serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
 

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smokegen.cache import ScanCache
-from smokegen.classify import runtime_findings
-from smokegen.config import Config
+from smokegen.classify import entry_point_findings, runtime_findings
+from smokegen.config import Config, entry_point_locations
 from smokegen.deps import read_dependencies
 from smokegen.environment import Environment
 from smokegen.external import Installed
 from smokegen.model import Finding, ModuleInfo, ProjectModel
-from smokegen.resolve import ProjectIndex, check_project
+from smokegen.resolve import ProjectIndex, check_entry_points, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
-from smokegen.runtime import RuntimeOptions, run_imports
+from smokegen.runtime import RuntimeOptions, run_entry_points, run_imports
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +69,8 @@ def run_checks(
     findings: list[Finding] = list(model.findings)
     findings.extend(check_project(model))
     index = ProjectIndex(model)
+    point_locations = entry_point_locations(root, model.entry_points)
+    findings.extend(check_entry_points(index, point_locations))
     notes: list[str] = []
     deps = read_dependencies(
         root, model.name, {name: dist.requires for name, dist in env.distributions.items()}
@@ -86,6 +88,8 @@ def run_checks(
     if runtime is not None:
         verdicts = run_imports(root, model, runtime, progress)
         findings.extend(runtime_findings(verdicts, model, root, findings))
+        points = run_entry_points(root, model, runtime)
+        findings.extend(entry_point_findings(points, point_locations, findings))
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))
     return CheckReport(tuple(unique), tuple(notes), len(model.modules) + len(model.failures), dropped)

@@ -9,11 +9,11 @@ third-party import is not installed) are warnings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from smokegen import codes
-from smokegen.model import Finding, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
+from smokegen.model import EntryPoint, Finding, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
 from smokegen.resolve import ProjectIndex
 from smokegen.resolve_external import core_modules
 
@@ -128,3 +128,33 @@ def runtime_findings(
                 f"`import {name}` fails: {error}",
                 codes.IMPORT_FAILS.severity,
             )
+
+
+def _describe_point(point: EntryPoint) -> str:
+    kind = {"console_scripts": "console script", "gui_scripts": "GUI script"}.get(point.group, f"entry point ({point.group})")
+    return f"{kind} '{point.name}' = '{point.value}'"
+
+
+def entry_point_findings(
+    verdicts: Mapping[EntryPoint, ImportVerdict], lines: Mapping[EntryPoint, Location], static: Iterable[Finding] = ()
+) -> Iterator[Finding]:
+    """SG208 for entry points that do not load; one the static stage already reported is not repeated."""
+    taken = {(f.location.path, f.location.line) for f in static}
+    for point, verdict in sorted(verdicts.items()):
+        location = lines[point]
+        if verdict.status is ImportStatus.OK or (location.path, location.line) in taken:
+            continue
+        if verdict.status is ImportStatus.ERROR:
+            why = f"{verdict.exc_type}: {_one_line(verdict.message)}"
+        elif verdict.status is ImportStatus.TIMEOUT:
+            why = f"loading it did not finish in {verdict.detail} s"
+        elif verdict.status is ImportStatus.SIGNAL:
+            why = f"loading it killed the interpreter ({verdict.detail})"
+        else:
+            why = f"loading it exited the interpreter ({verdict.exc_type}({verdict.detail}))"
+        yield Finding(
+            location,
+            codes.BROKEN_ENTRY_POINT.code,
+            f"{_describe_point(point)} does not load: {why}; the installed command fails on every run",
+            codes.BROKEN_ENTRY_POINT.severity,
+        )

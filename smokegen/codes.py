@@ -39,6 +39,7 @@ MISSING_DEPENDENCY = Code("SG108", "declared dependency not installed", Severity
 BROAD_IMPORT_GUARD = Code("SG109", "ImportError guard that also hides the project's own imports", Severity.WARNING)
 MISSING_EXTERNAL_NAME = Code("SG110", "cannot import name from an installed package", Severity.ERROR)
 MISSING_EXTERNAL_MODULE = Code("SG111", "no such module in an installed package", Severity.ERROR)
+BROKEN_ENTRY_POINT_STATIC = Code("SG113", "entry point names a missing module or attribute", Severity.ERROR)
 OPT_IN_UNDECLARED = Code("SG112", "undeclared distribution imported by an opt-in module", Severity.WARNING)
 
 IMPORT_FAILS = Code("SG201", "module fails to import", Severity.ERROR)
@@ -48,6 +49,7 @@ IMPORT_EXITS = Code("SG204", "import exits the interpreter", Severity.ERROR)
 IMPORT_ORDER_DEPENDENT = Code("SG205", "import works only after its siblings", Severity.ERROR)
 IMPORT_NEEDS_ENVIRONMENT = Code("SG206", "import needs configuration from the environment", Severity.WARNING)
 IMPORT_MISSING_OPTIONAL = Code("SG207", "opt-in module whose optional dependency is missing", Severity.WARNING)
+BROKEN_ENTRY_POINT = Code("SG208", "entry point does not load", Severity.ERROR)
 
 ALL_CODES: tuple[Code, ...] = (
     SYNTAX_ERROR,
@@ -70,6 +72,7 @@ ALL_CODES: tuple[Code, ...] = (
     MISSING_EXTERNAL_NAME,
     MISSING_EXTERNAL_MODULE,
     OPT_IN_UNDECLARED,
+    BROKEN_ENTRY_POINT_STATIC,
     IMPORT_FAILS,
     IMPORT_TIMEOUT,
     IMPORT_CRASH,
@@ -77,4 +80,5 @@ ALL_CODES: tuple[Code, ...] = (
     IMPORT_ORDER_DEPENDENT,
     IMPORT_NEEDS_ENVIRONMENT,
     IMPORT_MISSING_OPTIONAL,
+    BROKEN_ENTRY_POINT,
 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from smokegen.model import EntryPoint
+from smokegen.model import EntryPoint, Location
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -167,3 +167,24 @@ def read_pyproject(path: Path, display: str = "pyproject.toml") -> Pyproject:
         config=parse_config(table, display),
         entry_points=_entry_points(data),
     )
+
+
+def entry_point_locations(root: Path, points: tuple[EntryPoint, ...]) -> dict[EntryPoint, Location]:
+    """Where each entry point is declared in pyproject.toml (line 1 when the text is not found)."""
+    try:
+        lines = (root / "pyproject.toml").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    found: dict[EntryPoint, Location] = {}
+    for point in points:
+        line, column = 1, 1
+        for number, text in enumerate(lines, start=1):
+            for quote in ('"', "'"):
+                at = text.find(f"{quote}{point.value}{quote}")
+                if at >= 0 and point.name in text[:at]:
+                    line, column = number, at + 1
+                    break
+            if line != 1 or column != 1:
+                break
+        found[point] = Location("pyproject.toml", line, column)
+    return found

@@ -15,13 +15,13 @@ Pure: ProjectModel in, findings out. How each guard is treated:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
 from smokegen import codes
 from smokegen.deepstack import on_deep_stack
-from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ProjectModel
+from smokegen.model import EntryPoint, Finding, GuardKind, ImportInfo, Location, ModuleInfo, ProjectModel
 
 # Attributes every module has, whatever it binds.
 MODULE_DUNDERS = frozenset(
@@ -463,6 +463,29 @@ def check_import_order(index: ProjectIndex) -> Iterator[Finding]:
                     )
                     break
                 current = candidate
+
+
+def check_entry_points(index: ProjectIndex, locations: Mapping[EntryPoint, Location]) -> Iterator[Finding]:
+    """SG113: a declared entry point names a project module or attribute that does not exist."""
+    for point in index.model.entry_points:
+        module = point.module
+        if not index.is_project(module) or point not in locations:
+            continue
+        attr = point.value.partition(":")[2].split("[", 1)[0].strip()
+        missing = index.first_missing(module)
+        if missing is not None:
+            problem = f"no module named '{missing}'"
+        elif attr and index.provides(module, attr.split(".")[0]) is Verdict.NO:
+            first = attr.split(".")[0]
+            problem = f"module '{module}' has no attribute '{first}'{index.suggest(module, first)}"
+        else:
+            continue
+        kind = {"console_scripts": "console script", "gui_scripts": "GUI script"}.get(point.group, point.group)
+        yield _finding(
+            codes.BROKEN_ENTRY_POINT_STATIC,
+            locations[point],
+            f"{kind} '{point.name}' = '{point.value}': {problem}; the installed command fails on every run",
+        )
 
 
 def check_project(model: ProjectModel) -> list[Finding]:

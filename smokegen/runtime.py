@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smokegen.model import ImportStatus, ImportVerdict, ModuleKind, ProjectModel, TraceFrame
+from smokegen.model import EntryPoint, ImportStatus, ImportVerdict, ModuleKind, ProjectModel, TraceFrame
 
 RUNNER = Path(__file__).with_name("_runner.py")
 
@@ -172,3 +172,39 @@ def run_imports(
         out.append(verdict)
     return tuple(out)
 
+
+
+def run_entry_points(root: Path, model: ProjectModel, options: RuntimeOptions) -> dict[EntryPoint, ImportVerdict]:
+    """Load every declared entry point in a fresh child, as the installer's script wrapper would."""
+    if not model.entry_points:
+        return {}
+    sys_path = [str((root / r).resolve()) if r != "." else str(root) for r in model.source_roots]
+    points = [{"group": e.group, "name": e.name, "value": e.value} for e in model.entry_points]
+    request = json.dumps(
+        {"sys_path": sys_path, "timeout": options.timeout, "output_limit": options.output_limit, "groups": [],
+         "entry_points": points}
+    )  # fmt: skip
+    try:
+        done = subprocess.run(
+            [options.python, str(RUNNER)],
+            input=request,
+            capture_output=True,
+            text=True,
+            cwd=root,
+            timeout=len(points) * (options.timeout + 2) + 60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RunnerError(f"the entry-point runner failed ({exc})") from None
+    found: dict[tuple[str, str], ImportVerdict] = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            group, name = record.pop("entry_point")
+            record["module"] = f"{group}:{name}"
+            found[(group, name)] = _verdict(record)
+    missing = [e for e in model.entry_points if (e.group, e.name) not in found]
+    if missing:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RunnerError(f"the entry-point runner stopped early ({tail})")
+    return {e: found[(e.group, e.name)] for e in model.entry_points}
