@@ -19,10 +19,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import venv
 from pathlib import Path
 
-from _timing import median_time  # benchmarks/ is on sys.path when a script in it runs
+from _common import installed_project, median_time  # benchmarks/ is on sys.path when a script in it runs
 from smokegen.cache import ScanCache
 from smokegen.config import Config
 from smokegen.environment import probe
@@ -40,21 +39,8 @@ def main() -> int:
     name = args.import_name or args.package.split("=")[0].lower()
 
     with tempfile.TemporaryDirectory() as tmp:
-        env_dir = Path(tmp) / "venv"
-        venv.create(env_dir, with_pip=True)
-        python = env_dir / "bin" / "python"
-        subprocess.run([str(python), "-m", "pip", "install", "-q", args.package], check=True)
-        purelib = subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
-        root = Path(tmp) / "project"
-        root.mkdir()
-        (root / "sp").symlink_to(purelib)
-        (root / "pyproject.toml").write_text(
-            f'[project]\nname = "{args.package.split("=")[0]}"\ndynamic = ["dependencies", "version"]\n'
-            f'[tool.smokegen]\nsource_roots = ["sp"]\npackages = ["{name}"]\n'
-        )
+        python_path, root = installed_project(args.package, name, Path(tmp))
+        python = Path(python_path)
         cache_dir = root / ".smokegen_cache"
         config = Config(source_roots=("sp",), packages=(name,))
 

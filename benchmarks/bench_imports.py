@@ -16,11 +16,10 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import venv
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from _timing import median_time  # benchmarks/ is on sys.path when a script in it runs
+from _common import installed_project, median_time  # benchmarks/ is on sys.path when a script in it runs
 from smokegen.config import Config
 from smokegen.model import ImportStatus
 from smokegen.project import build_model, default_jobs
@@ -47,18 +46,7 @@ def main() -> int:
     name = args.import_name or args.package.split("=")[0].lower()
 
     with tempfile.TemporaryDirectory() as tmp:
-        env_dir = Path(tmp) / "venv"
-        venv.create(env_dir, with_pip=True)
-        python = str(env_dir / "bin" / "python")
-        subprocess.run([python, "-m", "pip", "install", "-q", args.package], check=True)
-        purelib = subprocess.run(
-            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
-        root = Path(tmp) / "project"
-        root.mkdir()
-        (root / "sp").symlink_to(purelib)
-        (root / "pyproject.toml").write_text(f'[tool.smokegen]\nsource_roots = ["sp"]\npackages = ["{name}"]\n')
+        python, root = installed_project(args.package, name, Path(tmp))
         model, _ = build_model(root, Config(source_roots=("sp",), packages=(name,)), use_cache=False)
         modules = importable_modules(model)
 

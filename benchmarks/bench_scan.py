@@ -25,7 +25,7 @@ from pathlib import Path
 
 import libcst
 
-from _timing import median_time  # benchmarks/ is on sys.path when a script in it runs
+from _common import median_time  # benchmarks/ is on sys.path when a script in it runs
 from smokegen.config import Config
 from smokegen.discover import discover
 from smokegen.project import build_model, default_jobs

@@ -39,6 +39,11 @@ def importable_modules(model: ProjectModel) -> list[str]:
     return sorted(m.name for m in model.modules if m.kind is not ModuleKind.MAIN)
 
 
+def project_sys_path(root: Path, model: ProjectModel) -> list[str]:
+    """The project's source roots, absolute: what goes first on the child's ``sys.path``."""
+    return [str(root) if r == "." else str((root / r).resolve()) for r in model.source_roots]
+
+
 def _groups(modules: list[str]) -> list[dict[str, Any]]:
     by_parent: dict[str, list[str]] = {}
     for name in modules:
@@ -94,7 +99,7 @@ def run_imports(
     modules = importable_modules(model)
     if not modules:
         return ()
-    sys_path = [str((root / r).resolve()) if r != "." else str(root) for r in model.source_roots]
+    sys_path = project_sys_path(root, model)
     # More shares than workers, pulled from a queue: a worker that drew light packages takes more.
     shares = _split(_groups(modules), 4 * max(1, options.jobs))
     queue = list(reversed(shares))
@@ -178,7 +183,7 @@ def run_entry_points(root: Path, model: ProjectModel, options: RuntimeOptions) -
     """Load every declared entry point in a fresh child, as the installer's script wrapper would."""
     if not model.entry_points:
         return {}
-    sys_path = [str((root / r).resolve()) if r != "." else str(root) for r in model.source_roots]
+    sys_path = project_sys_path(root, model)
     points = [{"group": e.group, "name": e.name, "value": e.value} for e in model.entry_points]
     request = json.dumps(
         {"sys_path": sys_path, "timeout": options.timeout, "output_limit": options.output_limit, "groups": [],
