@@ -43,6 +43,16 @@ def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | Non
     return show
 
 
+def _parse_env(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--env")
+        out[name] = value
+    return out
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="smokegen")
 @click.option("--debug", is_flag=True, help="Show the full traceback when smokegen itself fails.")
@@ -93,6 +103,13 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
     help="Seconds one module's import may take before it counts as hanging [default: 10, or "
     "[tool.smokegen] timeout].",
 )
+@click.option(
+    "--env",
+    "env_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set an environment variable for the runtime stage (repeatable); adds to [tool.smokegen] env.",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
@@ -102,6 +119,7 @@ def check(
     static_only: bool,
     python: str | None,
     timeout: float | None,
+    env_pairs: tuple[str, ...],
     output_format: str,
     output: Path | None,
     no_cache: bool,
@@ -120,6 +138,7 @@ def check(
             python=resolve_python(python),
             timeout=timeout if timeout is not None else loaded.config.timeout,
             jobs=jobs or default_jobs(),
+            env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
         )
     report = run_checks(
         loaded.root, loaded.model, loaded.config, env, loaded.cache(not no_cache), runtime, _progress_bar("importing", "modules")

@@ -54,6 +54,8 @@ class Config:
     cache_dir: str = ".smokegen_cache"
     # Seconds one module's import may take before it counts as hanging.
     timeout: float = 10.0
+    # Environment variables set for the runtime stage (``{"DJANGO_SETTINGS_MODULE" = "site.settings"}``).
+    env: tuple[tuple[str, str], ...] = ()
     # Finding codes never reported (``["SG104"]``).
     ignore: tuple[str, ...] = ()
     # Module globs -> codes not reported in those modules (``{"app.legacy.*" = ["SG101"]}``).
@@ -95,6 +97,13 @@ def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Co
             values[key] = tuple(
                 (glob, _codes(codes, f"per_module_ignores.{glob}", source)) for glob, codes in sorted(value.items())
             )
+        elif key == "env":
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ConfigError(
+                    f"{source}: [tool.smokegen] env must be a table of strings, e.g. "
+                    '{DJANGO_SETTINGS_MODULE = "site.settings"}'
+                )
+            values[key] = tuple(sorted((str(k), v) for k, v in value.items()))
         elif key == "timeout":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{source}: [tool.smokegen] timeout must be a positive number of seconds, got {value!r}")

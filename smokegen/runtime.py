@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import tempfile
 import threading
@@ -32,6 +33,10 @@ class RuntimeOptions:
     timeout: float = 10.0
     jobs: int = 1
     output_limit: int = 4000
+    env: tuple[tuple[str, str], ...] = ()  # set on top of smokegen's own environment
+
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, **dict(self.env)}
 
 
 def importable_modules(model: ProjectModel) -> list[str]:
@@ -121,6 +126,7 @@ def run_imports(
                     stderr=errors,
                     cwd=root,
                     text=True,
+                    env=options.environment(),
                 )
             except OSError as exc:
                 with lock:
@@ -196,6 +202,7 @@ def run_entry_points(root: Path, model: ProjectModel, options: RuntimeOptions) -
             capture_output=True,
             text=True,
             cwd=root,
+            env=options.environment(),
             timeout=len(points) * (options.timeout + 2) + 60,
             check=False,
         )

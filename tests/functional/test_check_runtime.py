@@ -86,3 +86,19 @@ def test_renamed_class_fails_check_while_its_mocked_tests_pass(fixture_project, 
     code = main(["check", "--python", sys.executable, str(project)])
     out, _ = capsys.readouterr()
     assert code == 1 and "SG101 cannot import name 'StreamingConsumer'" in out
+
+
+def test_env_from_config_and_flag(fixture_project, capsys) -> None:
+    project = fixture_project("import_side_effects")
+    base = ["check", "--python", sys.executable, "--timeout", TIMEOUT, "--format", "json", str(project)]
+    assert main(["check", "--python", sys.executable, "--env", "broken", str(project)]) == 2
+    capsys.readouterr()
+    main([*base[:-1], "--env", "JOBS_DATABASE_URL=sqlite://", str(project)])
+    flagged = json.loads(capsys.readouterr()[0])
+    assert "jobs/settings.py" not in {f["path"] for f in flagged["findings"]}
+    with open(project / "pyproject.toml", "a") as handle:
+        handle.write('\n[tool.smokegen.env]\nJOBS_DATABASE_URL = "sqlite://"\n')
+    main(base)
+    configured = json.loads(capsys.readouterr()[0])
+    assert "jobs/settings.py" not in {f["path"] for f in configured["findings"]}
+    assert {f["code"] for f in configured["findings"]} == {"SG202", "SG203", "SG204"}
