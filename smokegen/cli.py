@@ -21,7 +21,7 @@ from smokegen.project import Progress, default_jobs, load_project
 from smokegen.environment import probe, resolve_python
 from smokegen.runtime import RunnerError, RuntimeOptions
 from smokegen.files import write_atomic
-from smokegen.report import render_check_json, render_check_text, render_scan_json, render_scan_text
+from smokegen.report import CHECK_FORMATS, render_scan_json, render_scan_text
 from smokegen.check import run_checks
 
 
@@ -110,7 +110,14 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
     metavar="NAME=VALUE",
     help="Set an environment variable for the runtime stage (repeatable); adds to [tool.smokegen] env.",
 )
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(CHECK_FORMATS)),
+    default="text",
+    show_default=True,
+    help="text, json, github (Actions annotations), junit (XML), sarif (2.1.0, for code scanning).",
+)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
@@ -143,13 +150,13 @@ def check(
     report = run_checks(
         loaded.root, loaded.model, loaded.config, env, loaded.cache(not no_cache), runtime, _progress_bar("importing", "modules")
     )
-    text = render_check_json(report) if output_format == "json" else render_check_text(report)
+    text = CHECK_FORMATS[output_format](report)
     if output is not None:
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    if output_format == "text":
+    if output_format in ("text", "github"):
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
     failed = any(f.severity is Severity.ERROR for f in report.findings)

@@ -102,3 +102,103 @@ def render_check_json(report: CheckReport) -> str:
         "notes": to_json(report.notes),
     }
     return json.dumps(data, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_check_github(report: CheckReport) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
+    lines = []
+    for f in report.findings:
+        level = "error" if f.severity is Severity.ERROR else "warning"
+        props = (
+            f"file={_escape_property(f.location.path)},line={f.location.line},col={f.location.column},"
+            f"title={_escape_property(f.code)}"
+        )
+        lines.append(f"::{level} {props}::{_escape_data(f.code + ' ' + f.message)}")
+    return "".join(line + "\n" for line in lines) + render_check_text(report).splitlines()[-1] + "\n"
+
+
+def render_check_junit(report: CheckReport) -> str:
+    """JUnit XML: one test case per finding (failure for errors, skipped-with-message for warnings)."""
+    import xml.etree.ElementTree as ET
+
+    errors, warnings = _counts(report.findings)
+    suites = ET.Element("testsuites", name="smokegen")
+    suite = ET.SubElement(
+        suites, "testsuite", name="smokegen check", tests=str(max(1, len(report.findings))),
+        failures=str(errors), skipped=str(warnings), errors="0",
+    )  # fmt: skip
+    if not report.findings:
+        ET.SubElement(suite, "testcase", classname="smokegen", name=f"{report.modules} modules")
+    for f in report.findings:
+        case = ET.SubElement(suite, "testcase", classname=f.code, name=str(f.location))
+        if f.severity is Severity.ERROR:
+            failure = ET.SubElement(case, "failure", message=f.message, type=f.code)
+            failure.text = str(f)
+        else:
+            ET.SubElement(case, "skipped", message=f"{f.code} (warning) {f.message}")
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def render_check_sarif(report: CheckReport) -> str:
+    """SARIF 2.1.0, for code scanning: one rule per code used, one result per finding."""
+    from smokegen import __version__
+    from smokegen.codes import ALL_CODES
+
+    by_code = {c.code: c for c in ALL_CODES}
+    used = sorted({f.code for f in report.findings})
+    rules = [
+        {
+            "id": code,
+            "name": by_code[code].title.title().replace(" ", "") if code in by_code else code,
+            "shortDescription": {"text": by_code[code].title if code in by_code else code},
+            "defaultConfiguration": {"level": "error" if by_code.get(code) and by_code[code].severity is Severity.ERROR else "warning"},
+        }
+        for code in used
+    ]
+    results = [
+        {
+            "ruleId": f.code,
+            "ruleIndex": used.index(f.code),
+            "level": "error" if f.severity is Severity.ERROR else "warning",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.location.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": f.location.line, "startColumn": f.location.column},
+                    }
+                }
+            ],
+        }
+        for f in report.findings
+    ]
+    data = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "smokegen", "version": __version__, "rules": rules}},
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the project root"}}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+CHECK_FORMATS = {
+    "text": render_check_text,
+    "json": render_check_json,
+    "github": render_check_github,
+    "junit": render_check_junit,
+    "sarif": render_check_sarif,
+}

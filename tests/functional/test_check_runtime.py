@@ -102,3 +102,33 @@ def test_env_from_config_and_flag(fixture_project, capsys) -> None:
     configured = json.loads(capsys.readouterr()[0])
     assert "jobs/settings.py" not in {f["path"] for f in configured["findings"]}
     assert {f["code"] for f in configured["findings"]} == {"SG202", "SG203", "SG204"}
+
+
+def test_ci_report_formats(fixture_project, capsys) -> None:
+    import xml.etree.ElementTree as ET
+
+    project = fixture_project("import_side_effects")
+    base = ["check", "--python", sys.executable, "--timeout", TIMEOUT, str(project), "--format"]
+
+    assert main([*base, "github"]) == 1
+    lines = capsys.readouterr()[0].splitlines()
+    assert "::error file=jobs/crash.py,line=1,col=1,title=SG203::SG203 `import jobs.crash` kills the interpreter with SIGSEGV" in lines[0]
+    assert any(line.startswith("::warning file=jobs/settings.py,line=3,col=1,title=SG206::") for line in lines)
+    assert lines[-1] == "3 errors, 1 warning in 7 modules"
+
+    assert main([*base, "junit"]) == 1
+    suite = ET.fromstring(capsys.readouterr()[0]).find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("4", "3", "1")
+    assert {c.get("classname") for c in suite.iter("testcase")} == {"SG202", "SG203", "SG204", "SG206"}
+
+    assert main([*base, "sarif"]) == 1
+    sarif = json.loads(capsys.readouterr()[0])
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rules == ["SG202", "SG203", "SG204", "SG206"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]] == result["ruleId"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+    assert {r["level"] for r in run["results"]} == {"error", "warning"}
