@@ -37,9 +37,9 @@ HAVE_FORK = hasattr(os, "fork")
 
 
 def _error_result(exc: BaseException) -> Result:
-    frames = [[f.filename, f.lineno, f.name] for f in traceback.extract_tb(exc.__traceback__)]
+    frames = [[f.filename, f.lineno, f.name, (f.line or "")[:200]] for f in traceback.extract_tb(exc.__traceback__)]
     if isinstance(exc, SyntaxError) and exc.filename:
-        frames.append([exc.filename, exc.lineno or 1, "<module>"])
+        frames.append([exc.filename, exc.lineno or 1, "<module>", (exc.text or "").strip()[:200]])
     kind = type(exc)
     name = kind.__name__ if kind.__module__ == "builtins" else kind.__module__ + "." + kind.__qualname__
     message = str(exc)

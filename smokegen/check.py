@@ -13,7 +13,7 @@ from pathlib import Path
 from smokegen.cache import ScanCache
 from smokegen.classify import entry_point_findings, runtime_findings
 from smokegen.config import Config, entry_point_locations
-from smokegen.deps import read_dependencies
+from smokegen.deps import Dependencies, read_dependencies
 from smokegen.environment import Environment
 from smokegen.external import Installed
 from smokegen.model import Finding, ModuleInfo, ProjectModel
@@ -56,6 +56,14 @@ def apply_silencing(findings: Iterable[Finding], model: ProjectModel, config: Co
     return kept, dropped
 
 
+def optional_imports(deps: Dependencies, env: Environment) -> frozenset[str]:
+    """Top-level import names whose distributions the project declares only in extras."""
+    extra_only = deps.any_declared() - deps.required()
+    names = {top for top, dists in env.packages.items() if set(dists) & extra_only}
+    names |= {name.replace("-", "_") for name in extra_only}  # not installed: the usual spelling
+    return frozenset(names)
+
+
 def run_checks(
     root: Path,
     model: ProjectModel,
@@ -64,12 +72,13 @@ def run_checks(
     cache: ScanCache,
     runtime: RuntimeOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
+    entry_points_file: str = "pyproject.toml",
 ) -> CheckReport:
     """Scan findings, every static check and, with ``runtime``, the isolated imports; silenced ones removed."""
     findings: list[Finding] = list(model.findings)
     findings.extend(check_project(model))
     index = ProjectIndex(model)
-    point_locations = entry_point_locations(root, model.entry_points)
+    point_locations = entry_point_locations(root, model.entry_points, entry_points_file)
     findings.extend(check_entry_points(index, point_locations))
     notes: list[str] = []
     deps = read_dependencies(
@@ -87,7 +96,8 @@ def run_checks(
     findings.extend(check_installed_names(index, Installed(env, cache)))
     if runtime is not None:
         verdicts = run_imports(root, model, runtime, progress)
-        findings.extend(runtime_findings(verdicts, model, root, findings))
+        optional = optional_imports(deps, env) if deps.known else frozenset()
+        findings.extend(runtime_findings(verdicts, model, root, findings, optional))
         points = run_entry_points(root, model, runtime)
         findings.extend(entry_point_findings(points, point_locations, findings))
     kept, dropped = apply_silencing(findings, model, config)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from smokegen import codes
-from smokegen.model import EntryPoint, Finding, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
+from smokegen.model import EntryPoint, Finding, GuardKind, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
 from smokegen.resolve import ProjectIndex
 from smokegen.resolve_external import core_modules
 
@@ -47,13 +47,56 @@ def _environment(verdict: ImportVerdict) -> str | None:
     return None
 
 
+_PLATFORM_TEST = re.compile(r"\bsys\.platform\b|\bos\.name\b|\bplatform\.system\b|\bsys\.version_info\b|\bsys\.implementation\b")
+
+
+def platform_specific(model: ProjectModel) -> set[str]:
+    """Modules that the project imports only under a ``sys.platform``/``sys.version_info`` test."""
+    guarded: dict[str, bool] = {}
+    for info in model.modules:
+        for imp in info.imports:
+            targets = [imp.module] + ([f"{imp.module}.{imp.name}"] if imp.name and imp.name != "*" else [])
+            conditional = any(g.kind in (GuardKind.PLATFORM, GuardKind.VERSION) for g in imp.guards)
+            for target in targets:
+                guarded[target] = guarded.get(target, True) and conditional
+    return {name for name, only_guarded in guarded.items() if only_guarded}
+
+
+_PLATFORM_WORDS = re.compile(r"\b(windows|win32|linux|darwin|macos|posix|cygwin|platform)\b", re.IGNORECASE)
+
+
+def _refuses_platform(verdict: ImportVerdict, root: Path) -> bool:
+    """The module stops itself on this interpreter: ``assert sys.platform == "win32"``, or
+    ``raise ImportError("... can only be imported on Windows")``."""
+    where = _project_frame(verdict.frames, root)
+    frame = next((f for f in reversed(verdict.frames) if where and f.line == where[1]), None)
+    if frame is not None and _PLATFORM_TEST.search(frame.text) is not None:
+        return True
+    refusing = verdict.exc_type in ("ImportError", "AssertionError", "OSError", "RuntimeError", "NotImplementedError")
+    return refusing and _PLATFORM_WORDS.search(verdict.message) is not None
+
+
+def missing_module(verdict: ImportVerdict) -> str | None:
+    """The top-level name in "No module named 'x.y'" of an ImportError (also one re-raised with a hint)."""
+    if verdict.exc_type not in ("ModuleNotFoundError", "ImportError"):
+        return None
+    found = re.search(r"No module named '([^']+)'", verdict.message)
+    return found.group(1).split(".")[0] if found else None
+
+
 def runtime_findings(
-    verdicts: Iterable[ImportVerdict], model: ProjectModel, root: Path, static: Iterable[Finding] = ()
+    verdicts: Iterable[ImportVerdict],
+    model: ProjectModel,
+    root: Path,
+    static: Iterable[Finding] = (),
+    optional: frozenset[str] = frozenset(),
 ) -> Iterator[Finding]:
+    """``optional``: top-level import names of distributions declared only in extras."""
     """Findings for failed imports; one the static stage already reported at that line is not repeated."""
     by_name = {m.name: m for m in model.modules}
     taken = {(f.location.path, f.location.line) for f in static if f.severity is Severity.ERROR}
     core: set[str] | None = None
+    elsewhere = platform_specific(model)
     for verdict in verdicts:
         info = by_name.get(verdict.module)
         if info is None or verdict.status in (ImportStatus.OK, ImportStatus.PARENT_FAILED):
@@ -88,6 +131,8 @@ def runtime_findings(
         else:
             if (location.path, location.line) in taken:
                 continue
+            if name in elsewhere or _refuses_platform(verdict, root):
+                continue  # a module for another platform or Python version, and it says so
             error = f"{verdict.exc_type}: {_one_line(verdict.message)}" if verdict.message else verdict.exc_type
             if verdict.after_siblings is ImportStatus.OK:
                 yield Finding(
@@ -107,18 +152,22 @@ def runtime_findings(
                     codes.IMPORT_NEEDS_ENVIRONMENT.severity,
                 )
                 continue
-            if verdict.exc_type == "ModuleNotFoundError":
-                missing = re.search(r"No module named '([^']+)'", verdict.message)
-                top = missing.group(1).split(".")[0] if missing else ""
+            top = missing_module(verdict)
+            if top is not None:
                 index = ProjectIndex(model)
                 if core is None:
                     core = core_modules(index)
-                if top and not index.is_project(top) and name not in core:
+                if not index.is_project(top) and (name not in core or top in optional):
+                    why = (
+                        "it is declared only in an extra"
+                        if top in optional
+                        else "nothing imports this module on `import` of the package or through an entry point, "
+                        "so it may be an opt-in integration"
+                    )
                     yield Finding(
                         location,
                         codes.IMPORT_MISSING_OPTIONAL.code,
-                        f"`import {name}` needs '{top}', which is not installed; nothing imports this module "
-                        "on `import` of the package or through an entry point, so it may be an opt-in integration",
+                        f"`import {name}` needs '{top}', which is not installed; {why}",
                         codes.IMPORT_MISSING_OPTIONAL.severity,
                     )
                     continue
@@ -144,6 +193,8 @@ def entry_point_findings(
         location = lines[point]
         if verdict.status is ImportStatus.OK or (location.path, location.line) in taken:
             continue
+        if "[" in point.value and missing_module(verdict) is not None:
+            continue  # "module:attr [extra]": needs that extra, which is not installed here
         if verdict.status is ImportStatus.ERROR:
             why = f"{verdict.exc_type}: {_one_line(verdict.message)}"
         elif verdict.status is ImportStatus.TIMEOUT:

@@ -17,8 +17,8 @@ import click
 from smokegen import __version__, exitcodes
 from smokegen.config import ConfigError
 from smokegen.model import Severity
-from smokegen.project import Progress, default_jobs, load_project
-from smokegen.environment import probe, resolve_python
+from smokegen.project import Progress, default_jobs, load_installed, load_project
+from smokegen.environment import describe_distribution, probe, resolve_python
 from smokegen.runtime import RunnerError, RuntimeOptions
 from smokegen.files import write_atomic
 from smokegen.report import CHECK_FORMATS, render_scan_json, render_scan_text
@@ -89,6 +89,13 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--static", "static_only", is_flag=True, help="Static checks only: never execute project code.")
 @click.option(
+    "--installed",
+    metavar="NAME",
+    default=None,
+    help="Check a distribution (or top-level package) as installed in --python's environment, "
+    "instead of a source tree: every module it ships, its entry points, its declared dependencies.",
+)
+@click.option(
     "--python",
     "python",
     default=None,
@@ -124,6 +131,7 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
 def check(
     path: Path,
     static_only: bool,
+    installed: str | None,
     python: str | None,
     timeout: float | None,
     env_pairs: tuple[str, ...],
@@ -137,7 +145,14 @@ def check(
 
     Exits 1 when there is a finding of error severity.
     """
-    loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    entry_points_file = "pyproject.toml"
+    if installed is not None:
+        dist = describe_distribution(installed, python)
+        loaded = load_installed(dist, jobs=jobs, progress=_progress_bar())
+        entry_points_file = f"{dist.info_dir}/entry_points.txt"
+        no_cache = True
+    else:
+        loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
     env = probe(python)
     runtime = None
     if not static_only:
@@ -148,7 +163,14 @@ def check(
             env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
         )
     report = run_checks(
-        loaded.root, loaded.model, loaded.config, env, loaded.cache(not no_cache), runtime, _progress_bar("importing", "modules")
+        loaded.root,
+        loaded.model,
+        loaded.config,
+        env,
+        loaded.cache(not no_cache),
+        runtime,
+        _progress_bar("importing", "modules"),
+        entry_points_file,
     )
     text = CHECK_FORMATS[output_format](report)
     if output is not None:

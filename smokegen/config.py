@@ -178,22 +178,25 @@ def read_pyproject(path: Path, display: str = "pyproject.toml") -> Pyproject:
     )
 
 
-def entry_point_locations(root: Path, points: tuple[EntryPoint, ...]) -> dict[EntryPoint, Location]:
-    """Where each entry point is declared in pyproject.toml (line 1 when the text is not found)."""
+def entry_point_locations(
+    root: Path, points: tuple[EntryPoint, ...], declared_in: str = "pyproject.toml"
+) -> dict[EntryPoint, Location]:
+    """Where each entry point is declared (pyproject.toml, or an installed entry_points.txt); line 1
+    when the text is not found."""
     try:
-        lines = (root / "pyproject.toml").read_text(encoding="utf-8").splitlines()
+        lines = (root / declared_in).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         lines = []
     found: dict[EntryPoint, Location] = {}
     for point in points:
         line, column = 1, 1
         for number, text in enumerate(lines, start=1):
-            for quote in ('"', "'"):
+            for quote in ('"', "'", ""):  # entry_points.txt does not quote: "name = module:attr"
                 at = text.find(f"{quote}{point.value}{quote}")
                 if at >= 0 and point.name in text[:at]:
                     line, column = number, at + 1
                     break
             if line != 1 or column != 1:
                 break
-        found[point] = Location("pyproject.toml", line, column)
+        found[point] = Location(declared_in, line, column)
     return found

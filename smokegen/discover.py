@@ -53,6 +53,7 @@ class Discovery:
     findings: tuple[Finding, ...]
     extension_modules: tuple[str, ...] = ()
     stub_modules: tuple[str, ...] = ()
+    excluded_modules: tuple[str, ...] = ()
 
 
 def find_project_root(start: Path) -> Path:
@@ -123,6 +124,7 @@ class _Walker:
         self.namespaces: list[str] = []
         self.extensions: list[str] = []
         self.stubs: list[str] = []
+        self.excluded: list[str] = []
         self.findings: list[Finding] = []
         self.seen_dirs: set[Path] = set()
 
@@ -203,9 +205,11 @@ class _Walker:
                 continue
             if entry.is_dir() or not entry.name.endswith(".py") or entry.name == "__init__.py":
                 continue
-            if self.skipped(path):
-                continue
             stem = entry.name[:-3]
+            if self.skipped(path):
+                if is_module_name(stem):
+                    self.excluded.append(f"{prefix}.{stem}" if prefix else stem)
+                continue
             if top and self.config.packages and stem not in self.config.packages:
                 continue
             if flat_top and stem in FLAT_LAYOUT_NOT_MODULES and stem not in self.config.packages:
@@ -234,6 +238,8 @@ class _Walker:
             self.files.append(SourceFile(name, self.rel(path), kind))
         for name, path in dirs.items():
             if self.skip_dir(path, top=top):
+                if self.skipped(path) and is_module_name(name):
+                    self.excluded.append(f"{prefix}.{name}" if prefix else name)
                 continue
             if top and self.config.packages and name not in self.config.packages:
                 continue
@@ -303,4 +309,5 @@ def discover(root: Path, config: Config) -> Discovery:
         findings=tuple(sorted(walker.findings)),
         extension_modules=tuple(sorted(set(walker.extensions))),
         stub_modules=tuple(sorted(set(walker.stubs))),
+        excluded_modules=tuple(sorted(set(walker.excluded))),
     )

@@ -187,3 +187,87 @@ def probe(python: str | None = None, timeout: float = 120.0) -> Environment:
         markers=dict(data["markers"]),
         hooked=frozenset(data.get("hooked", ())),
     )
+
+
+DESCRIBE = r"""
+import json, sys
+from importlib import metadata
+name = sys.argv[1]
+try:
+    dist = metadata.distribution(name)
+except metadata.PackageNotFoundError:
+    owners = getattr(metadata, "packages_distributions", lambda: {})().get(name, [])
+    if not owners:
+        print(json.dumps({"error": "no installed distribution or top-level package named %r" % name}))
+        raise SystemExit(0)
+    dist = metadata.distribution(owners[0])
+tops = set()
+text = dist.read_text("top_level.txt")
+if text:
+    tops.update(t.strip() for t in text.split() if t.strip())
+for f in dist.files or ():
+    parts = f.parts
+    if not parts or parts[0].endswith((".dist-info", ".egg-info")) or parts[0] in ("..", "__pycache__"):
+        continue
+    if len(parts) == 1:
+        if parts[0].endswith(".py"):
+            tops.add(parts[0][:-3])
+    else:
+        tops.add(parts[0])
+root = str(dist.locate_file(""))
+info_dir = ""
+for f in dist.files or ():
+    if f.parts and f.parts[0].endswith(".dist-info"):
+        info_dir = f.parts[0]
+        break
+print(json.dumps({
+    "name": dist.metadata["Name"],
+    "version": dist.version,
+    "root": root,
+    "top_level": sorted(t for t in tops if t.isidentifier()),
+    "entry_points": [[e.group, e.name, e.value] for e in dist.entry_points],
+    "info_dir": info_dir,
+}))
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledDistribution:
+    """A distribution as installed in the target interpreter (``smokegen check --installed``)."""
+
+    name: str
+    version: str
+    root: Path  # the folder its files are relative to (site-packages)
+    top_level: tuple[str, ...]
+    entry_points: tuple[tuple[str, str, str], ...]  # (group, name, value)
+    info_dir: str  # "<name>-<version>.dist-info", relative to root
+
+
+def describe_distribution(name: str, python: str | None = None, timeout: float = 60.0) -> InstalledDistribution:
+    """Read an installed distribution's metadata in the target interpreter (nothing is imported)."""
+    executable = resolve_python(python)
+    try:
+        with tempfile.TemporaryDirectory() as empty:
+            result = subprocess.run(
+                [executable, "-c", DESCRIBE, name],
+                capture_output=True, text=True, cwd=empty, stdin=subprocess.DEVNULL, timeout=timeout, check=False,
+            )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ConfigError(f"--python {executable}: cannot run it ({exc}); pass the project's interpreter") from None
+    try:
+        data = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ConfigError(f"--python {executable}: cannot read installed distributions ({last})") from None
+    if "error" in data:
+        raise ConfigError(f"--installed {name}: {data['error']} in {executable}; install it, or pass --python")
+    if not data["top_level"]:
+        raise ConfigError(f"--installed {name}: the distribution installs no importable package or module")
+    return InstalledDistribution(
+        name=data["name"],
+        version=data["version"],
+        root=Path(data["root"]),
+        top_level=tuple(data["top_level"]),
+        entry_points=tuple((g, n, v) for g, n, v in data["entry_points"]),
+        info_dir=data["info_dir"],
+    )

@@ -332,6 +332,8 @@ class ProjectModel:
     # Modules with a ``.pyi`` stub beside them: type checkers read the stub, not the source.
     stub_modules: tuple[str, ...] = ()
     entry_points: tuple[EntryPoint, ...] = ()  # as declared in pyproject.toml
+    # Importable folders and files left out by ``exclude``/``test_patterns``: they exist, unscanned.
+    excluded_modules: tuple[str, ...] = ()
 
     def module(self, name: str) -> ModuleInfo | None:
         for info in self.modules:
@@ -360,6 +362,7 @@ class TraceFrame:
     path: str  # as the interpreter reported it (absolute for files)
     line: int
     function: str
+    text: str = ""  # the source line, stripped
 
 
 @dataclass(frozen=True, slots=True)

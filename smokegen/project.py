@@ -18,6 +18,7 @@ from typing import Any
 from smokegen.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.config import Config, read_pyproject
 from smokegen.discover import discover, find_project_root
+from smokegen.environment import InstalledDistribution
 from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
 from smokegen.scan import result_findings, scan_source, unreadable
 
@@ -137,6 +138,7 @@ def build_model(
         extension_modules=found.extension_modules,
         stub_modules=found.stub_modules,
         entry_points=entry_points,
+        excluded_modules=found.excluded_modules,
     )
     return model, stats
 
@@ -172,3 +174,16 @@ def load_project(
         progress=progress,
     )
     return LoadedProject(root, pyproject.config, model, stats)
+
+
+def load_installed(
+    dist: InstalledDistribution, *, jobs: int | None = None, progress: Progress | None = None
+) -> LoadedProject:
+    """The installed files of ``dist`` as a project rooted at its site-packages folder: every module it
+    ships, its entry points and its metadata. Nothing is cached (site-packages may be read-only)."""
+    config = Config(packages=dist.top_level, source_roots=(".",))
+    points = tuple(sorted(EntryPoint(g, n, v) for g, n, v in dist.entry_points))
+    model, stats = build_model(
+        dist.root, config, project_name=dist.name, entry_points=points, jobs=jobs, use_cache=False, progress=progress
+    )
+    return LoadedProject(dist.root, config, model, stats)

@@ -61,6 +61,7 @@ class ProjectIndex:
     failed: frozenset[str] = field(init=False)
     namespaces: frozenset[str] = field(init=False)
     stubs: frozenset[str] = field(init=False)
+    excluded_roots: frozenset[str] = field(init=False)
     tops: frozenset[str] = field(init=False)
     children: dict[str, set[str]] = field(init=False)
     definers: dict[str, list[str]] = field(init=False)
@@ -73,6 +74,7 @@ class ProjectIndex:
         self.failed = frozenset(f.name for f in model.failures) | (frozenset(model.extension_modules) - set(self.modules))
         self.namespaces = frozenset(model.namespace_packages)
         self.stubs = frozenset(model.stub_modules)
+        self.excluded_roots = frozenset(model.excluded_modules)
         every = set(self.modules) | self.failed | self.namespaces
         self.tops = frozenset(n.split(".", 1)[0] for n in every)
         self.children = {}
@@ -89,12 +91,18 @@ class ProjectIndex:
     def is_project(self, dotted: str) -> bool:
         return dotted.split(".", 1)[0] in self.tops
 
+    def excluded(self, dotted: str) -> bool:
+        """Left out of the scan by ``exclude``/``test_patterns``: it exists, its contents are unknown."""
+        if not self.excluded_roots:
+            return False
+        return any(prefix in self.excluded_roots for prefix in prefixes(dotted))
+
     def exists(self, dotted: str) -> bool:
-        return dotted in self.modules or dotted in self.failed or dotted in self.namespaces
+        return dotted in self.modules or dotted in self.failed or dotted in self.namespaces or self.excluded(dotted)
 
     def dynamic(self, dotted: str) -> bool:
         """Its contents cannot be known statically (does not parse, __getattr__, globals() writes)."""
-        if dotted in self.failed:
+        if dotted in self.failed or self.excluded(dotted):
             return True
         info = self.modules.get(dotted)
         return info is not None and (info.has_getattr or info.dynamic_globals)

@@ -88,7 +88,10 @@ def _verdict(record: dict[str, Any]) -> ImportVerdict:
         status=status,
         exc_type=str(record.get("type", record.get("via", ""))),
         message=str(record.get("message", "")),
-        frames=tuple(TraceFrame(str(f[0]), int(f[1] or 0), str(f[2])) for f in record.get("frames", [])),
+        frames=tuple(
+            TraceFrame(str(f[0]), int(f[1] or 0), str(f[2]), str(f[3]) if len(f) > 3 else "")
+            for f in record.get("frames", [])
+        ),
         detail=detail,
         output=str(record.get("output", "")),
     )

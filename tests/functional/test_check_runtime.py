@@ -132,3 +132,47 @@ def test_ci_report_formats(fixture_project, capsys) -> None:
         region = result["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
     assert {r["level"] for r in run["results"]} == {"error", "warning"}
+
+
+def test_installed_distribution(capsys) -> None:
+    code = main(["check", "--installed", "iniconfig", "--python", sys.executable, "--format", "json"])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert code == 0, out + err
+    assert report["summary"]["errors"] == 0 and report["summary"]["modules"] >= 2
+
+
+def test_installed_distribution_that_is_not_there(capsys) -> None:
+    code = main(["check", "--installed", "no-such-dist-xyz", "--python", sys.executable])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("smokegen: error: --installed no-such-dist-xyz: no installed distribution")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_installed_package_broken_by_a_dependency_release(tmp_path, capsys) -> None:
+    """A dependency's new release removed a name the package imports: SG110 statically, SG201 at run time."""
+    site = tmp_path / "site"
+    (site / "newlib").mkdir(parents=True)
+    (site / "newlib" / "__init__.py").write_text("def renamed_helper():\n    return 1\n")
+    (site / "newlib-2.0.dist-info").mkdir()
+    (site / "newlib-2.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: newlib\nVersion: 2.0\n")
+    (site / "newlib-2.0.dist-info" / "RECORD").write_text("newlib/__init__.py,,\n")
+    (site / "victim").mkdir()
+    (site / "victim" / "__init__.py").write_text("")
+    (site / "victim" / "filters.py").write_text("import os\n\nfrom newlib import old_helper\n")
+    (site / "victim-1.0.dist-info").mkdir()
+    (site / "victim-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: victim\nVersion: 1.0\nRequires-Dist: newlib\n"
+    )
+    (site / "victim-1.0.dist-info" / "RECORD").write_text("victim/__init__.py,,\nvictim/filters.py,,\n")
+    python = tmp_path / "python"
+    python.write_text(f"#!/bin/sh\nPYTHONPATH={site} exec {sys.executable} \"$@\"\n")
+    python.chmod(0o755)
+    code = main(["check", "--installed", "victim", "--python", str(python), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    findings = {(f["path"], f["line"], f["code"]) for f in json.loads(out)["findings"]}
+    assert ("victim/filters.py", 3, "SG110") in findings
+    message = next(f["message"] for f in json.loads(out)["findings"] if f["code"] == "SG110")
+    assert "cannot import name 'old_helper' from 'newlib' (the installed newlib 2.0)" in message
