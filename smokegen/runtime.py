@@ -143,9 +143,12 @@ def run_imports(
                 proc.stdin.write(request)
                 proc.stdin.close()
                 for line in proc.stdout:
-                    if not line.startswith("{"):
+                    try:
+                        record = json.loads(line) if line.startswith("{") else None
+                    except ValueError:
+                        record = None  # not a verdict line; a missing verdict is reported below
+                    if not isinstance(record, dict) or "module" not in record:
                         continue
-                    record = json.loads(line)
                     with lock:
                         if "after_siblings" in record:
                             retries[record["module"]] = ImportStatus(record["after_siblings"])

@@ -1,0 +1,57 @@
+"""The runtime stage gives every module the verdict a fresh interpreter gives (slow: ``pytest -m slow``)."""
+
+from __future__ import annotations
+
+import subprocess
+import venv
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from smokegen.config import Config
+from smokegen.model import ImportStatus
+from smokegen.project import build_model
+from smokegen.runtime import RuntimeOptions, importable_modules, run_imports
+
+pytestmark = pytest.mark.slow
+
+PINS = ["libcst==1.9.0", "requests==2.34.2", "Jinja2==3.1.6"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    root = tmp_path_factory.mktemp("venv")
+    venv.create(root, with_pip=True)
+    python = str(root / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", *PINS], check=True)
+    out = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return python, Path(out.stdout.strip())
+
+
+@pytest.mark.parametrize("package", ["libcst", "requests", "jinja2"])
+def test_verdicts_equal_a_fresh_interpreter_per_module(package: str, site: tuple[str, Path], tmp_path: Path) -> None:
+    python, purelib = site
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "sp").symlink_to(purelib)
+    (root / "pyproject.toml").write_text("")
+    model, _ = build_model(root, Config(source_roots=("sp",), packages=(package,)), use_cache=False)
+    modules = importable_modules(model)
+    assert len(modules) > 10
+
+    def fresh(module: str) -> bool:
+        done = subprocess.run(
+            [python, "-c", f"import {module}"], cwd=root, capture_output=True, stdin=subprocess.DEVNULL,
+            timeout=60, check=False,
+        )  # fmt: skip
+        return done.returncode == 0
+
+    with ThreadPoolExecutor(2) as pool:
+        expected = dict(zip(modules, pool.map(fresh, modules)))
+    verdicts = run_imports(root, model, RuntimeOptions(python=python, timeout=60, jobs=2))
+    got = {v.module: v.status is ImportStatus.OK for v in verdicts}
+    assert got == expected
