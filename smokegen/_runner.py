@@ -2,7 +2,8 @@
 by smokegen itself: smokegen starts it as ``python _runner.py`` and talks JSON over pipes.
 
 Input (stdin, one JSON object): ``{"sys_path": [...], "timeout": s, "output_limit": n,
-"groups": [{"parent": "a.b", "modules": ["a.b.c", ...]}]}``.
+"groups": [{"parent": "a.b", "modules": ["a.b.c", ...]}], "lookups": [{"key", "value": "mod:attr",
+"callable": bool, "submodules": bool}]}`` (lookups: entry points, names imported under TYPE_CHECKING).
 Output (stdout): one JSON object per line and module: ``{"module", "status", ...}`` where status
 is ok | error | exit | signal | timeout | parent-failed, plus ``"after_siblings": "ok"`` for a
 failed module that imports fine once its passing siblings were imported first.
@@ -296,8 +297,12 @@ def _serve_spawned(package: str, plan: Plan, timeout: float, limit: int, sys_pat
         _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
 
 
-def attempt_entry_point(value: str, need_callable: bool) -> Result:
-    """Load ``module:attr`` as an installer's script wrapper would: import, then walk the attributes."""
+MISSING_NAME = "smokegen.MissingName"
+
+
+def attempt_lookup(value: str, need_callable: bool, submodules: bool) -> Result:
+    """Resolve ``module:attr.path`` here: import the module, walk the attributes (importing a submodule
+    for a missing one when ``submodules``, as ``from m import sub`` does); optionally require a callable."""
     module, _, attr = value.partition(":")
     module = module.strip()
     attr = attr.split("[", 1)[0].strip()
@@ -305,28 +310,37 @@ def attempt_entry_point(value: str, need_callable: bool) -> Result:
     if verdict["status"] != "ok":
         return verdict
     target: Any = sys.modules[module]
+    path = module
     for part in attr.split(".") if attr else []:
+        path = path + "." + part
+        if not hasattr(target, part) and submodules:
+            try:
+                importlib.import_module(path)
+            except ImportError:
+                pass
         try:
             target = getattr(target, part)
         except AttributeError:
-            return {"status": "error", "type": "AttributeError", "message": "module %r has no attribute %r" % (module, attr), "frames": []}
+            message = "module %r has no attribute %r" % (module, attr)
+            return {"status": "error", "type": MISSING_NAME, "message": message, "frames": []}
     if need_callable and not callable(target):
-        return {"status": "error", "type": "TypeError", "message": "%r is a %s, not a callable" % (value, type(target).__name__), "frames": []}
+        message = "%r is a %s, not a callable" % (value, type(target).__name__)
+        return {"status": "error", "type": "TypeError", "message": message, "frames": []}
     return {"status": "ok"}
 
 
-def check_entry_points(points: List[Result], timeout: float, limit: int, emit: Callable[[Result], None]) -> None:
-    for point in points:
-        need_callable = point["group"] in ("console_scripts", "gui_scripts")
+def run_lookups(lookups: List[Result], timeout: float, limit: int, emit: Callable[[Result], None]) -> None:
+    """Each lookup in a fresh child of this clean process."""
+    for lookup in lookups:
         if HAVE_FORK:
 
-            def action(value: str = point["value"], callable_: bool = need_callable) -> Result:
-                return attempt_entry_point(value, callable_)
+            def action(item: Result = lookup) -> Result:
+                return attempt_lookup(item["value"], item["callable"], item["submodules"])
 
-            verdict = run_forked(point["value"], timeout, limit, action=action)
+            verdict = run_forked(lookup["value"], timeout, limit, action=action)
         else:
             verdict = {"status": "ok"}  # no fork: left unchecked rather than guessed
-        verdict["entry_point"] = [point["group"], point["name"]]
+        verdict["lookup"] = lookup["key"]
         emit(verdict)
 
 
@@ -349,7 +363,7 @@ def main() -> None:
         while data:
             data = data[os.write(out, data) :]
 
-    check_entry_points(request.get("entry_points", []), request["timeout"], request["output_limit"], emit)
+    run_lookups(request.get("lookups", []), request["timeout"], request["output_limit"], emit)
     plan = Plan(request["groups"])
     serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smokegen.cache import ScanCache
-from smokegen.classify import entry_point_findings, runtime_findings
+from smokegen.classify import entry_point_findings, runtime_findings, type_checking_findings
 from smokegen.config import Config, entry_point_locations
 from smokegen.deps import Dependencies, read_dependencies
 from smokegen.environment import Environment
@@ -19,7 +19,7 @@ from smokegen.external import Installed
 from smokegen.model import Finding, ModuleInfo, ProjectModel
 from smokegen.resolve import ProjectIndex, check_entry_points, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
-from smokegen.runtime import RuntimeOptions, run_entry_points, run_imports
+from smokegen.runtime import RuntimeOptions, run_entry_points, run_imports, run_lookups, type_checking_lookups
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,8 @@ def run_checks(
         findings.extend(runtime_findings(verdicts, model, root, findings, optional))
         points = run_entry_points(root, model, runtime)
         findings.extend(entry_point_findings(points, point_locations, findings))
+        names = run_lookups(root, model, runtime, type_checking_lookups(model))
+        findings.extend(type_checking_findings(names, model, findings))
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))
     return CheckReport(tuple(unique), tuple(notes), len(model.modules) + len(model.failures), dropped)

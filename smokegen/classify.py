@@ -16,6 +16,7 @@ from smokegen import codes
 from smokegen.model import EntryPoint, Finding, GuardKind, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
 from smokegen.resolve import ProjectIndex
 from smokegen.resolve_external import core_modules
+from smokegen.runtime import MISSING_NAME
 
 ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "EnvironmentError")
 
@@ -209,3 +210,27 @@ def entry_point_findings(
             f"{_describe_point(point)} does not load: {why}; the installed command fails on every run",
             codes.BROKEN_ENTRY_POINT.severity,
         )
+
+
+def type_checking_findings(
+    verdicts: Mapping[str, ImportVerdict], model: ProjectModel, static: Iterable[Finding] = ()
+) -> Iterator[Finding]:
+    """SG209: a name imported under TYPE_CHECKING that the imported module, once really imported,
+    does not have. Only the missing name counts: a module that fails to import has its own finding."""
+    taken = {(f.location.path, f.location.line) for f in static}
+    for info in model.modules:
+        for imp in info.imports:
+            if imp.name in (None, "*") or not any(g.kind is GuardKind.TYPE_CHECKING for g in imp.guards):
+                continue
+            verdict = verdicts.get(f"{imp.module}:{imp.name}")
+            if verdict is None or verdict.exc_type != MISSING_NAME:
+                continue
+            if (imp.location.path, imp.location.line) in taken:
+                continue
+            yield Finding(
+                imp.location,
+                codes.TYPE_CHECKING_NAME_MISSING.code,
+                f"'{imp.name}' is imported from '{imp.module}' under TYPE_CHECKING, but '{imp.module}' has no "
+                f"'{imp.name}' once imported: type checking fails and readers are misled",
+                codes.TYPE_CHECKING_NAME_MISSING.severity,
+            )

@@ -50,6 +50,7 @@ IMPORT_ORDER_DEPENDENT = Code("SG205", "import works only after its siblings", S
 IMPORT_NEEDS_ENVIRONMENT = Code("SG206", "import needs configuration from the environment", Severity.WARNING)
 IMPORT_MISSING_OPTIONAL = Code("SG207", "opt-in module whose optional dependency is missing", Severity.WARNING)
 BROKEN_ENTRY_POINT = Code("SG208", "entry point does not load", Severity.ERROR)
+TYPE_CHECKING_NAME_MISSING = Code("SG209", "name imported under TYPE_CHECKING is missing at run time", Severity.ERROR)
 
 ALL_CODES: tuple[Code, ...] = (
     SYNTAX_ERROR,
@@ -81,4 +82,5 @@ ALL_CODES: tuple[Code, ...] = (
     IMPORT_NEEDS_ENVIRONMENT,
     IMPORT_MISSING_OPTIONAL,
     BROKEN_ENTRY_POINT,
+    TYPE_CHECKING_NAME_MISSING,
 )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smokegen.model import EntryPoint, ImportStatus, ImportVerdict, ModuleKind, ProjectModel, TraceFrame
+from smokegen.model import EntryPoint, GuardKind, ImportStatus, ImportVerdict, ModuleKind, ProjectModel, TraceFrame
 
 RUNNER = Path(__file__).with_name("_runner.py")
 
@@ -191,16 +191,32 @@ def run_imports(
 
 
 
-def run_entry_points(root: Path, model: ProjectModel, options: RuntimeOptions) -> dict[EntryPoint, ImportVerdict]:
-    """Load every declared entry point in a fresh child, as the installer's script wrapper would."""
-    if not model.entry_points:
+MISSING_NAME = "smokegen.MissingName"  # the exc_type of a lookup whose module imports but lacks the name
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """``module:attr.path`` to resolve in a fresh child."""
+
+    key: str
+    value: str
+    callable: bool = False
+    submodules: bool = False  # import ``module.attr`` for a missing attribute, as ``from m import x`` does
+
+
+def run_lookups(root: Path, model: ProjectModel, options: RuntimeOptions, lookups: list[Lookup]) -> dict[str, ImportVerdict]:
+    """Resolve each lookup in a fresh child of a clean runner; a verdict per key."""
+    if not lookups:
         return {}
-    sys_path = project_sys_path(root, model)
-    points = [{"group": e.group, "name": e.name, "value": e.value} for e in model.entry_points]
     request = json.dumps(
-        {"sys_path": sys_path, "timeout": options.timeout, "output_limit": options.output_limit, "groups": [],
-         "entry_points": points}
-    )  # fmt: skip
+        {
+            "sys_path": project_sys_path(root, model),
+            "timeout": options.timeout,
+            "output_limit": options.output_limit,
+            "groups": [],
+            "lookups": [dataclasses.asdict(item) for item in lookups],
+        }
+    )
     try:
         done = subprocess.run(
             [options.python, str(RUNNER)],
@@ -209,20 +225,46 @@ def run_entry_points(root: Path, model: ProjectModel, options: RuntimeOptions) -
             text=True,
             cwd=root,
             env=options.environment(),
-            timeout=len(points) * (options.timeout + 2) + 60,
+            timeout=len(lookups) * (options.timeout + 2) + 60,
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RunnerError(f"the entry-point runner failed ({exc})") from None
-    found: dict[tuple[str, str], ImportVerdict] = {}
+        raise RunnerError(f"the runner failed ({exc})") from None
+    found: dict[str, ImportVerdict] = {}
     for line in done.stdout.splitlines():
-        if line.startswith("{"):
-            record = json.loads(line)
-            group, name = record.pop("entry_point")
-            record["module"] = f"{group}:{name}"
-            found[(group, name)] = _verdict(record)
-    missing = [e for e in model.entry_points if (e.group, e.name) not in found]
+        try:
+            record = json.loads(line) if line.startswith("{") else None
+        except ValueError:
+            record = None
+        if isinstance(record, dict) and "lookup" in record:
+            record["module"] = record.pop("lookup")
+            found[record["module"]] = _verdict(record)
+    missing = [item.key for item in lookups if item.key not in found]
     if missing:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RunnerError(f"the entry-point runner stopped early ({tail})")
-    return {e: found[(e.group, e.name)] for e in model.entry_points}
+        raise RunnerError(f"the runner stopped early ({tail})")
+    return found
+
+
+def run_entry_points(root: Path, model: ProjectModel, options: RuntimeOptions) -> dict[EntryPoint, ImportVerdict]:
+    """Load every declared entry point in a fresh child, as the installer's script wrapper would."""
+    lookups = [
+        Lookup(f"{e.group}:{e.name}", e.value, callable=e.group in ("console_scripts", "gui_scripts"))
+        for e in model.entry_points
+    ]
+    found = run_lookups(root, model, options, lookups)
+    return {e: found[f"{e.group}:{e.name}"] for e in model.entry_points}
+
+
+def type_checking_lookups(model: ProjectModel) -> list[Lookup]:
+    """``from pkg.mod import Name`` under TYPE_CHECKING, for the project's own modules."""
+    tops = {m.name.split(".")[0] for m in model.modules}
+    seen: dict[str, Lookup] = {}
+    for info in model.modules:
+        for imp in info.imports:
+            if not imp.resolved or imp.name in (None, "*") or imp.module.split(".")[0] not in tops:
+                continue
+            if any(g.kind is GuardKind.TYPE_CHECKING for g in imp.guards):
+                value = f"{imp.module}:{imp.name}"
+                seen.setdefault(value, Lookup(value, value, submodules=True))
+    return sorted(seen.values(), key=lambda item: item.key)

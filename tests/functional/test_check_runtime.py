@@ -176,3 +176,30 @@ def test_installed_package_broken_by_a_dependency_release(tmp_path, capsys) -> N
     assert ("victim/filters.py", 3, "SG110") in findings
     message = next(f["message"] for f in json.loads(out)["findings"] if f["code"] == "SG110")
     assert "cannot import name 'old_helper' from 'newlib' (the installed newlib 2.0)" in message
+
+
+def test_type_checking_names_are_checked_exactly_at_run_time(tmp_path, capsys) -> None:
+    root = tmp_path / "proj"
+    (root / "pkg" / "sub").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "proj"\ndependencies = []\n')
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "sub" / "__init__.py").write_text("")
+    (root / "pkg" / "sub" / "leaf.py").write_text("X = 1\n")
+    (root / "pkg" / "lazy.py").write_text(
+        "def __getattr__(name):\n    if name == 'Real':\n        return 1\n    raise AttributeError(name)\n"
+    )
+    (root / "pkg" / "user.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from pkg.lazy import Real, Gone\n"
+        "    from pkg.sub import leaf\n"
+    )
+    assert main(["check", "--static", "--python", sys.executable, str(root)]) == 0  # statically unknowable
+    capsys.readouterr()
+    code = main(["check", "--python", sys.executable, "--format", "json", str(root)])
+    report = json.loads(capsys.readouterr()[0])
+    assert code == 1
+    assert [(f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]] == [
+        ("pkg/user.py", 3, 32, "SG209")
+    ]
+    assert "'Gone' is imported from 'pkg.lazy' under TYPE_CHECKING" in report["findings"][0]["message"]
