@@ -44,7 +44,17 @@ def _error_result(exc: BaseException) -> Result:
     kind = type(exc)
     name = kind.__name__ if kind.__module__ == "builtins" else kind.__module__ + "." + kind.__qualname__
     message = str(exc)
-    return {"status": "error", "type": name, "message": message[:2000], "frames": frames[-40:]}
+    result: Result = {"status": "error", "type": name, "message": message[:2000], "frames": frames[-40:]}
+    # The module that was not found, also behind "raise ImportError('x is required') from exc".
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, ModuleNotFoundError) and current.name:
+            result["missing"] = current.name
+            break
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return result
 
 
 def attempt(module: str, preload: Sequence[str] = ()) -> Result:
@@ -313,11 +323,14 @@ def attempt_lookup(value: str, need_callable: bool, submodules: bool) -> Result:
     path = module
     for part in attr.split(".") if attr else []:
         path = path + "." + part
-        if not hasattr(target, part) and submodules:
+        if not hasattr(target, part) and submodules and isinstance(target, type(sys)):
             try:
                 importlib.import_module(path)
-            except ImportError:
-                pass
+            except ModuleNotFoundError as exc:
+                if exc.name != path:  # the submodule exists but needs something missing
+                    return _error_result(exc)
+            except BaseException as exc:
+                return _error_result(exc)
         try:
             target = getattr(target, part)
         except AttributeError:

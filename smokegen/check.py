@@ -17,7 +17,7 @@ from smokegen.deps import Dependencies, read_dependencies
 from smokegen.environment import Environment
 from smokegen.external import Installed
 from smokegen.model import Finding, ModuleInfo, ProjectModel
-from smokegen.resolve import ProjectIndex, check_entry_points, check_project
+from smokegen.resolve import ProjectIndex, Verdict, check_entry_points, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
 from smokegen.runtime import RuntimeOptions, run_entry_points, run_imports, run_lookups, type_checking_lookups
 
@@ -99,8 +99,11 @@ def run_checks(
         optional = optional_imports(deps, env) if deps.known else frozenset()
         findings.extend(runtime_findings(verdicts, model, root, findings, optional))
         points = run_entry_points(root, model, runtime)
-        findings.extend(entry_point_findings(points, point_locations, findings))
-        names = run_lookups(root, model, runtime, type_checking_lookups(model))
+        findings.extend(entry_point_findings(points, point_locations, findings, optional))
+        def unknown(module: str, name: str) -> bool:
+            return index.is_project(module) and index.provides(module, name, type_only=True) is Verdict.UNKNOWN
+
+        names = run_lookups(root, model, runtime, type_checking_lookups(model, unknown))
         findings.extend(type_checking_findings(names, model, findings))
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))

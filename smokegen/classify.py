@@ -78,11 +78,24 @@ def _refuses_platform(verdict: ImportVerdict, root: Path) -> bool:
 
 
 def missing_module(verdict: ImportVerdict) -> str | None:
-    """The top-level name in "No module named 'x.y'" of an ImportError (also one re-raised with a hint)."""
+    """The top-level name of the module a failed import did not find, also behind
+    ``raise ImportError("pyglet is required") from exc``."""
+    if verdict.missing:
+        return verdict.missing.split(".")[0]
     if verdict.exc_type not in ("ModuleNotFoundError", "ImportError"):
         return None
     found = re.search(r"No module named '([^']+)'", verdict.message)
     return found.group(1).split(".")[0] if found else None
+
+
+def _tombstone(verdict: ImportVerdict, path: str, root: Path) -> bool:
+    """The module raises ImportError itself, at its top level: it exists to say it is gone
+    (``sympy.galgebra``: "maintained separately")."""
+    if verdict.exc_type != "ImportError" or verdict.missing or not verdict.frames:
+        return False
+    last = verdict.frames[-1]
+    where = _project_frame((last,), root)
+    return where is not None and where[0] == path and last.function == "<module>"
 
 
 def runtime_findings(
@@ -134,6 +147,11 @@ def runtime_findings(
                 continue
             if name in elsewhere or _refuses_platform(verdict, root):
                 continue  # a module for another platform or Python version, and it says so
+            if _tombstone(verdict, info.path, root):
+                if core is None:
+                    core = core_modules(ProjectIndex(model))
+                if name not in core:
+                    continue  # an opt-in module that refuses on purpose; nothing in the package uses it
             error = f"{verdict.exc_type}: {_one_line(verdict.message)}" if verdict.message else verdict.exc_type
             if verdict.after_siblings is ImportStatus.OK:
                 yield Finding(
@@ -186,16 +204,21 @@ def _describe_point(point: EntryPoint) -> str:
 
 
 def entry_point_findings(
-    verdicts: Mapping[EntryPoint, ImportVerdict], lines: Mapping[EntryPoint, Location], static: Iterable[Finding] = ()
+    verdicts: Mapping[EntryPoint, ImportVerdict],
+    lines: Mapping[EntryPoint, Location],
+    static: Iterable[Finding] = (),
+    optional: frozenset[str] = frozenset(),
 ) -> Iterator[Finding]:
-    """SG208 for entry points that do not load; one the static stage already reported is not repeated."""
+    """SG208 for entry points that do not load; one the static stage already reported is not repeated,
+    nor one that fails only for a distribution the project declares in an extra."""
     taken = {(f.location.path, f.location.line) for f in static}
     for point, verdict in sorted(verdicts.items()):
         location = lines[point]
         if verdict.status is ImportStatus.OK or (location.path, location.line) in taken:
             continue
-        if "[" in point.value and missing_module(verdict) is not None:
-            continue  # "module:attr [extra]": needs that extra, which is not installed here
+        missing = missing_module(verdict)
+        if missing is not None and ("[" in point.value or missing in optional):
+            continue  # "module:attr [extra]", or a plugin needing an extra, which is not installed here
         if verdict.status is ImportStatus.ERROR:
             why = f"{verdict.exc_type}: {_one_line(verdict.message)}"
         elif verdict.status is ImportStatus.TIMEOUT:

@@ -376,3 +376,4 @@ class ImportVerdict:
     output: str = ""  # what the import printed, truncated
     # For a failed import: the status when the module's passing siblings were imported first.
     after_siblings: ImportStatus | None = None
+    missing: str = ""  # the module a ModuleNotFoundError (or its cause) names

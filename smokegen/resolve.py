@@ -113,13 +113,11 @@ class ProjectIndex:
             return Verdict.YES
         if module in self.namespaces and module not in self.modules:
             return Verdict.NO
-        if self.dynamic(module) or module in seen:
-            return Verdict.UNKNOWN
         info = self.modules.get(module)
-        if info is None:
-            return Verdict.UNKNOWN
-        if any(b.name == name and (type_only or not b.type_only) for b in info.bindings):
+        if info is not None and any(b.name == name and (type_only or not b.type_only) for b in info.bindings):
             return Verdict.YES
+        if self.dynamic(module) or module in seen or info is None:
+            return Verdict.UNKNOWN
         verdict = Verdict.NO
         for imp in info.imports:
             if imp.name != "*" or (not type_only and not may_run_on_import(imp)):

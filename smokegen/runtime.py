@@ -94,6 +94,7 @@ def _verdict(record: dict[str, Any]) -> ImportVerdict:
         ),
         detail=detail,
         output=str(record.get("output", "")),
+        missing=str(record.get("missing", "")),
     )
 
 
@@ -249,22 +250,26 @@ def run_lookups(root: Path, model: ProjectModel, options: RuntimeOptions, lookup
 def run_entry_points(root: Path, model: ProjectModel, options: RuntimeOptions) -> dict[EntryPoint, ImportVerdict]:
     """Load every declared entry point in a fresh child, as the installer's script wrapper would."""
     lookups = [
-        Lookup(f"{e.group}:{e.name}", e.value, callable=e.group in ("console_scripts", "gui_scripts"))
+        # submodules: a script wrapper's `from module import attr` imports a submodule it names, too
+        Lookup(f"{e.group}:{e.name}", e.value, callable=e.group in ("console_scripts", "gui_scripts"), submodules=True)
         for e in model.entry_points
     ]
     found = run_lookups(root, model, options, lookups)
     return {e: found[f"{e.group}:{e.name}"] for e in model.entry_points}
 
 
-def type_checking_lookups(model: ProjectModel) -> list[Lookup]:
-    """``from pkg.mod import Name`` under TYPE_CHECKING, for the project's own modules."""
-    tops = {m.name.split(".")[0] for m in model.modules}
+def type_checking_lookups(model: ProjectModel, unknown: Callable[[str, str], bool]) -> list[Lookup]:
+    """``from pkg.mod import Name`` under TYPE_CHECKING from the project's own modules, where
+    ``unknown(module, name)``: the static check could not tell (``__getattr__``, star imports from
+    elsewhere...). Names the module binds under TYPE_CHECKING itself are fine and never looked up;
+    modules with a ``.pyi`` stub are what the type checker reads, and are not looked up either."""
+    stubs = set(model.stub_modules)
     seen: dict[str, Lookup] = {}
     for info in model.modules:
         for imp in info.imports:
-            if not imp.resolved or imp.name in (None, "*") or imp.module.split(".")[0] not in tops:
+            if not imp.resolved or imp.name is None or imp.name == "*" or imp.module in stubs:
                 continue
-            if any(g.kind is GuardKind.TYPE_CHECKING for g in imp.guards):
+            if any(g.kind is GuardKind.TYPE_CHECKING for g in imp.guards) and unknown(imp.module, imp.name):
                 value = f"{imp.module}:{imp.name}"
                 seen.setdefault(value, Lookup(value, value, submodules=True))
     return sorted(seen.values(), key=lambda item: item.key)
