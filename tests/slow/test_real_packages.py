@@ -8,14 +8,13 @@ to be a true defect of that release (see the comments); anything else is a false
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
 
 from smokegen.cli import main
+from tests.slow.helpers import make_site
 
 pytestmark = pytest.mark.slow
 
@@ -80,20 +79,12 @@ KNOWN: dict[str, tuple[str, set[str]]] = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("venv")
-    venv.create(root, with_pip=True)
-    python = root / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *PINS], check=True)
-    out = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return python, Path(out.stdout.strip())
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    return make_site(tmp_path_factory.mktemp("venv"), PINS)
 
 
 @pytest.mark.parametrize("package", sorted(KNOWN))
-def test_no_false_positives(package: str, site: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_false_positives(package: str, site: tuple[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     python, purelib = site
     dist, known = KNOWN[package]
     project = tmp_path / "project"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import venv
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from smokegen.config import Config
 from smokegen.model import ImportStatus
 from smokegen.project import build_model
 from smokegen.runtime import RuntimeOptions, importable_modules, run_imports
+from tests.slow.helpers import make_site
 
 pytestmark = pytest.mark.slow
 
@@ -21,15 +21,7 @@ PINS = ["libcst==1.9.0", "requests==2.34.2", "Jinja2==3.1.6"]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    root = tmp_path_factory.mktemp("venv")
-    venv.create(root, with_pip=True)
-    python = str(root / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "-q", *PINS], check=True)
-    out = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return python, Path(out.stdout.strip())
+    return make_site(tmp_path_factory.mktemp("venv"), PINS)
 
 
 @pytest.mark.parametrize("package", ["libcst", "requests", "jinja2"])
