@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from smokegen.cache import ScanCache
@@ -16,18 +15,11 @@ from smokegen.config import Config, entry_point_locations
 from smokegen.deps import Dependencies, read_dependencies
 from smokegen.environment import Environment
 from smokegen.external import Installed
-from smokegen.model import Finding, ModuleInfo, ProjectModel
+from smokegen.model import CheckReport, Finding, ModuleInfo, ProjectModel
 from smokegen.resolve import ProjectIndex, Verdict, check_entry_points, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
-from smokegen.runtime import RuntimeOptions, run_entry_points, run_imports, run_lookups, type_checking_lookups
+from smokegen.runtime import RuntimeOptions, entry_point_lookups, run_imports, run_lookups, type_checking_lookups
 
-
-@dataclass(frozen=True, slots=True)
-class CheckReport:
-    findings: tuple[Finding, ...]  # sorted, silenced ones removed
-    notes: tuple[str, ...]  # what was not checked, and why
-    modules: int
-    silenced: int
 
 
 def _silenced(finding: Finding, by_path: dict[str, ModuleInfo], config: Config) -> bool:
@@ -76,8 +68,9 @@ def run_checks(
 ) -> CheckReport:
     """Scan findings, every static check and, with ``runtime``, the isolated imports; silenced ones removed."""
     findings: list[Finding] = list(model.findings)
-    findings.extend(check_project(model))
     index = ProjectIndex(model)
+    findings.extend(check_project(model, index))
+    installed = Installed(env, cache)
     point_locations = entry_point_locations(root, model.entry_points, entry_points_file)
     findings.extend(check_entry_points(index, point_locations))
     notes: list[str] = []
@@ -85,7 +78,7 @@ def run_checks(
         root, model.name, {name: dist.requires for name, dist in env.distributions.items()}
     )
     if deps.known:
-        findings.extend(check_dependencies(index, env, deps, root))
+        findings.extend(check_dependencies(index, installed, deps, root))
     else:
         notes.append(
             "dependency checks skipped: the project's dependencies are not declared statically "
@@ -93,18 +86,21 @@ def run_checks(
             "in the target interpreter"
         )
     findings.extend(check_broad_guards(index, env))
-    findings.extend(check_installed_names(index, Installed(env, cache)))
+    findings.extend(check_installed_names(index, installed))
     if runtime is not None:
         verdicts = run_imports(root, model, runtime, progress)
         optional = optional_imports(deps, env) if deps.known else frozenset()
         findings.extend(runtime_findings(verdicts, model, root, findings, optional))
-        points = run_entry_points(root, model, runtime)
-        findings.extend(entry_point_findings(points, point_locations, findings, optional))
+
         def unknown(module: str, name: str) -> bool:
             return index.is_project(module) and index.provides(module, name, type_only=True) is Verdict.UNKNOWN
 
-        names = run_lookups(root, model, runtime, type_checking_lookups(model, unknown))
-        findings.extend(type_checking_findings(names, model, findings))
+        # Entry points and TYPE_CHECKING names: one runner, a fresh child each.
+        points = entry_point_lookups(model)
+        looked_up = run_lookups(root, model, runtime, list(points.values()) + type_checking_lookups(model, unknown))
+        verdicts_by_point = {point: looked_up[lookup.key] for point, lookup in points.items()}
+        findings.extend(entry_point_findings(verdicts_by_point, point_locations, findings, optional))
+        findings.extend(type_checking_findings(looked_up, model, findings))
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))
     return CheckReport(tuple(unique), tuple(notes), len(model.modules) + len(model.failures), dropped)

@@ -109,7 +109,14 @@ def runtime_findings(
     """Findings for failed imports; one the static stage already reported at that line is not repeated."""
     by_name = {m.name: m for m in model.modules}
     taken = {(f.location.path, f.location.line) for f in static if f.severity is Severity.ERROR}
-    core: set[str] | None = None
+    index = ProjectIndex(model)
+    computed: list[set[str]] = []
+
+    def core_of() -> set[str]:  # computed on first need: most runs have no failure that asks
+        if not computed:
+            computed.append(core_modules(index))
+        return computed[0]
+
     elsewhere = platform_specific(model)
     for verdict in verdicts:
         info = by_name.get(verdict.module)
@@ -148,9 +155,7 @@ def runtime_findings(
             if name in elsewhere or _refuses_platform(verdict, root):
                 continue  # a module for another platform or Python version, and it says so
             if _tombstone(verdict, info.path, root):
-                if core is None:
-                    core = core_modules(ProjectIndex(model))
-                if name not in core:
+                if name not in core_of():
                     continue  # an opt-in module that refuses on purpose; nothing in the package uses it
             error = f"{verdict.exc_type}: {_one_line(verdict.message)}" if verdict.message else verdict.exc_type
             if verdict.after_siblings is ImportStatus.OK:
@@ -173,10 +178,7 @@ def runtime_findings(
                 continue
             top = missing_module(verdict)
             if top is not None:
-                index = ProjectIndex(model)
-                if core is None:
-                    core = core_modules(index)
-                if not index.is_project(top) and (name not in core or top in optional):
+                if not index.is_project(top) and (name not in core_of() or top in optional):
                     why = (
                         "it is declared only in an extra"
                         if top in optional

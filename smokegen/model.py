@@ -377,3 +377,13 @@ class ImportVerdict:
     # For a failed import: the status when the module's passing siblings were imported first.
     after_siblings: ImportStatus | None = None
     missing: str = ""  # the module a ModuleNotFoundError (or its cause) names
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What ``smokegen check`` found, for the reporters."""
+
+    findings: tuple[Finding, ...]  # sorted, silenced ones removed
+    notes: tuple[str, ...]  # what was not checked, and why
+    modules: int
+    silenced: int

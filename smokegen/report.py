@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from smokegen.model import ClassFlag, Finding, GuardKind, ModuleKind, ProjectModel, Severity
-from smokegen.serialize import project_to_json, to_json
-from smokegen.check import CheckReport
+from smokegen.model import CheckReport, ClassFlag, Finding, GuardKind, ModuleKind, ProjectModel, Severity
+from smokegen.serialize import project_to_json
 
 REPORT_SCHEMA = 1
 
@@ -99,7 +98,7 @@ def render_check_json(report: CheckReport) -> str:
             for f in report.findings
         ],
         "summary": {"errors": errors, "warnings": warnings, "modules": report.modules, "silenced": report.silenced},
-        "notes": to_json(report.notes),
+        "notes": list(report.notes),
     }
     return json.dumps(data, indent=2) + "\n"
 

@@ -494,9 +494,9 @@ def check_entry_points(index: ProjectIndex, locations: Mapping[EntryPoint, Locat
         )
 
 
-def check_project(model: ProjectModel) -> list[Finding]:
+def check_project(model: ProjectModel, index: ProjectIndex | None = None) -> list[Finding]:
     """Every static check of the project's own imports."""
-    index = ProjectIndex(model)
+    index = index or ProjectIndex(model)
     found: list[Finding] = []
     for check in (check_project_imports, check_cycles, check_import_order):
         found.extend(check(index))

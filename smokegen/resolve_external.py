@@ -21,7 +21,6 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 
 from smokegen import codes
-from smokegen.cache import ScanCache
 from smokegen.deps import Dependencies, declaration_line, marker_applies, normalize
 from smokegen.environment import Environment
 from smokegen.external import Installed, Kind
@@ -71,15 +70,13 @@ def _required_by(env: Environment) -> dict[str, set[str]]:
     return reverse
 
 
-def check_dependencies(
-    index: ProjectIndex, env: Environment, deps: Dependencies, root: Path
-) -> Iterator[Finding]:
+def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependencies, root: Path) -> Iterator[Finding]:
     """SG106, SG107, SG108."""
+    env = installed.env
     own = normalize(index.model.name) if index.model.name else None
     core = core_modules(index)
     required = deps.required()
     declared = deps.any_declared()
-    installed = Installed(env, ScanCache(None))
     reverse: dict[str, set[str]] | None = None
     for info, imp, top in _external_imports(index, env):
         if top in env.stdlib:

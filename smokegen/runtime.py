@@ -247,15 +247,13 @@ def run_lookups(root: Path, model: ProjectModel, options: RuntimeOptions, lookup
     return found
 
 
-def run_entry_points(root: Path, model: ProjectModel, options: RuntimeOptions) -> dict[EntryPoint, ImportVerdict]:
-    """Load every declared entry point in a fresh child, as the installer's script wrapper would."""
-    lookups = [
+def entry_point_lookups(model: ProjectModel) -> dict[EntryPoint, Lookup]:
+    """Each declared entry point, loaded as the installer's script wrapper would."""
+    return {
         # submodules: a script wrapper's `from module import attr` imports a submodule it names, too
-        Lookup(f"{e.group}:{e.name}", e.value, callable=e.group in ("console_scripts", "gui_scripts"), submodules=True)
+        e: Lookup(f"entry-point {e.group}:{e.name}", e.value, e.group in ("console_scripts", "gui_scripts"), True)
         for e in model.entry_points
-    ]
-    found = run_lookups(root, model, options, lookups)
-    return {e: found[f"{e.group}:{e.name}"] for e in model.entry_points}
+    }
 
 
 def type_checking_lookups(model: ProjectModel, unknown: Callable[[str, str], bool]) -> list[Lookup]:

@@ -168,7 +168,7 @@ def test_dependency_findings(tmp_path: Path) -> None:
         ),
     )
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\ndependencies = [\n  "requests>=2",\n  "missing-dist>=1",\n]\n')
-    found = list(check_dependencies(ProjectIndex(model), environment, deps, tmp_path))
+    found = list(check_dependencies(ProjectIndex(model), Installed(environment, ScanCache(None)), deps, tmp_path))
     assert lines(found) == [
         "app/core.py:2: SG106",  # urllib3: only there because requests needs it
         "app/core.py:3: SG106",  # yaml: installed, undeclared
