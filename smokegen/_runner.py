@@ -23,7 +23,9 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,6 +47,7 @@ def _error_result(exc: BaseException) -> Result:
     name = kind.__name__ if kind.__module__ == "builtins" else kind.__module__ + "." + kind.__qualname__
     message = str(exc)
     result: Result = {"status": "error", "type": name, "message": message[:2000], "frames": frames[-40:]}
+    result["bases"] = [c.__name__ for c in kind.__mro__[1:] if c.__module__ == "builtins"]
     # The module that was not found, also behind "raise ImportError('x is required') from exc".
     seen = 0
     current: BaseException | None = exc
@@ -85,14 +88,71 @@ def _read_output(handle: IO[bytes], limit: int) -> str:
     return text[:limit] + ("\n[output truncated]" if len(data) > limit else "")
 
 
+def _write_record(fd: int, record: Result) -> None:
+    data = (json.dumps(record) + "\n").encode()
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _records(raw: bytes) -> List[Result]:
+    out: List[Result] = []
+    for line in raw.decode("utf-8", "replace").splitlines():
+        if line.startswith("{"):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                out.append(record)
+    return out
+
+
+def _ended(status: int, text: str) -> Result:
+    """How a child that wrote no (further) verdict ended."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = "signal %d" % number
+        return {"status": "signal", "signal": name, "output": text}
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    return {"status": "exit", "code": str(code), "via": "os._exit", "output": text}
+
+
+def _with_builds(first: Result, records: List[Result], builds: Sequence[Result], ending: Result | None) -> Result:
+    """Attach one result per planned build: what the child reported, what ended it during the build it
+    had started (``ending``), or not attempted after that."""
+    done = {r["build"]: r for r in records if "build" in r}
+    started = [r["start"] for r in records if "start" in r]
+    results = []
+    cut = False
+    for spec in builds:
+        name = spec["name"]
+        if name in done:
+            result = done[name]
+        elif not cut and ending is not None and name in started:
+            result = dict(ending)
+            cut = True
+        else:
+            result = {"status": "ok", "skip": "not-attempted", "detail": "an earlier constructor ended the process"}
+            cut = True
+        result["build"] = name
+        results.append(result)
+    first["builds"] = results
+    return first
+
+
 def run_forked(
     module: str,
     timeout: float,
     limit: int,
     preload: Sequence[str] = (),
     action: Callable[[], Result] | None = None,
+    builds: Sequence[Result] = (),
 ) -> Result:
-    """Fork a child that imports ``module`` (or runs ``action``); never lets it outlive ``timeout``."""
+    """Fork a child that imports ``module`` (or runs ``action``), then builds the classes in ``builds``;
+    never lets it outlive ``timeout`` for the import, and ``timeout`` per build after it."""
     read_end, write_end = os.pipe()
     output = tempfile.TemporaryFile()
     sys.stdout.flush()
@@ -111,14 +171,15 @@ def run_forked(
                 sys.stderr.flush()
             except BaseException:
                 pass
-            data = json.dumps(verdict).encode()
-            while data:
-                data = data[os.write(write_end, data) :]
+            _write_record(write_end, verdict)
+            if builds and verdict.get("status") == "ok":
+                run_builds(module, builds, timeout, limit, lambda record: _write_record(write_end, record))
         finally:
             os._exit(0)
     os.close(write_end)
     chunks: List[bytes] = []
     deadline = time.monotonic() + timeout
+    first_seen = False
     timed_out = False
     while True:
         left = deadline - time.monotonic()
@@ -131,6 +192,9 @@ def run_forked(
             if not chunk:
                 break
             chunks.append(chunk)
+            if not first_seen and b"\n" in chunk:
+                first_seen = True  # imported: now each build has its own time
+                deadline = time.monotonic() + len(builds) * (timeout + 1) + 1
     os.close(read_end)
     if timed_out:
         try:
@@ -140,27 +204,32 @@ def run_forked(
     _, status = os.waitpid(pid, 0)
     text = _read_output(output, limit)
     output.close()
-    if timed_out:
-        return {"status": "timeout", "seconds": timeout, "output": text}
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = "signal %d" % number
-        return {"status": "signal", "signal": name, "output": text}
-    raw = b"".join(chunks)
-    if not raw:
-        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
-        return {"status": "exit", "code": str(code), "via": "os._exit", "output": text}
-    result: Result = json.loads(raw.decode())
-    result["output"] = text
-    return result
+    records = _records(b"".join(chunks))
+    ending: Result | None = {"status": "timeout", "seconds": timeout, "output": text} if timed_out else None
+    if not records:
+        return ending or _ended(status, text)
+    first = records[0]
+    first["output"] = text
+    if not builds or first.get("status") != "ok":
+        return first
+    if ending is None and not all(any(r.get("build") == b["name"] for r in records) for b in builds):
+        ending = _ended(status, text)
+    return _with_builds(first, records[1:], builds, ending)
 
 
-def run_spawned(module: str, timeout: float, limit: int, sys_path: List[str], preload: Sequence[str] = ()) -> Result:
+def run_spawned(
+    module: str,
+    timeout: float,
+    limit: int,
+    sys_path: List[str],
+    preload: Sequence[str] = (),
+    builds: Sequence[Result] = (),
+) -> Result:
     """A fresh interpreter for ``module``: the fallback when forking is unavailable or unsafe."""
-    request = json.dumps({"module": module, "preload": list(preload), "sys_path": sys_path})
+    request = json.dumps(
+        {"module": module, "preload": list(preload), "sys_path": sys_path, "builds": list(builds),
+         "timeout": timeout, "output_limit": limit}
+    )  # fmt: skip
     with tempfile.TemporaryFile() as output:
         try:
             proc = subprocess.run(
@@ -168,24 +237,34 @@ def run_spawned(module: str, timeout: float, limit: int, sys_path: List[str], pr
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=output,
-                timeout=timeout,
+                timeout=timeout + len(builds) * (timeout + 1),
                 check=False,
             )
-        except subprocess.TimeoutExpired:
-            return {"status": "timeout", "seconds": timeout, "output": _read_output(output, limit)}
+        except subprocess.TimeoutExpired as exc:
+            text = _read_output(output, limit)
+            records = _records(exc.stdout or b"")
+            timed_out: Result = {"status": "timeout", "seconds": timeout, "output": text}
+            if records and records[0].get("status") == "ok" and builds:
+                return _with_builds(records[0], records[1:], builds, timed_out)
+            return timed_out
         text = _read_output(output, limit)
+    records = _records(proc.stdout)
     if proc.returncode < 0:
         try:
             name = signal.Signals(-proc.returncode).name
         except ValueError:
             name = "signal %d" % -proc.returncode
-        return {"status": "signal", "signal": name, "output": text}
-    lines = [line for line in proc.stdout.decode("utf-8", "replace").splitlines() if line.startswith("{")]
-    if not lines:
-        return {"status": "exit", "code": str(proc.returncode), "via": "os._exit", "output": text}
-    result: Result = json.loads(lines[-1])
-    result["output"] = text
-    return result
+        ending: Result = {"status": "signal", "signal": name, "output": text}
+    else:
+        ending = {"status": "exit", "code": str(proc.returncode), "via": "os._exit", "output": text}
+    if not records:
+        return ending
+    first = records[0]
+    first["output"] = text
+    if not builds or first.get("status") != "ok":
+        return first
+    finished = all(any(r.get("build") == b["name"] for r in records) for b in builds)
+    return _with_builds(first, records[1:], builds, None if finished else ending)
 
 
 def _single(request: str) -> None:
@@ -196,8 +275,118 @@ def _single(request: str) -> None:
     os.dup2(2, 1)
     result = attempt(data["module"], data["preload"])
     sys.stdout.flush()
-    os.write(real_stdout, (json.dumps(result) + "\n").encode())
+    _write_record(real_stdout, result)
+    if data.get("builds") and result.get("status") == "ok":
+        ROOT.append(os.getcwd())
+        WORKDIR.append(tempfile.mkdtemp(prefix="smokegen-build-"))
+        run_builds(data["module"], data["builds"], data["timeout"], data["output_limit"],
+                   lambda record: _write_record(real_stdout, record))  # fmt: skip
+        os.chdir(os.path.dirname(WORKDIR[0]))
+        shutil.rmtree(WORKDIR[0], ignore_errors=True)
     os._exit(0)
+
+
+# Constructors run in an empty folder of their own, so one that writes files does not litter the project.
+WORKDIR: List[str] = []
+ROOT: List[str] = []  # the project root: the runner's working directory
+
+# A TypeError raised when the constructor passes ``*args, **kwargs`` on to one that needs arguments:
+# the class needs arguments its own signature does not show; not a failure of the class.
+_ARGUMENT_ERROR = re.compile(
+    r"missing \d+ required (positional|keyword-only) arguments?|takes (from \d+ to )?\d+ positional arguments? but"
+    r"|got an unexpected keyword argument|required (positional|keyword) argument|takes no arguments"
+)
+
+
+def _skip(reason: str, detail: str) -> Result:
+    return {"status": "ok", "skip": reason, "detail": detail}
+
+
+def build(module: str, spec: Result) -> Result:
+    """Build one class of the imported ``module`` as ``spec`` (a ClassPlan as JSON) says; the verdict."""
+    import inspect
+
+    if WORKDIR:
+        folder = tempfile.mkdtemp(dir=WORKDIR[0])
+        os.chdir(folder)
+    target: Any = sys.modules.get(module)
+    for part in spec["name"].split("."):
+        target = getattr(target, part, None)
+    if not isinstance(target, type):
+        return _skip("not-a-class", "'%s' is a %s at run time" % (spec["name"], type(target).__name__))
+    if spec["source"] != "factory":
+        if inspect.isabstract(target):
+            methods = ", ".join(sorted(getattr(target, "__abstractmethods__", ())))
+            return _skip("abstract", "abstract methods: " + methods)
+        if getattr(target, "_is_protocol", False):
+            return _skip("protocol", "a Protocol describes a type; it is not built")
+        if issubclass(target, type):
+            return _skip("metaclass", "a metaclass is built by class statements")
+        enum_module = sys.modules.get("enum")
+        if enum_module is not None and isinstance(target, enum_module.EnumMeta):
+            return _skip("enum", "an enum's members exist once the module imports")
+    if spec["source"] == "factory" and ROOT:
+        sys.path.append(ROOT[0])  # factories may live beside the code, in the project's tests
+    try:
+        namespace: Dict[str, Any] = {}
+        for name, attr in spec["imports"]:
+            imported = importlib.import_module(name)
+            if attr:
+                namespace[attr] = getattr(imported, attr)
+            else:
+                top = name.split(".")[0]
+                namespace[top] = sys.modules[top]
+        namespace[spec["name"]] = target
+        if spec["source"] == "factory":
+            namespace[spec["factory"].partition(":")[2]]()
+            return {"status": "ok"}
+        positional = [eval(code, namespace) for keyword, code in spec["arguments"] if keyword is None]
+        keywords = {keyword: eval(code, namespace) for keyword, code in spec["arguments"] if keyword is not None}
+        try:
+            signature: Any = inspect.signature(target)
+        except (TypeError, ValueError):
+            signature = None
+        if signature is not None:
+            try:
+                signature.bind(*positional, **keywords)
+            except TypeError as exc:
+                return _skip("required-args", "its signature at run time is %s%s: %s" % (spec["name"], signature, exc))
+        target(*positional, **keywords)
+    except SystemExit as exc:
+        frames = _error_result(exc)["frames"]
+        return {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
+    except NotImplementedError as exc:
+        return _skip("not-implemented", "the constructor raises NotImplementedError%s" % (": %s" % exc if str(exc) else ""))
+    except TypeError as exc:
+        inner = traceback.extract_tb(exc.__traceback__)[-1:]
+        if inner and inner[0].filename == __file__ and inner[0].name == "build":
+            # raised by the call itself: a constructor in C (a built-in base, a compiled class) wants arguments
+            return _skip("required-args", "its constructor, in compiled code, refused the call: %s" % exc)
+        if spec["forwards"] and _ARGUMENT_ERROR.search(str(exc)):
+            return _skip("required-args", "it passes its arguments on to a constructor that needs some: %s" % exc)
+        return _error_result(exc)
+    except BaseException as exc:
+        return _error_result(exc)
+    return {"status": "ok"}
+
+
+def run_builds(module: str, specs: Sequence[Result], timeout: float, limit: int, write: Callable[[Result], None]) -> None:
+    """Build each class in a child of its own (each starts from the freshly imported module); in this
+    process, in turn, when forking is unavailable or unsafe (the import started threads)."""
+    safe = HAVE_FORK and threading.active_count() == 1
+    for spec in specs:
+        if safe:
+
+            def action(item: Result = spec) -> Result:
+                return build(module, item)
+
+            result = run_forked(spec["name"], timeout, limit, action=action)
+            result.pop("output", None)
+        else:
+            write({"start": spec["name"]})
+            result = build(module, spec)
+        result["build"] = spec["name"]
+        write(result)
 
 
 # Failures a sibling's import can plausibly cure (a submodule attribute, a registry entry, a
@@ -218,6 +407,9 @@ class Plan:
 
     def __init__(self, groups: List[Result]) -> None:
         self.groups: Dict[str, List[str]] = {g["parent"]: list(g["modules"]) for g in groups}
+        self.builds: Dict[str, List[Result]] = {}
+        for group in groups:
+            self.builds.update(group.get("builds", {}))
         self.children: Dict[str, List[str]] = {}
         for parent in self.groups:
             parts = parent.split(".") if parent else []
@@ -237,13 +429,23 @@ class Plan:
 
 
 def _run_modules(
-    modules: List[str], timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]
+    modules: List[str],
+    timeout: float,
+    limit: int,
+    sys_path: List[str],
+    emit: Callable[[Result], None],
+    builds: Dict[str, List[Result]],
 ) -> Dict[str, Result]:
-    """Import each module in its own child of this process; then retry failures after their siblings."""
+    """Import each module in its own child of this process (which then builds the module's classes);
+    then retry failures after their siblings."""
     unsafe = not HAVE_FORK or threading.active_count() > 1  # fork would not copy the other threads
     verdicts: Dict[str, Result] = {}
     for module in modules:
-        verdict = run_spawned(module, timeout, limit, sys_path) if unsafe else run_forked(module, timeout, limit)
+        wanted = builds.get(module, ())
+        if unsafe:
+            verdict = run_spawned(module, timeout, limit, sys_path, builds=wanted)
+        else:
+            verdict = run_forked(module, timeout, limit, builds=wanted)
         verdict["module"] = module
         verdicts[module] = verdict
         emit(verdict)
@@ -265,7 +467,7 @@ def serve(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[s
     project): import the modules directly in it, each in a child, then serve each subpackage from
     a forked *zygote* that imports just that subpackage. A fresh ``import a.b.c`` runs ``a`` and
     ``a.b`` first anyway, so every child starts exactly where a fresh interpreter would."""
-    verdicts = _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit)
+    verdicts = _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds)
     for sub in plan.children.get(package, []):
         known = verdicts.get(sub)
         if known is not None and known["status"] != "ok":
@@ -302,7 +504,7 @@ def serve(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[s
 
 
 def _serve_spawned(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]) -> None:
-    _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit)
+    _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds)
     for sub in plan.children.get(package, []):
         _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
 
@@ -367,6 +569,8 @@ def main() -> None:
         del sys.path[0]  # the folder of this script is not the project's
     request = json.loads(sys.stdin.read())
     sys.path[:0] = request["sys_path"]
+    WORKDIR.append(tempfile.mkdtemp(prefix="smokegen-build-"))
+    ROOT.append(os.getcwd())
     out = os.dup(1)  # verdicts go here, whichever process of the tree writes them
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)  # what imports print in the zygotes is not mixed into the verdicts
@@ -378,7 +582,10 @@ def main() -> None:
 
     run_lookups(request.get("lookups", []), request["timeout"], request["output_limit"], emit)
     plan = Plan(request["groups"])
-    serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
+    try:
+        serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
+    finally:
+        shutil.rmtree(WORKDIR[0], ignore_errors=True)
 
 
 if __name__ == "__main__":

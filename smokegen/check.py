@@ -11,14 +11,16 @@ from pathlib import Path
 
 from smokegen.cache import ScanCache
 from smokegen.classify import entry_point_findings, runtime_findings, type_checking_findings
+from smokegen.classify_builds import build_findings, class_outcomes
 from smokegen.config import Config, entry_point_locations
 from smokegen.deps import Dependencies, read_dependencies
 from smokegen.environment import Environment
 from smokegen.external import Installed
-from smokegen.model import CheckReport, Finding, ModuleInfo, ProjectModel
+from smokegen.model import CheckReport, ClassOutcome, Finding, ModuleInfo, ProjectModel
 from smokegen.resolve import ProjectIndex, Verdict, check_entry_points, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
 from smokegen.runtime import RuntimeOptions, entry_point_lookups, run_imports, run_lookups, type_checking_lookups
+from smokegen.synth import plan_classes
 
 
 
@@ -87,10 +89,14 @@ def run_checks(
         )
     findings.extend(check_broad_guards(index, env))
     findings.extend(check_installed_names(index, installed))
+    outcomes: tuple[ClassOutcome, ...] = ()
     if runtime is not None:
-        verdicts = run_imports(root, model, runtime, progress)
+        plans = plan_classes(model, dict(config.factories)) if config.instantiate else {}
+        verdicts = run_imports(root, model, runtime, progress, plans)
         optional = optional_imports(deps, env) if deps.known else frozenset()
-        findings.extend(runtime_findings(verdicts, model, root, findings, optional))
+        findings.extend(runtime_findings(verdicts, model, root, findings, optional, config.environment_errors))
+        findings.extend(build_findings(verdicts, plans, index, root, config.environment_errors))
+        outcomes = class_outcomes(verdicts, plans, index, root, config.environment_errors)
 
         def unknown(module: str, name: str) -> bool:
             return index.is_project(module) and index.provides(module, name, type_only=True) is Verdict.UNKNOWN
@@ -103,4 +109,4 @@ def run_checks(
         findings.extend(type_checking_findings(looked_up, model, findings))
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))
-    return CheckReport(tuple(unique), tuple(notes), len(model.modules) + len(model.failures), dropped)
+    return CheckReport(tuple(unique), tuple(notes), len(model.modules) + len(model.failures), dropped, outcomes)

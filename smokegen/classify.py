@@ -21,7 +21,7 @@ from smokegen.runtime import MISSING_NAME
 ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "EnvironmentError")
 
 
-def _project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int] | None:
+def project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int] | None:
     """The innermost traceback frame in the project's files, as (relative path, line)."""
     for frame in reversed(frames):
         try:
@@ -32,19 +32,26 @@ def _project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int
     return None
 
 
-def _one_line(text: str, limit: int = 300) -> str:
+def one_line(text: str, limit: int = 300) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def _environment(verdict: ImportVerdict) -> str | None:
-    """Why the failure is a missing configuration, or None."""
-    last = verdict.frames[-1] if verdict.frames else None
+def environment_reason(
+    exc_type: str, message: str, frames: tuple[TraceFrame, ...], patterns: tuple[str, ...] = ()
+) -> str | None:
+    """Why a failure is a missing configuration, or None: an unset ``os.environ`` key, an exception
+    named like Django's ``ImproperlyConfigured``, or one matching a configured ``environment_errors``
+    pattern (a regular expression searched in ``"Type: message"``)."""
+    last = frames[-1] if frames else None
     in_environ = last is not None and (last.path == "<frozen os>" or Path(last.path).name == "os.py")
-    if verdict.exc_type == "KeyError" and in_environ:
-        return f"environment variable {verdict.message} is not set"
-    if any(verdict.exc_type.endswith(name) for name in ENVIRONMENT_ERRORS):
-        return _one_line(verdict.message)
+    if exc_type == "KeyError" and in_environ:
+        return f"environment variable {message} is not set"
+    if any(exc_type.endswith(name) for name in ENVIRONMENT_ERRORS):
+        return one_line(message)
+    text = f"{exc_type}: {message}"
+    if any(re.search(pattern, text) for pattern in patterns):
+        return one_line(text)
     return None
 
 
@@ -69,7 +76,7 @@ _PLATFORM_WORDS = re.compile(r"\b(windows|win32|linux|darwin|macos|posix|cygwin|
 def _refuses_platform(verdict: ImportVerdict, root: Path) -> bool:
     """The module stops itself on this interpreter: ``assert sys.platform == "win32"``, or
     ``raise ImportError("... can only be imported on Windows")``."""
-    where = _project_frame(verdict.frames, root)
+    where = project_frame(verdict.frames, root)
     frame = next((f for f in reversed(verdict.frames) if where and f.line == where[1]), None)
     if frame is not None and _PLATFORM_TEST.search(frame.text) is not None:
         return True
@@ -94,7 +101,7 @@ def _tombstone(verdict: ImportVerdict, path: str, root: Path) -> bool:
     if verdict.exc_type != "ImportError" or verdict.missing or not verdict.frames:
         return False
     last = verdict.frames[-1]
-    where = _project_frame((last,), root)
+    where = project_frame((last,), root)
     return where is not None and where[0] == path and last.function == "<module>"
 
 
@@ -104,9 +111,11 @@ def runtime_findings(
     root: Path,
     static: Iterable[Finding] = (),
     optional: frozenset[str] = frozenset(),
+    environment_errors: tuple[str, ...] = (),
 ) -> Iterator[Finding]:
-    """``optional``: top-level import names of distributions declared only in extras."""
-    """Findings for failed imports; one the static stage already reported at that line is not repeated."""
+    """Findings for failed imports; one the static stage already reported at that line is not repeated.
+    ``optional``: top-level import names of distributions declared only in extras;
+    ``environment_errors``: the configured patterns of failures that mean missing configuration."""
     by_name = {m.name: m for m in model.modules}
     taken = {(f.location.path, f.location.line) for f in static if f.severity is Severity.ERROR}
     index = ProjectIndex(model)
@@ -122,7 +131,7 @@ def runtime_findings(
         info = by_name.get(verdict.module)
         if info is None or verdict.status in (ImportStatus.OK, ImportStatus.PARENT_FAILED):
             continue
-        where = _project_frame(verdict.frames, root)
+        where = project_frame(verdict.frames, root)
         location = Location(where[0], where[1], 1) if where else Location(info.path, 1, 1)
         name = verdict.module
         if verdict.status is ImportStatus.TIMEOUT:
@@ -157,7 +166,7 @@ def runtime_findings(
             if _tombstone(verdict, info.path, root):
                 if name not in core_of():
                     continue  # an opt-in module that refuses on purpose; nothing in the package uses it
-            error = f"{verdict.exc_type}: {_one_line(verdict.message)}" if verdict.message else verdict.exc_type
+            error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
             if verdict.after_siblings is ImportStatus.OK:
                 yield Finding(
                     location,
@@ -167,7 +176,7 @@ def runtime_findings(
                     codes.IMPORT_ORDER_DEPENDENT.severity,
                 )
                 continue
-            environment = _environment(verdict)
+            environment = environment_reason(verdict.exc_type, verdict.message, verdict.frames, environment_errors)
             if environment is not None:
                 yield Finding(
                     location,
@@ -222,7 +231,7 @@ def entry_point_findings(
         if missing is not None and ("[" in point.value or missing in optional):
             continue  # "module:attr [extra]", or a plugin needing an extra, which is not installed here
         if verdict.status is ImportStatus.ERROR:
-            why = f"{verdict.exc_type}: {_one_line(verdict.message)}"
+            why = f"{verdict.exc_type}: {one_line(verdict.message)}"
         elif verdict.status is ImportStatus.TIMEOUT:
             why = f"loading it did not finish in {verdict.detail} s"
         elif verdict.status is ImportStatus.SIGNAL:

@@ -5,6 +5,7 @@ This is the only module that prints or decides exit codes (see exitcodes.py).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -89,6 +90,11 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--static", "static_only", is_flag=True, help="Static checks only: never execute project code.")
 @click.option(
+    "--no-instantiate",
+    is_flag=True,
+    help="Import every module but build no classes [default: build them, or [tool.smokegen] instantiate].",
+)
+@click.option(
     "--installed",
     metavar="NAME",
     default=None,
@@ -131,6 +137,7 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
 def check(
     path: Path,
     static_only: bool,
+    no_instantiate: bool,
     installed: str | None,
     python: str | None,
     timeout: float | None,
@@ -141,7 +148,8 @@ def check(
     jobs: int | None,
 ) -> int:
     """Check the project containing PATH: statically (imports resolve, no failing cycle, dependencies
-    declared), then by importing every module in isolation in the project's interpreter.
+    declared), then by importing every module in isolation in the project's interpreter and
+    building every public class that can be built.
 
     Exits 1 when there is a finding of error severity.
     """
@@ -162,10 +170,11 @@ def check(
             jobs=jobs or default_jobs(),
             env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
         )
+    config = dataclasses.replace(loaded.config, instantiate=False) if no_instantiate else loaded.config
     report = run_checks(
         loaded.root,
         loaded.model,
-        loaded.config,
+        config,
         env,
         loaded.cache(not no_cache),
         runtime,

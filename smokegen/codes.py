@@ -51,6 +51,9 @@ IMPORT_NEEDS_ENVIRONMENT = Code("SG206", "import needs configuration from the en
 IMPORT_MISSING_OPTIONAL = Code("SG207", "opt-in module whose optional dependency is missing", Severity.WARNING)
 BROKEN_ENTRY_POINT = Code("SG208", "entry point does not load", Severity.ERROR)
 TYPE_CHECKING_NAME_MISSING = Code("SG209", "name imported under TYPE_CHECKING is missing at run time", Severity.ERROR)
+CONSTRUCTOR_FAILS = Code("SG210", "constructor fails", Severity.ERROR)
+CONSTRUCTOR_FAILS_SYNTHESISED = Code("SG211", "constructor fails on the arguments smokegen chose", Severity.WARNING)
+CONSTRUCTOR_NEEDS_ENVIRONMENT = Code("SG212", "constructor needs the environment", Severity.WARNING)
 
 ALL_CODES: tuple[Code, ...] = (
     SYNTAX_ERROR,
@@ -83,4 +86,7 @@ ALL_CODES: tuple[Code, ...] = (
     IMPORT_MISSING_OPTIONAL,
     BROKEN_ENTRY_POINT,
     TYPE_CHECKING_NAME_MISSING,
+    CONSTRUCTOR_FAILS,
+    CONSTRUCTOR_FAILS_SYNTHESISED,
+    CONSTRUCTOR_NEEDS_ENVIRONMENT,
 )

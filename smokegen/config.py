@@ -60,6 +60,13 @@ class Config:
     ignore: tuple[str, ...] = ()
     # Module globs -> codes not reported in those modules (``{"app.legacy.*" = ["SG101"]}``).
     per_module_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Build every public class that can be built, after its module imports.
+    instantiate: bool = True
+    # "module:Class" -> "module:callable": a function without arguments that returns an instance.
+    factories: tuple[tuple[str, str], ...] = ()
+    # Regular expressions searched in "ExceptionType: message": failures that mean "this machine lacks
+    # configuration" (warnings SG206/SG212), on top of the built-in ones.
+    environment_errors: tuple[str, ...] = ()
 
 
 _KEYS = {f.name for f in fields(Config)}
@@ -77,6 +84,25 @@ def _codes(value: object, key: str, source: str) -> tuple[str, ...]:
     if bad:
         raise ConfigError(f"{source}: [tool.smokegen] {key}: {', '.join(map(repr, bad))} is not a finding code (SG101...)")
     return tuple(c.upper() for c in found)
+
+
+_TARGET = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+def _factories(value: object, source: str) -> tuple[tuple[str, str], ...]:
+    example = '{"app.clients:Client" = "app.testing:make_client"}'
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: [tool.smokegen] factories must be a table of classes to factories, e.g. {example}")
+    out = []
+    for cls, factory in sorted(value.items()):
+        if not _TARGET.fullmatch(cls):
+            raise ConfigError(f"{source}: [tool.smokegen] factories: key {cls!r} is not 'module:Class', e.g. {example}")
+        if not isinstance(factory, str) or not _TARGET.fullmatch(factory) or "." in factory.partition(":")[2]:
+            raise ConfigError(
+                f"{source}: [tool.smokegen] factories: {cls!r} = {factory!r} is not 'module:function', e.g. {example}"
+            )
+        out.append((cls, factory))
+    return tuple(out)
 
 
 def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Config:
@@ -108,6 +134,22 @@ def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Co
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{source}: [tool.smokegen] timeout must be a positive number of seconds, got {value!r}")
             values[key] = float(value)
+        elif key == "instantiate":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: [tool.smokegen] instantiate must be true or false, got {value!r}")
+            values[key] = value
+        elif key == "factories":
+            values[key] = _factories(value, source)
+        elif key == "environment_errors":
+            patterns = _as_str_tuple(value, raw_key, source)
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ConfigError(
+                        f"{source}: [tool.smokegen] environment_errors: {pattern!r} is not a regular expression ({exc})"
+                    ) from None
+            values[key] = patterns
         elif key == "ignore":
             values[key] = _codes(value, raw_key, source)
         elif key == "cache_dir":

@@ -225,6 +225,7 @@ class ClassInfo:
     constructor: tuple[Param, ...] = ()
     constructor_source: ConstructorSource = ConstructorSource.OBJECT
     methods: tuple[MethodInfo, ...] = ()
+    enum_members: tuple[str, ...] = ()  # an enum's member names, in definition order
 
     def has(self, flag: ClassFlag) -> bool:
         return flag in self.flags
@@ -365,6 +366,85 @@ class TraceFrame:
     text: str = ""  # the source line, stripped
 
 
+class SkipReason(enum.Enum):
+    """Why a public class is not built. Never a failure: smokegen only builds what it can build
+    honestly. The first six are decided statically, the rest when the class is about to be built."""
+
+    ABSTRACT = "abstract"  # abstract methods left unimplemented
+    PROTOCOL = "protocol"
+    ENUM = "enum"  # members exist already; calling the class looks one up
+    TYPED_DICT = "typed-dict"
+    UNANNOTATED = "unannotated"  # a required parameter without an annotation
+    UNSYNTHESISABLE = "unsynthesisable"  # a required parameter whose type smokegen cannot make a value of
+    NOT_A_CLASS = "not-a-class"  # at run time the name is bound to something else (a decorator's result)
+    METACLASS = "metaclass"  # a subclass of ``type``: class statements build it
+    REQUIRED_ARGS = "required-args"  # the real signature needs arguments the source does not show
+    NOT_IMPLEMENTED = "not-implemented"  # the constructor raises NotImplementedError: a base to subclass
+    REJECTED = "rejected"  # the constructor refused the arguments on purpose (``raise ValueError(...)``)
+    NOT_ATTEMPTED = "not-attempted"  # an earlier constructor took the (unforkable) process down with it
+
+
+class BuildSource(enum.Enum):
+    """Where a constructor call's arguments come from."""
+
+    DEFAULTS = "defaults"  # no arguments: every parameter has a default
+    SYNTHESISED = "synthesised"  # values made from the parameters' annotations
+    FACTORY = "factory"  # a factory named in ``[tool.smokegen] factories``
+    INHERITED = "inherited"  # a constructor from a base outside the module, called without arguments
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    keyword: str | None  # None: passed by position
+    code: str  # a Python expression
+
+
+@dataclass(frozen=True, slots=True)
+class ClassPlan:
+    """How to build one public class of a module, or why not."""
+
+    module: str
+    name: str
+    location: Location
+    source: BuildSource | None = None  # None: skipped
+    skip: SkipReason | None = None
+    detail: str = ""  # what made it skip: "parameter 'a' has no annotation"
+    arguments: tuple[Argument, ...] = ()
+    # What the argument code needs: (module, name) for ``from module import name``, (module, "")
+    # for ``import module``.
+    imports: tuple[tuple[str, str], ...] = ()
+    factory: str = ""  # "module:callable" for BuildSource.FACTORY
+    # The constructor takes ``*args``/``**kwargs`` or comes from elsewhere: a TypeError about its
+    # arguments is the one it forwards them to, asking for arguments the source does not show.
+    forwards: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{self.name}"
+
+    def call(self) -> str:
+        """The constructor call as source code: ``Keeper(name='')``."""
+        if self.factory:
+            return f"{self.factory.partition(':')[2]}()"
+        args = ", ".join(a.code if a.keyword is None else f"{a.keyword}={a.code}" for a in self.arguments)
+        return f"{self.name}({args})"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildVerdict:
+    """What building one class did, in an isolated child of the process that imported its module."""
+
+    module: str
+    name: str
+    status: ImportStatus
+    skip: SkipReason | None = None  # OK with a reason: skipped when about to be built
+    exc_type: str = ""
+    message: str = ""
+    frames: tuple[TraceFrame, ...] = ()
+    detail: str = ""  # the exit code, the signal name, the timeout, or what made it skip
+    bases: tuple[str, ...] = ()  # the exception's built-in base classes (``OSError``...)
+
+
 @dataclass(frozen=True, slots=True)
 class ImportVerdict:
     module: str
@@ -377,6 +457,19 @@ class ImportVerdict:
     # For a failed import: the status when the module's passing siblings were imported first.
     after_siblings: ImportStatus | None = None
     missing: str = ""  # the module a ModuleNotFoundError (or its cause) names
+    builds: tuple[BuildVerdict, ...] = ()  # the module's planned classes, when it imported
+
+
+@dataclass(frozen=True, slots=True)
+class ClassOutcome:
+    """One public class in the report: built, failed, skipped (with its reason), or not tried
+    because its module did not import."""
+
+    key: str  # "module:Class"
+    outcome: str  # built | failed | skipped | not-imported
+    source: BuildSource | None = None
+    skip: SkipReason | None = None
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,3 +480,4 @@ class CheckReport:
     notes: tuple[str, ...]  # what was not checked, and why
     modules: int
     silenced: int
+    classes: tuple[ClassOutcome, ...] = ()  # empty without the runtime stage

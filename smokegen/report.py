@@ -72,13 +72,34 @@ def _counts(findings: tuple[Finding, ...]) -> tuple[int, int]:
     return errors, len(findings) - errors
 
 
+def class_summary(report: CheckReport) -> str:
+    """``classes: 40 built, 3 failed, 12 skipped (6 abstract, 4 enum, 2 unannotated)``, or nothing."""
+    if not report.classes:
+        return ""
+    outcomes = Counter(o.outcome for o in report.classes)
+    reasons = Counter(o.skip.value for o in report.classes if o.outcome == "skipped" and o.skip is not None)
+    parts = [f"{outcomes['built']} built"]
+    if outcomes["failed"]:
+        parts.append(f"{outcomes['failed']} failed")
+    if outcomes["skipped"]:
+        parts.append(
+            f"{outcomes['skipped']} skipped ("
+            + ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+            + ")"
+        )
+    if outcomes["not-imported"]:
+        parts.append(f"{outcomes['not-imported']} in modules that did not import")
+    return "classes: " + ", ".join(parts)
+
+
 def render_check_text(report: CheckReport) -> str:
-    """Findings one per line, then one summary line."""
+    """Findings one per line, then what became of the classes, then one summary line."""
     errors, warnings = _counts(report.findings)
     summary = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(report.modules, 'module')}"
     if report.silenced:
         summary += f" ({report.silenced} silenced)"
-    return render_findings(report.findings) + summary + "\n"
+    classes = class_summary(report)
+    return render_findings(report.findings) + (classes + "\n" if classes else "") + summary + "\n"
 
 
 def render_check_json(report: CheckReport) -> str:
@@ -99,6 +120,16 @@ def render_check_json(report: CheckReport) -> str:
         ],
         "summary": {"errors": errors, "warnings": warnings, "modules": report.modules, "silenced": report.silenced},
         "notes": list(report.notes),
+        "classes": [
+            {
+                "class": o.key,
+                "outcome": o.outcome,
+                "arguments": o.source.value if o.source is not None else None,
+                "skip_reason": o.skip.value if o.skip is not None else None,
+                "detail": o.detail,
+            }
+            for o in report.classes
+        ],
     }
     return json.dumps(data, indent=2) + "\n"
 

@@ -13,12 +13,23 @@ import os
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smokegen.model import EntryPoint, GuardKind, ImportStatus, ImportVerdict, ModuleKind, ProjectModel, TraceFrame
+from smokegen.model import (
+    BuildVerdict,
+    ClassPlan,
+    EntryPoint,
+    GuardKind,
+    ImportStatus,
+    ImportVerdict,
+    ModuleKind,
+    ProjectModel,
+    SkipReason,
+    TraceFrame,
+)
 
 RUNNER = Path(__file__).with_name("_runner.py")
 
@@ -49,17 +60,38 @@ def project_sys_path(root: Path, model: ProjectModel) -> list[str]:
     return [str(root) if r == "." else str((root / r).resolve()) for r in model.source_roots]
 
 
-def _groups(modules: list[str]) -> list[dict[str, Any]]:
+def build_spec(plan: ClassPlan) -> dict[str, Any]:
+    """A plan as the runner reads it (``_runner.build``)."""
+    return {
+        "name": plan.name,
+        "source": plan.source.value if plan.source is not None else "",
+        "arguments": [[a.keyword, a.code] for a in plan.arguments],
+        "imports": [list(pair) for pair in plan.imports],
+        "factory": plan.factory,
+        "forwards": plan.forwards,
+    }
+
+
+def _groups(modules: list[str], plans: Mapping[str, tuple[ClassPlan, ...]]) -> list[dict[str, Any]]:
     by_parent: dict[str, list[str]] = {}
     for name in modules:
         by_parent.setdefault(name.rpartition(".")[0], []).append(name)
-    return [{"parent": parent, "modules": sorted(names)} for parent, names in sorted(by_parent.items())]
+    groups = []
+    for parent, names in sorted(by_parent.items()):
+        builds = {
+            name: [build_spec(p) for p in plans[name] if p.source is not None] for name in names if name in plans
+        }
+        groups.append({"parent": parent, "modules": sorted(names), "builds": {k: v for k, v in builds.items() if v}})
+    return groups
 
 
 def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
     """Contiguous runs of groups in package order, of about equal size: a package's subpackages mostly
     land in the same worker, which imports their common ancestors once."""
-    total = sum(len(g["modules"]) for g in groups)
+    def size_of(group: dict[str, Any]) -> int:
+        return len(group["modules"]) + sum(len(b) for b in group["builds"].values()) // 4
+
+    total = sum(size_of(g) for g in groups)
     target = max(1, -(-total // workers))
     shares: list[list[dict[str, Any]]] = [[]]
     size = 0
@@ -68,7 +100,7 @@ def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, An
             shares.append([])
             size = 0
         shares[-1].append(group)
-        size += len(group["modules"])
+        size += size_of(group)
     return [share for share in shares if share]
 
 
@@ -88,13 +120,41 @@ def _verdict(record: dict[str, Any]) -> ImportVerdict:
         status=status,
         exc_type=str(record.get("type", record.get("via", ""))),
         message=str(record.get("message", "")),
-        frames=tuple(
-            TraceFrame(str(f[0]), int(f[1] or 0), str(f[2]), str(f[3]) if len(f) > 3 else "")
-            for f in record.get("frames", [])
-        ),
+        frames=_frames(record),
         detail=detail,
         output=str(record.get("output", "")),
         missing=str(record.get("missing", "")),
+        builds=tuple(_build_verdict(record["module"], b) for b in record.get("builds", ())),
+    )
+
+
+def _frames(record: dict[str, Any]) -> tuple[TraceFrame, ...]:
+    return tuple(
+        TraceFrame(str(f[0]), int(f[1] or 0), str(f[2]), str(f[3]) if len(f) > 3 else "")
+        for f in record.get("frames", [])
+    )
+
+
+def _build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
+    status = ImportStatus(record["status"])
+    skip = SkipReason(record["skip"]) if record.get("skip") else None
+    detail = str(record.get("detail", ""))
+    if status is ImportStatus.EXIT:
+        detail = str(record.get("code", ""))
+    elif status is ImportStatus.SIGNAL:
+        detail = str(record.get("signal", ""))
+    elif status is ImportStatus.TIMEOUT:
+        detail = str(record.get("seconds", ""))
+    return BuildVerdict(
+        module=module,
+        name=str(record["build"]),
+        status=status,
+        skip=skip,
+        exc_type=str(record.get("type", record.get("via", ""))),
+        message=str(record.get("message", "")),
+        frames=_frames(record),
+        detail=detail,
+        bases=tuple(str(b) for b in record.get("bases", ())),
     )
 
 
@@ -103,14 +163,16 @@ def run_imports(
     model: ProjectModel,
     options: RuntimeOptions,
     progress: Callable[[int, int], None] | None = None,
+    plans: Mapping[str, tuple[ClassPlan, ...]] | None = None,
 ) -> tuple[ImportVerdict, ...]:
-    """One verdict per importable module, identical whatever ``jobs`` is."""
+    """One verdict per importable module, identical whatever ``jobs`` is; a module that imports
+    builds the classes ``plans`` plans for it (each in a child of its own)."""
     modules = importable_modules(model)
     if not modules:
         return ()
     sys_path = project_sys_path(root, model)
     # More shares than workers, pulled from a queue: a worker that drew light packages takes more.
-    shares = _split(_groups(modules), 4 * max(1, options.jobs))
+    shares = _split(_groups(modules, plans or {}), 4 * max(1, options.jobs))
     queue = list(reversed(shares))
     verdicts: dict[str, ImportVerdict] = {}
     retries: dict[str, ImportStatus] = {}
@@ -136,7 +198,8 @@ def run_imports(
                 with lock:
                     failures.append(f"cannot start {options.python}: {exc}")
                 return
-            budget = sum(len(g["modules"]) for g in share) * (2 * options.timeout + 2) + 60
+            builds = sum(len(b) for g in share for b in g["builds"].values())
+            budget = (sum(len(g["modules"]) for g in share) * 2 + builds) * (options.timeout + 2) + 60
             watchdog = threading.Timer(budget, proc.kill)  # the runner enforces every timeout; this is a backstop
             watchdog.start()
             with proc:

@@ -185,12 +185,17 @@ class _ClassCollector:
         init: cst.FunctionDef | None = None
         new: cst.FunctionDef | None = None
         nested: list[cst.BaseStatement] = []
+        members: list[str] = []
         for stmt, _ in walk_statements(body_statements(node.body), into_defs=False):
             if isinstance(stmt, cst.ClassDef):
                 nested.append(stmt)
             if isinstance(stmt, (cst.Assign, cst.AnnAssign)):
                 targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
                 own_concrete.update(t.value for t in targets if isinstance(t, cst.Name))
+                if ClassFlag.ENUM in flags and (isinstance(stmt, cst.Assign) or stmt.value is not None):
+                    members.extend(
+                        t.value for t in targets if isinstance(t, cst.Name) and not t.value.startswith("_")
+                    )
             if not isinstance(stmt, cst.FunctionDef):
                 continue
             name = stmt.name.value
@@ -271,6 +276,7 @@ class _ClassCollector:
             constructor=constructor,
             constructor_source=source,
             methods=tuple(methods),
+            enum_members=tuple(dict.fromkeys(members)),
         )
         self.known[qualname] = _Partial(
             info,

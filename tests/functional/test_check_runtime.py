@@ -41,6 +41,75 @@ def test_check_findings_are_static_plus_runtime(name: str, fixture_project, caps
     assert code == (1 if report["summary"]["errors"] else 0)
 
 
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_class_outcomes_match_expected_toml(name: str, fixture_project, capsys) -> None:
+    """Every public class is built, failed, or skipped with a reason; never silently left out."""
+    project = fixture_project(name)
+    want = expected(name)["runtime"].get("classes")
+    main(["check", "--python", sys.executable, "--timeout", TIMEOUT, "--format", "json", str(project)])
+    report = json.loads(capsys.readouterr().out)
+    got = {}
+    for c in report["classes"]:
+        detail = c["skip_reason"] if c["outcome"] == "skipped" else c["arguments"]
+        got[c["class"]] = f"{c['outcome']}:{detail}" if detail else c["outcome"]
+    if want is not None:
+        assert got == want
+    else:  # the other projects: nothing fails to build
+        assert not [k for k, v in got.items() if v.startswith("failed")]
+
+
+def test_constructor_failures_name_the_exception_and_the_raising_line(fixture_project, capsys) -> None:
+    project = fixture_project("class_zoo")
+    code = main(["check", "--python", sys.executable, "--timeout", TIMEOUT, str(project)])
+    out = capsys.readouterr().out
+    assert code == 1
+    ledger = next(line for line in out.splitlines() if "SG210" in line)
+    assert ledger.startswith("zoo/keepers.py:38:1: SG210 `zoo.keepers.Ledger()` raised NameError: name 'load_rates'")
+    assert "(raised at zoo/keepers.py:42)" in ledger
+    assert "classes: 7 built, 2 failed, 8 skipped" in out
+
+
+def test_environment_error_patterns_and_no_instantiate(fixture_project, capsys) -> None:
+    project = fixture_project("class_zoo")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "environment_errors = [\"^NameError: name 'load_rates'\"]\n")
+    code = main(["check", "--python", sys.executable, "--timeout", TIMEOUT, str(project)])
+    out = capsys.readouterr().out
+    assert code == 0 and "zoo/keepers.py:38:1: SG212" in out and "SG210" not in out
+    code = main(["check", "--no-instantiate", "--python", sys.executable, "--timeout", TIMEOUT, str(project)])
+    out = capsys.readouterr().out
+    assert code == 0 and "SG21" not in out and "classes:" not in out
+
+
+def test_constructors_survive_exit_crash_and_hang(tmp_path, capsys) -> None:
+    """A constructor that exits, segfaults or loops forever is a finding; the run, and the other
+    classes of the module, go on."""
+    pkg = tmp_path / "wild"
+    pkg.mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "wild"\nversion = "1"\ndependencies = []\n')
+    (pkg / "__init__.py").write_text("")
+    (pkg / "things.py").write_text(
+        "import ctypes, os, sys, time\n\n"
+        "class Exits:\n    def __init__(self) -> None:\n        sys.exit(3)\n\n"
+        "class Dies:\n    def __init__(self) -> None:\n        os._exit(4)\n\n"
+        "class Crashes:\n    def __init__(self) -> None:\n        ctypes.string_at(0)\n\n"
+        "class Hangs:\n    def __init__(self) -> None:\n        while True:\n            time.sleep(0.05)\n\n"
+        "class Fine:\n    def __init__(self, n: int = 1) -> None:\n        self.n = n\n\n"
+        "class Writes:\n    def __init__(self) -> None:\n        open('left-behind.txt', 'w').close()\n"
+    )
+    code = main(["check", "--python", sys.executable, "--timeout", "1", "--format", "json", str(tmp_path)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    by_line = {f["line"]: (f["code"], f["message"]) for f in report["findings"]}
+    assert by_line[3][0] == "SG210" and "exited the interpreter (sys.exit(3))" in by_line[3][1]
+    assert by_line[7][0] == "SG210" and "os._exit(4)" in by_line[7][1]
+    assert by_line[11][0] == "SG210" and "SIGSEGV" in by_line[11][1]
+    assert by_line[15][0] == "SG210" and "did not return within 1.0 s" in by_line[15][1]
+    outcomes = {c["class"]: c["outcome"] for c in report["classes"]}
+    assert outcomes["wild.things:Fine"] == "built" and outcomes["wild.things:Writes"] == "built"
+    assert not (tmp_path / "left-behind.txt").exists()  # constructors run in a scratch folder
+
+
 def test_verdicts_do_not_depend_on_the_worker_count(fixture_project) -> None:
     project = fixture_project("import_side_effects")
     loaded = load_project(project, jobs=1)

@@ -179,6 +179,25 @@ def test_config_types_and_kebab_case() -> None:
         parse_config({"cache_dir": 3})
 
 
+def test_config_instantiation_keys() -> None:
+    config = parse_config(
+        {"instantiate": False, "factories": {"a.b:C": "tests.f:make_c"}, "environment-errors": ["^redis\\."]}
+    )
+    assert (config.instantiate, config.factories, config.environment_errors) == (
+        False, (("a.b:C", "tests.f:make_c"),), ("^redis\\.",)
+    )  # fmt: skip
+    with pytest.raises(ConfigError, match="instantiate must be true or false"):
+        parse_config({"instantiate": "no"})
+    with pytest.raises(ConfigError, match="factories: key 'a.b.C' is not 'module:Class'"):
+        parse_config({"factories": {"a.b.C": "t:f"}})
+    with pytest.raises(ConfigError, match="is not 'module:function'"):
+        parse_config({"factories": {"a.b:C": "t.make"}})
+    with pytest.raises(ConfigError, match="factories must be a table"):
+        parse_config({"factories": ["a"]})
+    with pytest.raises(ConfigError, match="environment_errors: '\\(' is not a regular expression"):
+        parse_config({"environment_errors": ["("]})
+
+
 def test_read_pyproject(tmp_path: Path) -> None:
     path = tmp_path / "pyproject.toml"
     path.write_text('[project]\nname = "demo"\n[tool.smokegen]\nexclude = ["gen"]\n')
