@@ -293,8 +293,10 @@ ROOT: List[str] = []  # the project root: the runner's working directory
 # A TypeError raised when the constructor passes ``*args, **kwargs`` on to one that needs arguments:
 # the class needs arguments its own signature does not show; not a failure of the class.
 _ARGUMENT_ERROR = re.compile(
-    r"missing \d+ required (positional|keyword-only) arguments?|takes (from \d+ to )?\d+ positional arguments? but"
-    r"|got an unexpected keyword argument|required (positional|keyword) argument|takes no arguments"
+    r"missing \d+ required (positional|keyword-only) arguments?|missing required argument"
+    r"|takes (exactly |at least |at most |from \d+ to )?(\d+|one|no) (positional )?arguments?( but| \(|$)"
+    r"|expected at least \d+ arguments?, got \d+|got an unexpected keyword argument"
+    r"|required (positional|keyword) argument|takes no arguments"
 )
 
 
@@ -302,19 +304,26 @@ def _skip(reason: str, detail: str) -> Result:
     return {"status": "ok", "skip": reason, "detail": detail}
 
 
+def _failed(result: Result, open_signature: bool, compiled: bool) -> Result:
+    result["open"] = open_signature  # it takes *args/**kwargs (or its signature is unknown): called with none
+    result["compiled"] = compiled  # its module is compiled (mypyc, Cython): the source smokegen read is not what runs
+    return result
+
+
 def build(module: str, spec: Result) -> Result:
     """Build one class of the imported ``module`` as ``spec`` (a ClassPlan as JSON) says; the verdict."""
     import inspect
 
     if WORKDIR:
-        folder = tempfile.mkdtemp(dir=WORKDIR[0])
-        os.chdir(folder)
+        os.chdir(tempfile.mkdtemp(dir=WORKDIR[0]))
     target: Any = sys.modules.get(module)
+    compiled = not str(getattr(target, "__file__", "") or "").endswith(".py")
     for part in spec["name"].split("."):
         target = getattr(target, part, None)
     if not isinstance(target, type):
         return _skip("not-a-class", "'%s' is a %s at run time" % (spec["name"], type(target).__name__))
-    if spec["source"] != "factory":
+    factory = spec["source"] == "factory"
+    if not factory:
         if inspect.isabstract(target):
             methods = ", ".join(sorted(getattr(target, "__abstractmethods__", ())))
             return _skip("abstract", "abstract methods: " + methods)
@@ -325,7 +334,13 @@ def build(module: str, spec: Result) -> Result:
         enum_module = sys.modules.get("enum")
         if enum_module is not None and isinstance(target, enum_module.EnumMeta):
             return _skip("enum", "an enum's members exist once the module imports")
-    if spec["source"] == "factory" and ROOT:
+    try:
+        signature: Any = inspect.signature(target)
+    except (TypeError, ValueError):
+        signature = None
+    kinds = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    open_signature = not factory and (signature is None or any(p.kind in kinds for p in signature.parameters.values()))
+    if factory and ROOT:
         sys.path.append(ROOT[0])  # factories may live beside the code, in the project's tests
     try:
         namespace: Dict[str, Any] = {}
@@ -337,15 +352,11 @@ def build(module: str, spec: Result) -> Result:
                 top = name.split(".")[0]
                 namespace[top] = sys.modules[top]
         namespace[spec["name"]] = target
-        if spec["source"] == "factory":
+        if factory:
             namespace[spec["factory"].partition(":")[2]]()
             return {"status": "ok"}
         positional = [eval(code, namespace) for keyword, code in spec["arguments"] if keyword is None]
         keywords = {keyword: eval(code, namespace) for keyword, code in spec["arguments"] if keyword is not None}
-        try:
-            signature: Any = inspect.signature(target)
-        except (TypeError, ValueError):
-            signature = None
         if signature is not None:
             try:
                 signature.bind(*positional, **keywords)
@@ -354,19 +365,20 @@ def build(module: str, spec: Result) -> Result:
         target(*positional, **keywords)
     except SystemExit as exc:
         frames = _error_result(exc)["frames"]
-        return {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
+        result = {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
+        return _failed(result, open_signature, compiled)
     except NotImplementedError as exc:
         return _skip("not-implemented", "the constructor raises NotImplementedError%s" % (": %s" % exc if str(exc) else ""))
     except TypeError as exc:
         inner = traceback.extract_tb(exc.__traceback__)[-1:]
-        if inner and inner[0].filename == __file__ and inner[0].name == "build":
+        if not factory and inner and inner[0].filename == __file__ and inner[0].name == "build":
             # raised by the call itself: a constructor in C (a built-in base, a compiled class) wants arguments
             return _skip("required-args", "its constructor, in compiled code, refused the call: %s" % exc)
-        if spec["forwards"] and _ARGUMENT_ERROR.search(str(exc)):
+        if (spec["forwards"] or open_signature) and _ARGUMENT_ERROR.search(str(exc)):
             return _skip("required-args", "it passes its arguments on to a constructor that needs some: %s" % exc)
-        return _error_result(exc)
+        return _failed(_error_result(exc), open_signature, compiled)
     except BaseException as exc:
-        return _error_result(exc)
+        return _failed(_error_result(exc), open_signature, compiled)
     return {"status": "ok"}
 
 

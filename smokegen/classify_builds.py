@@ -9,9 +9,11 @@ a class built with values it never asked for may rightly refuse them:
 - SG212 (warning): it needs what this machine lacks: a file, a socket, a variable (``OSError`` and
   its kind, ``ImproperlyConfigured``, an unset ``os.environ`` key, a configured
   ``environment_errors`` pattern) or an optional dependency that is not installed.
-- SG211 (warning): it crashed on arguments smokegen chose (synthesised from annotations), or in a way
-  that says it expects a subclass or a real argument (``'Base' object has no attribute 'x'`` on the
-  instance itself, anything about ``NoneType``).
+- SG211 (warning): it crashed, but smokegen's choice of arguments may be why: they were synthesised
+  from annotations; or it takes ``*args``/``**kwargs`` and got none (sympy's ``Basic.__new__(cls,
+  *args)``); or its module is compiled (mypyc, Cython), so what runs is not the source smokegen read;
+  or the crash says it expects a subclass or a real argument (``'Base' object has no attribute 'x'``
+  on the instance itself, anything about ``NoneType``).
 - SG210 (error): built the way any caller first builds it (defaults, an inherited signature that needs
   nothing, or the project's own factory), it crashed with an error no code meant to raise
   (``NameError``, ``ImportError`` from a lazy import, ``TypeError`` from a call, ``AttributeError`` on a
@@ -108,6 +110,21 @@ def _expects_more(verdict: BuildVerdict, cls: str) -> bool:
     return "NoneType" in verdict.message
 
 
+def _doubt(build: BuildVerdict, plan: ClassPlan) -> str:
+    """Why a failure may be smokegen's choice of arguments rather than a defect ("" when it is not)."""
+    if plan.source is BuildSource.FACTORY:
+        return ""
+    if plan.source is BuildSource.SYNTHESISED:
+        return "the arguments were synthesised from annotations, so the class may need real ones"
+    if build.open_signature:
+        return "it takes *args/**kwargs and was called with none, so it may need some"
+    if build.compiled:
+        return "its module is compiled, so what runs is not the source smokegen read"
+    if build.status is ImportStatus.ERROR and _expects_more(build, plan.name):
+        return "it was built from its defaults and looks like it wants a subclass or a real argument"
+    return ""
+
+
 def judge(build: BuildVerdict, plan: ClassPlan, index: ProjectIndex, root: Path, patterns: tuple[str, ...]) -> Finding | str | None:
     """A finding, the detail of a deliberate refusal (the class is skipped), or None when it was built."""
     if build.status is ImportStatus.OK:
@@ -121,13 +138,10 @@ def judge(build: BuildVerdict, plan: ClassPlan, index: ProjectIndex, root: Path,
     if build.status is ImportStatus.ERROR and _deliberate(build):
         return f"the constructor refused {plan.call()}: {build.exc_type}: {one_line(build.message)}{where}"
     what = _failure(build) + where
-    if plan.source is BuildSource.SYNTHESISED or (build.status is ImportStatus.ERROR and _expects_more(build, plan.name)):
+    doubtful = _doubt(build, plan)
+    if doubtful:
         code = codes.CONSTRUCTOR_FAILS_SYNTHESISED
-        chosen = "synthesised from annotations" if plan.source is BuildSource.SYNTHESISED else "its defaults"
-        message = (
-            f"`{call}` {what}; the arguments were {chosen}, so the class may need real ones: "
-            "name a factory in [tool.smokegen] factories to build it your way"
-        )
+        message = f"`{call}` {what}; {doubtful}: name a factory in [tool.smokegen] factories to build it your way"
         return Finding(plan.location, code.code, message, code.severity)
     code = codes.CONSTRUCTOR_FAILS
     how = {

@@ -443,6 +443,8 @@ class BuildVerdict:
     frames: tuple[TraceFrame, ...] = ()
     detail: str = ""  # the exit code, the signal name, the timeout, or what made it skip
     bases: tuple[str, ...] = ()  # the exception's built-in base classes (``OSError``...)
+    open_signature: bool = False  # takes ``*args``/``**kwargs`` (or its signature is unknown) and got none
+    compiled: bool = False  # its module is compiled (mypyc, Cython): not the source smokegen read
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,6 +155,8 @@ def _build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
         frames=_frames(record),
         detail=detail,
         bases=tuple(str(b) for b in record.get("bases", ())),
+        open_signature=bool(record.get("open", False)),
+        compiled=bool(record.get("compiled", False)),
     )
 
 
