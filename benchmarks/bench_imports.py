@@ -6,8 +6,10 @@
 Measured in one run, median of ``--repeat``:
 (a) one process importing every module in sequence: no isolation, the floor;
 (b) one fresh ``python -c "import m"`` per module, ``--jobs`` at a time: the usual isolation;
-(c) smokegen's runtime stage (``run_imports``) with ``--jobs`` workers.
-It then checks that (b) and (c) give the same verdict (imports or fails) for every module.
+(c) smokegen's runtime stage (``run_imports``) with ``--jobs`` workers, imports only;
+(c0) the same without sharing common imports (every module imported from its ancestors alone);
+(d) the runtime stage as ``smokegen check`` runs it: imports, then every buildable class built.
+It then checks that (b), (c) and (c0) give the same verdict (imports or fails) for every module.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from pathlib import Path
 
 from _common import installed_project, median_time  # benchmarks/ is on sys.path when a script in it runs
 from smokegen.config import Config
-from smokegen.model import ImportStatus
+from smokegen.model import ImportStatus, ImportVerdict
 from smokegen.project import build_model, default_jobs
 from smokegen.runtime import RuntimeOptions, importable_modules, run_imports
+from smokegen.synth import plan_classes
 
 SEQUENTIAL = """
 import importlib, sys
@@ -70,26 +73,44 @@ def main() -> int:
                 list(pool.map(one, modules))
 
         options = RuntimeOptions(python=python, timeout=args.timeout, jobs=args.jobs)
-        verdicts: list[object] = []
+        unshared = RuntimeOptions(python=python, timeout=args.timeout, jobs=args.jobs, share_imports=False)
+        plans = plan_classes(model)
+        verdicts: list[ImportVerdict] = []
+        verdicts0: list[ImportVerdict] = []
+        built: list[int] = [0]
 
         def smokegen() -> None:
             verdicts[:] = run_imports(root, model, options)
 
+        def smokegen_unshared() -> None:
+            verdicts0[:] = run_imports(root, model, unshared)
+
+        def smokegen_build() -> None:
+            done = run_imports(root, model, options, plans=plans)
+            built[0] = sum(1 for v in done for b in v.builds)
+
         a = median_time(sequential, args.repeat)
         b = median_time(naive, args.repeat)
         c = median_time(smokegen, args.repeat)
-        ours = {v.module: v.status is ImportStatus.OK for v in verdicts}  # type: ignore[attr-defined]
+        c0 = median_time(smokegen_unshared, args.repeat)
+        d = median_time(smokegen_build, args.repeat)
+        ours = {v.module: v.status is ImportStatus.OK for v in verdicts}
+        ours0 = {v.module: v.status is ImportStatus.OK for v in verdicts0}
         differ = sorted(m for m in modules if ours.get(m) != naive_ok.get(m))
+        differ0 = sorted(m for m in modules if ours0.get(m) != naive_ok.get(m))
         print(f"{args.package}: {len(modules)} modules, {args.jobs} jobs, median of {args.repeat}")
         print(f"{'':46} {'seconds':>8} {'ms/module':>10} {'vs (b)':>8}")
         for label, seconds in (
             ("(a) one process, every module in sequence", a),
             ("(b) one fresh `python -c import m` per module", b),
-            ("(c) smokegen runtime stage", c),
+            ("(c) smokegen runtime stage, imports", c),
+            ("(c0) the same, without sharing imports", c0),
+            (f"(d) imports + {built[0]} classes built", d),
         ):
             print(f"{label:46} {seconds:8.2f} {1000 * seconds / len(modules):10.1f} {b / seconds:7.1f}x")
         failing = sum(1 for ok in naive_ok.values() if not ok)
-        print(f"verdicts: {len(modules) - len(differ)}/{len(modules)} identical ({failing} fail in (b)); differ: {differ[:10]}")
+        print(f"verdicts (c): {len(modules) - len(differ)}/{len(modules)} identical ({failing} fail in (b)); differ: {differ[:10]}")
+        print(f"verdicts (c0): {len(modules) - len(differ0)}/{len(modules)} identical; differ: {differ0[:10]}")
     return 0
 
 

@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 import traceback
-from typing import IO, Any, Callable, Dict, List, Sequence
+from typing import IO, Any, Callable, Dict, List, Sequence, Set, Tuple
 
 Result = Dict[str, Any]
 HAVE_FORK = hasattr(os, "fork")
@@ -150,6 +150,7 @@ def run_forked(
     preload: Sequence[str] = (),
     action: Callable[[], Result] | None = None,
     builds: Sequence[Result] = (),
+    isolate_builds: bool = True,
 ) -> Result:
     """Fork a child that imports ``module`` (or runs ``action``), then builds the classes in ``builds``;
     never lets it outlive ``timeout`` for the import, and ``timeout`` per build after it."""
@@ -173,7 +174,9 @@ def run_forked(
                 pass
             _write_record(write_end, verdict)
             if builds and verdict.get("status") == "ok":
-                run_builds(module, builds, timeout, limit, lambda record: _write_record(write_end, record))
+                run_builds(
+                    module, builds, timeout, limit, lambda record: _write_record(write_end, record), isolate_builds
+                )
         finally:
             os._exit(0)
     os.close(write_end)
@@ -382,21 +385,37 @@ def build(module: str, spec: Result) -> Result:
     return {"status": "ok"}
 
 
-def run_builds(module: str, specs: Sequence[Result], timeout: float, limit: int, write: Callable[[Result], None]) -> None:
-    """Build each class in a child of its own (each starts from the freshly imported module); in this
-    process, in turn, when forking is unavailable or unsafe (the import started threads)."""
-    safe = HAVE_FORK and threading.active_count() == 1
-    for spec in specs:
-        if safe:
+def run_builds(
+    module: str, specs: Sequence[Result], timeout: float, limit: int, write: Callable[[Result], None], isolate: bool = True
+) -> None:
+    """Build the module's classes. Forking is safe: one child builds them all in turn (cheap: most
+    constructors pass), and each class that failed there, or was not reached, is built again in a
+    child of its own, from the freshly imported module, for its verdict. Otherwise (the import
+    started threads, or ``isolate`` is off): in this process, in turn, each under an alarm."""
+    if isolate and HAVE_FORK and threading.active_count() == 1:
+        batch = run_forked(module, timeout, limit, action=lambda: {"status": "ok"}, builds=specs, isolate_builds=False)
+        done = {b["build"]: b for b in batch.get("builds", ())}
+        for spec in specs:
+            result = done.get(spec["name"])
+            if result is None or result.get("status") != "ok" or result.get("skip") == "not-attempted":
 
-            def action(item: Result = spec) -> Result:
-                return build(module, item)
+                def action(item: Result = spec) -> Result:
+                    return build(module, item)
 
-            result = run_forked(spec["name"], timeout, limit, action=action)
+                result = run_forked(spec["name"], timeout, limit, action=action)
             result.pop("output", None)
-        else:
-            write({"start": spec["name"]})
+            result["build"] = spec["name"]
+            write(result)
+        return
+    for spec in specs:
+        write({"start": spec["name"]})
+        if isolate:
             result = build(module, spec)
+        else:
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)  # a hang ends this batch; the class is retried alone
+            signal.alarm(max(1, int(timeout + 0.999)))
+            result = build(module, spec)
+            signal.alarm(0)
         result["build"] = spec["name"]
         write(result)
 
@@ -440,6 +459,153 @@ class Plan:
         return sorted(m for parent, mods in self.groups.items() if parent == package or parent.startswith(prefix) for m in mods)
 
 
+class Closures:
+    """What a fresh import of each project module imports for sure, from the static import graph
+    (imports that run on every import, uncaught; parents included, as Python loads them)."""
+
+    def __init__(self, graph: Dict[str, List[str]]) -> None:
+        self.graph = graph
+        self.memo: Dict[str, Set[str]] = {}
+
+    def of(self, module: str) -> Set[str]:
+        found = self.memo.get(module)
+        if found is not None:
+            return found
+        seen: Set[str] = set()
+        stack = [module]
+        while stack:
+            for dep in self.graph.get(stack.pop(), ()):
+                parts = dep.split(".")
+                for depth in range(1, len(parts) + 1):
+                    name = ".".join(parts[:depth])
+                    if name not in seen:
+                        seen.add(name)
+                        stack.append(name)
+        seen.discard(module)
+        self.memo[module] = seen
+        return seen
+
+    def shared(self, module: str) -> List[str]:
+        """What may be imported before ``module`` without changing what its fresh import does: what it
+        imports anyway, less anything whose own import would reach ``module`` (a cycle, a submodule)."""
+        return sorted(s for s in self.of(module) if module not in self.of(s))
+
+
+CLOSURES: List[Closures] = []
+PRELOADED: Set[str] = set()  # names this process imported (or found to be attributes) ahead of its modules
+
+
+def _preload(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        parent = name.rpartition(".")[0]
+        return exc.name == name and bool(parent) and parent in sys.modules  # ``from x import y``: y is no module
+    except BaseException:
+        return False
+    return True
+
+
+def _with_shared_imports(
+    modules: List[str], timeout: float, limit: int, emit: Callable[[Result], None], builds: Dict[str, List[Result]]
+) -> Set[str]:
+    """Import modules from zygotes that first import what several of them import anyway (a module
+    imported by many siblings, such as ``sphinx.application``, is then imported once, not once per
+    module). Only passing verdicts are emitted: a module that fails here is imported again by the
+    caller from the clean state, so a failure is always the fresh interpreter's. Returns the modules
+    whose verdict was emitted."""
+    closures = CLOSURES[0] if CLOSURES else None
+    if closures is None or len(modules) < 2:
+        return set()
+    passed: Set[str] = set()
+    remaining = list(modules)
+    while len(remaining) >= 2:
+        loaded = sys.modules
+        pending = {m: [s for s in closures.shared(m) if s not in loaded and s not in PRELOADED] for m in remaining}
+        counts: Dict[str, int] = {}
+        for names in pending.values():
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
+        scored = [
+            (count * (1 + sum(1 for x in closures.of(name) if x not in loaded)), name)
+            for name, count in counts.items()
+            if count >= 2
+        ]
+        if not scored:
+            break
+        best = max(scored)[1]
+        group = [m for m in remaining if best in pending[m]]
+        remaining = [m for m in remaining if best not in pending[m]]
+        common = set(pending[group[0]])
+        for module in group[1:]:
+            common &= set(pending[module])
+        # the widest first: importing it imports much of the rest in its own order
+        names = sorted(common, key=lambda n: (-len(closures.of(n)), n))
+        done, refused = _fork_with(names, group, timeout, limit, emit, builds)
+        passed |= done
+        if refused:  # that import fails here: never share it again (these modules run from the clean state)
+            PRELOADED.add(refused)
+    return passed
+
+
+def _fork_with(
+    names: List[str], group: List[str], timeout: float, limit: int, emit: Callable[[Result], None], builds: Dict[str, List[Result]]
+) -> Tuple[Set[str], str]:
+    """A zygote that imports ``names``, then imports ``group`` (sharing further); the modules it passed,
+    and the name whose import failed (nothing was imported from that zygote then)."""
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(read_end)
+            devnull = os.open(os.devnull, os.O_RDWR)
+            saved = os.dup(2)
+            os.dup2(devnull, 2)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.alarm(int(timeout) + 1)
+            PRELOADED.update(names)
+            refused = next((name for name in names if name not in sys.modules and not _preload(name)), "")
+            signal.alarm(0)
+            os.dup2(saved, 2)
+            passed: Set[str] = set()
+            if refused:
+                os.write(write_end, ("!" + refused).encode())
+            elif threading.active_count() == 1:
+                passed = _with_shared_imports(group, timeout, limit, emit, builds)
+                for module in group:
+                    if module in passed:
+                        continue
+                    verdict = run_forked(module, timeout, limit, builds=builds.get(module, ()))
+                    if verdict["status"] == "ok":
+                        verdict["module"] = module
+                        emit(verdict)
+                        passed.add(module)
+            data = "\n".join(sorted(passed)).encode()
+            while data:
+                data = data[os.write(write_end, data) :]
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks = []
+    while True:
+        chunk = os.read(read_end, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    words = b"".join(chunks).decode().split()
+    if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+        return set(), ""  # its modules are imported again from the clean state (their new verdicts win)
+    if words and words[0].startswith("!"):
+        return set(), words[0][1:]
+    return set(words), ""
+
+
 def _run_modules(
     modules: List[str],
     timeout: float,
@@ -448,11 +614,14 @@ def _run_modules(
     emit: Callable[[Result], None],
     builds: Dict[str, List[Result]],
 ) -> Dict[str, Result]:
-    """Import each module in its own child of this process (which then builds the module's classes);
-    then retry failures after their siblings."""
+    """Import each module in its own child of this process (which then builds the module's classes),
+    sharing common imports where that changes no verdict; then retry failures after their siblings."""
     unsafe = not HAVE_FORK or threading.active_count() > 1  # fork would not copy the other threads
+    shared = set() if unsafe else _with_shared_imports(modules, timeout, limit, emit, builds)
     verdicts: Dict[str, Result] = {}
     for module in modules:
+        if module in shared:
+            continue
         wanted = builds.get(module, ())
         if unsafe:
             verdict = run_spawned(module, timeout, limit, sys_path, builds=wanted)
@@ -461,9 +630,9 @@ def _run_modules(
         verdict["module"] = module
         verdicts[module] = verdict
         emit(verdict)
-    passing = [m for m in modules if verdicts[m]["status"] == "ok"]
+    passing = [m for m in modules if m in shared or verdicts[m]["status"] == "ok"]
     for module in modules:
-        if not passing or not _worth_retrying(verdicts[module]):
+        if module in shared or not passing or not _worth_retrying(verdicts[module]):
             continue
         siblings = [m for m in passing if m != module]
         if unsafe:
@@ -594,6 +763,8 @@ def main() -> None:
 
     run_lookups(request.get("lookups", []), request["timeout"], request["output_limit"], emit)
     plan = Plan(request["groups"])
+    if request.get("graph"):
+        CLOSURES.append(Closures(request["graph"]))
     try:
         serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
     finally:

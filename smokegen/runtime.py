@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from smokegen.resolve import ProjectIndex, import_graph, runs_on_every_import
 from smokegen.model import (
     BuildVerdict,
     ClassPlan,
@@ -45,6 +46,9 @@ class RuntimeOptions:
     jobs: int = 1
     output_limit: int = 4000
     env: tuple[tuple[str, str], ...] = ()  # set on top of smokegen's own environment
+    # Import what sibling modules import anyway once, before them (failures are confirmed from the
+    # clean state); False imports every module from its ancestors only.
+    share_imports: bool = True
 
     def environment(self) -> dict[str, str]:
         return {**os.environ, **dict(self.env)}
@@ -102,6 +106,24 @@ def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, An
         shares[-1].append(group)
         size += size_of(group)
     return [share for share in shares if share]
+
+
+def shared_import_graph(model: ProjectModel) -> dict[str, list[str]]:
+    """Module -> what importing it imports for sure (imports that run on every import, uncaught):
+    project modules, parents included, and third-party modules as named. The runner imports what
+    several sibling modules share once, before them (``_runner.Closures``)."""
+    index = ProjectIndex(model)
+    graph = {name: set(edges) for name, edges in import_graph(index, runs_on_every_import).items()}
+    for info in model.modules:
+        for imp in info.imports:
+            if not imp.resolved or index.is_project(imp.module) or not runs_on_every_import(imp):
+                continue
+            if imp.module == "__future__":
+                continue
+            graph[info.name].add(imp.module)
+            if imp.name is not None and imp.name != "*":
+                graph[info.name].add(f"{imp.module}.{imp.name}")  # a submodule, or an attribute (then skipped)
+    return {name: sorted(edges) for name, edges in sorted(graph.items()) if edges}
 
 
 def _verdict(record: dict[str, Any]) -> ImportVerdict:
@@ -173,6 +195,7 @@ def run_imports(
     if not modules:
         return ()
     sys_path = project_sys_path(root, model)
+    graph = shared_import_graph(model)
     # More shares than workers, pulled from a queue: a worker that drew light packages takes more.
     shares = _split(_groups(modules, plans or {}), 4 * max(1, options.jobs))
     queue = list(reversed(shares))
@@ -182,8 +205,15 @@ def run_imports(
     failures: list[str] = []
 
     def work(share: list[dict[str, Any]]) -> None:
+        members = {m for g in share for m in g["modules"]}
         request = json.dumps(
-            {"sys_path": sys_path, "timeout": options.timeout, "output_limit": options.output_limit, "groups": share}
+            {
+                "sys_path": sys_path,
+                "timeout": options.timeout,
+                "output_limit": options.output_limit,
+                "groups": share,
+                "graph": graph if options.share_imports and members else {},
+            }
         )
         with tempfile.TemporaryFile() as errors:
             try:

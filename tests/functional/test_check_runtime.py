@@ -122,6 +122,48 @@ def test_verdicts_do_not_depend_on_the_worker_count(fixture_project) -> None:
     ]
 
 
+@pytest.mark.parametrize("name", ["circular_import", "order_dependent", "import_side_effects", "renamed_class"])
+def test_sharing_common_imports_changes_no_verdict(name: str, fixture_project) -> None:
+    loaded = load_project(fixture_project(name), jobs=1)
+
+    def verdicts(share: bool) -> list[tuple[object, ...]]:
+        options = RuntimeOptions(python=sys.executable, timeout=2.0, jobs=1, share_imports=share)
+        run = run_imports(loaded.root, loaded.model, options)
+        return [(v.module, v.status, v.exc_type, v.message, v.detail, v.after_siblings) for v in run]
+
+    assert verdicts(True) == verdicts(False)
+
+
+def test_a_module_imported_by_several_siblings_is_imported_once_for_them(tmp_path) -> None:
+    """What three sibling modules all import is imported once, ahead of them, in a zygote; the
+    sibling that fails still gets the verdict of a fresh interpreter (re-run from the clean state)."""
+    pkg = tmp_path / "shop"
+    pkg.mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "1"\ndependencies = []\n')
+    (pkg / "__init__.py").write_text("")
+    (pkg / "heavy.py").write_text(
+        "import os\nwith open(os.environ['COUNT_FILE'], 'a') as f:\n    f.write('x')\nVALUE = 1\n"
+    )
+    for name in ("a", "b", "c"):
+        (pkg / f"{name}.py").write_text("from shop.heavy import VALUE\n")
+    (pkg / "d.py").write_text("from shop.heavy import VALUE\nfrom shop.heavy import MISSING\n")
+    count = tmp_path / "count.txt"
+    loaded = load_project(tmp_path, jobs=1)
+    env = (("COUNT_FILE", str(count)),)
+    results = {}
+    for share in (True, False):
+        count.write_text("")
+        options = RuntimeOptions(python=sys.executable, timeout=5.0, jobs=1, env=env, share_imports=share)
+        verdicts = run_imports(loaded.root, loaded.model, options)
+        results[share] = ({v.module: v.status.value for v in verdicts}, len(count.read_text()))
+    (shared, imports_shared), (alone, imports_alone) = results[True], results[False]
+    assert shared == alone == {"shop": "ok", "shop.a": "ok", "shop.b": "ok", "shop.c": "ok", "shop.d": "error", "shop.heavy": "ok"}
+    # without sharing: heavy itself, a, b, c, d, and d once more after its passing siblings (SG205 check)
+    assert imports_alone == 6
+    # shared: heavy itself, once ahead of a-b-c-d, d again from the clean state, d after its siblings
+    assert imports_shared == 4
+
+
 def test_a_failure_names_the_real_exception_and_the_raising_line(fixture_project) -> None:
     project = fixture_project("import_side_effects")
     loaded = load_project(project, jobs=1)
