@@ -126,17 +126,23 @@ def shared_import_graph(model: ProjectModel) -> dict[str, list[str]]:
     return {name: sorted(edges) for name, edges in sorted(graph.items()) if edges}
 
 
+_DETAIL_KEYS = {
+    ImportStatus.EXIT: "code",
+    ImportStatus.SIGNAL: "signal",
+    ImportStatus.TIMEOUT: "seconds",
+    ImportStatus.PARENT_FAILED: "parent",
+}
+
+
+def _detail(status: ImportStatus, record: dict[str, Any], default: str = "") -> str:
+    """The exit code, the signal name, the timeout or the parent package, as the runner reported it."""
+    key = _DETAIL_KEYS.get(status)
+    return str(record.get(key, "")) if key is not None else default
+
+
 def _verdict(record: dict[str, Any]) -> ImportVerdict:
     status = ImportStatus(record["status"])
-    detail = ""
-    if status is ImportStatus.EXIT:
-        detail = str(record.get("code", ""))
-    elif status is ImportStatus.SIGNAL:
-        detail = str(record.get("signal", ""))
-    elif status is ImportStatus.TIMEOUT:
-        detail = str(record.get("seconds", ""))
-    elif status is ImportStatus.PARENT_FAILED:
-        detail = str(record.get("parent", ""))
+    detail = _detail(status, record)
     return ImportVerdict(
         module=record["module"],
         status=status,
@@ -160,13 +166,7 @@ def _frames(record: dict[str, Any]) -> tuple[TraceFrame, ...]:
 def _build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
     status = ImportStatus(record["status"])
     skip = SkipReason(record["skip"]) if record.get("skip") else None
-    detail = str(record.get("detail", ""))
-    if status is ImportStatus.EXIT:
-        detail = str(record.get("code", ""))
-    elif status is ImportStatus.SIGNAL:
-        detail = str(record.get("signal", ""))
-    elif status is ImportStatus.TIMEOUT:
-        detail = str(record.get("seconds", ""))
+    detail = _detail(status, record, str(record.get("detail", "")))
     return BuildVerdict(
         module=module,
         name=str(record["build"]),
