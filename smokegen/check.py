@@ -11,7 +11,7 @@ from pathlib import Path
 
 from smokegen.cache import ScanCache
 from smokegen.classify import entry_point_findings, runtime_findings, type_checking_findings
-from smokegen.classify_builds import build_findings, class_outcomes
+from smokegen.classify_builds import judge_builds
 from smokegen.config import Config, entry_point_locations
 from smokegen.deps import Dependencies, read_dependencies
 from smokegen.environment import Environment
@@ -95,8 +95,8 @@ def run_checks(
         verdicts = run_imports(root, model, runtime, progress, plans)
         optional = optional_imports(deps, env) if deps.known else frozenset()
         findings.extend(runtime_findings(verdicts, model, root, findings, optional, config.environment_errors))
-        findings.extend(build_findings(verdicts, plans, index, root, config.environment_errors))
-        outcomes = class_outcomes(verdicts, plans, index, root, config.environment_errors)
+        built, outcomes = judge_builds(verdicts, plans, index, root, config.environment_errors)
+        findings.extend(built)
 
         def unknown(module: str, name: str) -> bool:
             return index.is_project(module) and index.provides(module, name, type_only=True) is Verdict.UNKNOWN

@@ -26,7 +26,7 @@ the message names the raising frame (``pkg/mod.py:12``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from smokegen import codes
@@ -151,32 +151,17 @@ def judge(build: BuildVerdict, plan: ClassPlan, index: ProjectIndex, root: Path,
     return Finding(plan.location, code.code, f"`{call}` {what}: {how}, it fails for every caller that does the same", code.severity)
 
 
-def build_findings(
+def judge_builds(
     verdicts: Iterable[ImportVerdict],
     plans: Mapping[str, tuple[ClassPlan, ...]],
     index: ProjectIndex,
     root: Path,
     environment_errors: tuple[str, ...] = (),
-) -> Iterator[Finding]:
-    by_key = {p.key: p for module_plans in plans.values() for p in module_plans}
-    for verdict in verdicts:
-        for build in verdict.builds:
-            plan = by_key.get(f"{build.module}:{build.name}")
-            if plan is not None:
-                result = judge(build, plan, index, root, environment_errors)
-                if isinstance(result, Finding):
-                    yield result
-
-
-def class_outcomes(
-    verdicts: Iterable[ImportVerdict],
-    plans: Mapping[str, tuple[ClassPlan, ...]],
-    index: ProjectIndex,
-    root: Path,
-    environment_errors: tuple[str, ...] = (),
-) -> tuple[ClassOutcome, ...]:
-    """Every planned class, what became of it, sorted by key."""
+) -> tuple[list[Finding], tuple[ClassOutcome, ...]]:
+    """The findings of the constructors that failed, and every planned class with what became of it
+    (sorted by key)."""
     by_module = {v.module: v for v in verdicts}
+    findings: list[Finding] = []
     out: list[ClassOutcome] = []
     for module, module_plans in plans.items():
         verdict = by_module.get(module)
@@ -197,5 +182,7 @@ def class_outcomes(
                 if isinstance(result, str):
                     out.append(ClassOutcome(plan.key, "skipped", plan.source, SkipReason.REJECTED, result))
                 else:
+                    if result is not None:
+                        findings.append(result)
                     out.append(ClassOutcome(plan.key, "failed", plan.source, None, _failure(build)))
-    return tuple(sorted(out, key=lambda o: o.key))
+    return findings, tuple(sorted(out, key=lambda o: o.key))

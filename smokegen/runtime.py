@@ -205,14 +205,13 @@ def run_imports(
     failures: list[str] = []
 
     def work(share: list[dict[str, Any]]) -> None:
-        members = {m for g in share for m in g["modules"]}
         request = json.dumps(
             {
                 "sys_path": sys_path,
                 "timeout": options.timeout,
                 "output_limit": options.output_limit,
                 "groups": share,
-                "graph": graph if options.share_imports and members else {},
+                "graph": graph if options.share_imports else {},
             }
         )
         with tempfile.TemporaryFile() as errors:

@@ -83,14 +83,20 @@ def test_environment_error_patterns_and_no_instantiate(fixture_project, capsys) 
     assert code == 0 and "SG21" not in out and "classes:" not in out
 
 
+def _package(root: Path, name: str, modules: dict[str, str]) -> None:
+    """A one-package project under ``root``: ``modules`` maps file names to their code."""
+    pkg = root / name
+    pkg.mkdir()
+    (root / "pyproject.toml").write_text(f'[project]\nname = "{name}"\nversion = "1"\ndependencies = []\n')
+    (pkg / "__init__.py").write_text("")
+    for file_name, code in modules.items():
+        (pkg / file_name).write_text(code)
+
+
 def test_constructors_survive_exit_crash_and_hang(tmp_path, capsys) -> None:
     """A constructor that exits, segfaults or loops forever is a finding; the run, and the other
     classes of the module, go on."""
-    pkg = tmp_path / "wild"
-    pkg.mkdir()
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "wild"\nversion = "1"\ndependencies = []\n')
-    (pkg / "__init__.py").write_text("")
-    (pkg / "things.py").write_text(
+    _package(tmp_path, "wild", {"things.py": (
         "import ctypes, os, sys, time\n\n"
         "class Exits:\n    def __init__(self) -> None:\n        sys.exit(3)\n\n"
         "class Dies:\n    def __init__(self) -> None:\n        os._exit(4)\n\n"
@@ -98,7 +104,7 @@ def test_constructors_survive_exit_crash_and_hang(tmp_path, capsys) -> None:
         "class Hangs:\n    def __init__(self) -> None:\n        while True:\n            time.sleep(0.05)\n\n"
         "class Fine:\n    def __init__(self, n: int = 1) -> None:\n        self.n = n\n\n"
         "class Writes:\n    def __init__(self) -> None:\n        open('left-behind.txt', 'w').close()\n"
-    )
+    )})
     code = main(["check", "--python", sys.executable, "--timeout", "1", "--format", "json", str(tmp_path)])
     report = json.loads(capsys.readouterr().out)
     assert code == 1
@@ -137,16 +143,11 @@ def test_sharing_common_imports_changes_no_verdict(name: str, fixture_project) -
 def test_a_module_imported_by_several_siblings_is_imported_once_for_them(tmp_path) -> None:
     """What three sibling modules all import is imported once, ahead of them, in a zygote; the
     sibling that fails still gets the verdict of a fresh interpreter (re-run from the clean state)."""
-    pkg = tmp_path / "shop"
-    pkg.mkdir()
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "1"\ndependencies = []\n')
-    (pkg / "__init__.py").write_text("")
-    (pkg / "heavy.py").write_text(
-        "import os\nwith open(os.environ['COUNT_FILE'], 'a') as f:\n    f.write('x')\nVALUE = 1\n"
-    )
-    for name in ("a", "b", "c"):
-        (pkg / f"{name}.py").write_text("from shop.heavy import VALUE\n")
-    (pkg / "d.py").write_text("from shop.heavy import VALUE\nfrom shop.heavy import MISSING\n")
+    uses = "from shop.heavy import VALUE\n"
+    _package(tmp_path, "shop", {
+        "heavy.py": "import os\nwith open(os.environ['COUNT_FILE'], 'a') as f:\n    f.write('x')\nVALUE = 1\n",
+        "a.py": uses, "b.py": uses, "c.py": uses, "d.py": uses + "from shop.heavy import MISSING\n",
+    })  # fmt: skip
     count = tmp_path / "count.txt"
     loaded = load_project(tmp_path, jobs=1)
     env = (("COUNT_FILE", str(count)),)
