@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import fnmatch
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -21,7 +22,16 @@ from smokegen.resolve import ProjectIndex, Verdict, check_entry_points, check_pr
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
 from smokegen.runtime import RuntimeOptions, entry_point_lookups, run_imports, run_lookups, type_checking_lookups
 from smokegen.synth import plan_classes
+from smokegen.typecheck import MypyConfig, run_mypy
 
+
+@dataclass(frozen=True, slots=True)
+class MypyStage:
+    """Run mypy: ``python`` is the interpreter whose packages it sees; ``config`` the project's
+    mypy configuration (None: mypy's defaults)."""
+
+    python: str
+    config: MypyConfig | None
 
 
 def _silenced(finding: Finding, by_path: dict[str, ModuleInfo], config: Config) -> bool:
@@ -67,8 +77,10 @@ def run_checks(
     runtime: RuntimeOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
     entry_points_file: str = "pyproject.toml",
+    mypy: MypyStage | None = None,
 ) -> CheckReport:
-    """Scan findings, every static check and, with ``runtime``, the isolated imports; silenced ones removed."""
+    """Scan findings, every static check, with ``mypy`` the mypy stage, and with ``runtime`` the
+    isolated imports; silenced ones removed."""
     findings: list[Finding] = list(model.findings)
     index = ProjectIndex(model)
     findings.extend(check_project(model, index))
@@ -89,6 +101,14 @@ def run_checks(
         )
     findings.extend(check_broad_guards(index, env))
     findings.extend(check_installed_names(index, installed))
+    if mypy is not None:
+        typed = run_mypy(root, model, mypy.python, mypy.config)
+        findings.extend(typed.findings)
+        if typed.dropped:
+            notes.append(
+                f"mypy: {typed.dropped} import-not-found on optional imports guarded by an ImportError handler "
+                "not reported (the code handles their absence)"
+            )
     outcomes: tuple[ClassOutcome, ...] = ()
     if runtime is not None:
         plans = plan_classes(model, dict(config.factories)) if config.instantiate else {}

@@ -23,7 +23,8 @@ from smokegen.environment import describe_distribution, probe, resolve_python
 from smokegen.runtime import RunnerError, RuntimeOptions
 from smokegen.files import write_atomic
 from smokegen.report import CHECK_FORMATS, render_scan_json, render_scan_text
-from smokegen.check import run_checks
+from smokegen.check import MypyStage, run_checks
+from smokegen.typecheck import find_mypy_config
 
 
 def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | None:
@@ -132,6 +133,12 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
     help="text, json, github (Actions annotations), junit (XML), sarif (2.1.0, for code scanning).",
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--mypy/--no-mypy",
+    "use_mypy",
+    default=None,
+    help="Run the mypy stage, or not [default: when the project configures mypy, or [tool.smokegen] mypy].",
+)
 @click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
 def check(
@@ -144,6 +151,7 @@ def check(
     env_pairs: tuple[str, ...],
     output_format: str,
     output: Path | None,
+    use_mypy: bool | None,
     no_cache: bool,
     jobs: int | None,
 ) -> int:
@@ -171,6 +179,15 @@ def check(
             env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
         )
     config = dataclasses.replace(loaded.config, instantiate=False) if no_instantiate else loaded.config
+    mypy_config = find_mypy_config(loaded.root) if installed is None else None
+    wanted = use_mypy if use_mypy is not None else config.mypy
+    notes: list[str] = []
+    if wanted is None and mypy_config is None:
+        notes.append(
+            "mypy stage skipped: the project has no mypy configuration (mypy.ini, [tool.mypy]...); "
+            "--mypy runs it with mypy's defaults"
+        )
+    run_mypy = wanted if wanted is not None else mypy_config is not None
     report = run_checks(
         loaded.root,
         loaded.model,
@@ -180,7 +197,9 @@ def check(
         runtime,
         _progress_bar("importing", "modules"),
         entry_points_file,
+        MypyStage(resolve_python(python), mypy_config) if run_mypy else None,
     )
+    report = dataclasses.replace(report, notes=report.notes + tuple(notes))
     text = CHECK_FORMATS[output_format](report)
     if output is not None:
         write_atomic(output, text)

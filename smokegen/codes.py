@@ -1,7 +1,7 @@
 """Stable finding codes. A code never changes meaning; retired codes are not reused.
 
 SG0xx: discovery and scanning (the file itself). Later families: SG1xx static
-import checks, SG2xx runtime checks. The README's "Finding codes" section
+import checks, SG2xx runtime checks, SG3xx the mypy stage. The README's "Finding codes" section
 documents each entry below (a test keeps the two in step).
 """
 
@@ -55,6 +55,10 @@ CONSTRUCTOR_FAILS = Code("SG210", "constructor fails", Severity.ERROR)
 CONSTRUCTOR_FAILS_SYNTHESISED = Code("SG211", "constructor fails on the arguments smokegen chose", Severity.WARNING)
 CONSTRUCTOR_NEEDS_ENVIRONMENT = Code("SG212", "constructor needs the environment", Severity.WARNING)
 
+MYPY_ERROR = Code("SG301", "mypy reports an error", Severity.ERROR)
+MYPY_UNCHECKED = Code("SG302", "file not type-checked: it does not parse", Severity.WARNING)
+MYPY_FAILED = Code("SG303", "mypy could not run", Severity.ERROR)
+
 ALL_CODES: tuple[Code, ...] = (
     SYNTAX_ERROR,
     DECODE_ERROR,
@@ -89,4 +93,7 @@ ALL_CODES: tuple[Code, ...] = (
     CONSTRUCTOR_FAILS,
     CONSTRUCTOR_FAILS_SYNTHESISED,
     CONSTRUCTOR_NEEDS_ENVIRONMENT,
+    MYPY_ERROR,
+    MYPY_UNCHECKED,
+    MYPY_FAILED,
 )

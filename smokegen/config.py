@@ -67,6 +67,12 @@ class Config:
     # Regular expressions searched in "ExceptionType: message": failures that mean "this machine lacks
     # configuration" (warnings SG206/SG212), on top of the built-in ones.
     environment_errors: tuple[str, ...] = ()
+    # The mypy stage: true runs it, false never; unset runs it when the project configures mypy.
+    mypy: bool | None = None
+    # Where ``smokegen generate`` writes the smoke suite (relative to the project root).
+    smoke_dir: str = "tests/smoke"
+    # Where ``smokegen generate --direct`` writes scaffolds; empty: ``tests`` (or ``test`` if only that exists).
+    direct_dir: str = ""
 
 
 _KEYS = {f.name for f in fields(Config)}
@@ -105,6 +111,15 @@ def _factories(value: object, source: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _relative_folder(value: object, key: str, source: str, allow_empty: bool) -> str:
+    if not isinstance(value, str) or (not value and not allow_empty):
+        raise ConfigError(f"{source}: [tool.smokegen] {key} must be a folder path, got {value!r}")
+    folder = value.strip().replace("\\", "/").strip("/")
+    if value and (not folder or folder.startswith("..") or "/../" in f"/{folder}/" or Path(value).is_absolute()):
+        raise ConfigError(f"{source}: [tool.smokegen] {key} = {value!r} must be a folder inside the project, e.g. 'tests/smoke'")
+    return folder
+
+
 def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Config:
     """Validate a ``[tool.smokegen]`` table; ``source`` names the file in error messages."""
     values: dict[str, Any] = {}
@@ -134,10 +149,12 @@ def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Co
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{source}: [tool.smokegen] timeout must be a positive number of seconds, got {value!r}")
             values[key] = float(value)
-        elif key == "instantiate":
+        elif key in ("instantiate", "mypy"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{source}: [tool.smokegen] instantiate must be true or false, got {value!r}")
+                raise ConfigError(f"{source}: [tool.smokegen] {raw_key} must be true or false, got {value!r}")
             values[key] = value
+        elif key in ("smoke_dir", "direct_dir"):
+            values[key] = _relative_folder(value, raw_key, source, allow_empty=key == "direct_dir")
         elif key == "factories":
             values[key] = _factories(value, source)
         elif key == "environment_errors":

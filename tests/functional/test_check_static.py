@@ -14,7 +14,7 @@ from tests.helpers import FIXTURE_NAMES, expected
 
 
 def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["check", "--static", "--python", sys.executable, *args])
+    code = main(["check", "--static", "--no-mypy", "--python", sys.executable, *args])
     out, err = capsys.readouterr()
     return code, out, err
 
