@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,13 +14,13 @@ from smokegen.cli import main
 from tests.helpers import FIXTURE_NAMES, dedent, expected
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any], str]:
     code = main(["check", "--static", "--python", sys.executable, "--format", "json", *args])
     out, err = capsys.readouterr()
     return code, json.loads(out), err
 
 
-def mypy_lines(report: dict) -> list[str]:
+def mypy_lines(report: dict[str, Any]) -> list[str]:
     return sorted(
         f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"] if f["code"].startswith("SG3")
     )
