@@ -1,5 +1,7 @@
 """Isolated imports, run inside the project's interpreter. Standard library only; never imported
-by smokegen itself: smokegen starts it as ``python _runner.py`` and talks JSON over pipes.
+by smokegen itself: smokegen starts it as ``python _runner.py`` and talks JSON over pipes. (The
+generated smoke suite's ``smokegen.testing`` imports it in the project's own test process, to
+judge a constructor the way the runner does.)
 
 Input (stdin, one JSON object): ``{"sys_path": [...], "timeout": s, "output_limit": n,
 "groups": [{"parent": "a.b", "modules": ["a.b.c", ...]}], "lookups": [{"key", "value": "mod:attr",
@@ -313,36 +315,72 @@ def _failed(result: Result, open_signature: bool, compiled: bool) -> Result:
     return result
 
 
-def build(module: str, spec: Result) -> Result:
-    """Build one class of the imported ``module`` as ``spec`` (a ClassPlan as JSON) says; the verdict."""
+def preflight(target: Any, name: str, factory: bool) -> Result | None:
+    """A skip verdict when ``target`` is not a class smokegen builds (decided on the live object)."""
     import inspect
 
-    if WORKDIR:
-        os.chdir(tempfile.mkdtemp(dir=WORKDIR[0]))
-    target: Any = sys.modules.get(module)
-    compiled = not str(getattr(target, "__file__", "") or "").endswith(".py")
-    for part in spec["name"].split("."):
-        target = getattr(target, part, None)
     if not isinstance(target, type):
-        return _skip("not-a-class", "'%s' is a %s at run time" % (spec["name"], type(target).__name__))
-    factory = spec["source"] == "factory"
-    if not factory:
-        if inspect.isabstract(target):
-            methods = ", ".join(sorted(getattr(target, "__abstractmethods__", ())))
-            return _skip("abstract", "abstract methods: " + methods)
-        if getattr(target, "_is_protocol", False):
-            return _skip("protocol", "a Protocol describes a type; it is not built")
-        if issubclass(target, type):
-            return _skip("metaclass", "a metaclass is built by class statements")
-        enum_module = sys.modules.get("enum")
-        if enum_module is not None and isinstance(target, enum_module.EnumMeta):
-            return _skip("enum", "an enum's members exist once the module imports")
+        return _skip("not-a-class", "'%s' is a %s at run time" % (name, type(target).__name__))
+    if factory:
+        return None
+    if inspect.isabstract(target):
+        methods = ", ".join(sorted(getattr(target, "__abstractmethods__", ())))
+        return _skip("abstract", "abstract methods: " + methods)
+    if getattr(target, "_is_protocol", False):
+        return _skip("protocol", "a Protocol describes a type; it is not built")
+    if issubclass(target, type):
+        return _skip("metaclass", "a metaclass is built by class statements")
+    enum_module = sys.modules.get("enum")
+    if enum_module is not None and isinstance(target, enum_module.EnumMeta):
+        return _skip("enum", "an enum's members exist once the module imports")
+    return None
+
+
+def signature_of(target: Any, factory: bool) -> Tuple[Any, bool]:
+    """The constructor's signature (None when unknown) and whether it is open (``*args``/``**kwargs``)."""
+    import inspect
+
     try:
         signature: Any = inspect.signature(target)
     except (TypeError, ValueError):
         signature = None
     kinds = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
     open_signature = not factory and (signature is None or any(p.kind in kinds for p in signature.parameters.values()))
+    return signature, open_signature
+
+
+def call_failure(
+    exc: BaseException, raised_by_call: bool, factory: bool, forwards: bool, open_signature: bool, compiled: bool
+) -> Result:
+    """The verdict of a constructor call that raised ``exc``; ``raised_by_call``: the innermost frame is
+    the caller's own (the call itself was refused, as a constructor in C refuses missing arguments)."""
+    if isinstance(exc, SystemExit):
+        frames = _error_result(exc)["frames"]
+        result = {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
+        return _failed(result, open_signature, compiled)
+    if isinstance(exc, NotImplementedError):
+        return _skip("not-implemented", "the constructor raises NotImplementedError%s" % (": %s" % exc if str(exc) else ""))
+    if isinstance(exc, TypeError):
+        if not factory and raised_by_call:
+            return _skip("required-args", "its constructor, in compiled code, refused the call: %s" % exc)
+        if (forwards or open_signature) and _ARGUMENT_ERROR.search(str(exc)):
+            return _skip("required-args", "it passes its arguments on to a constructor that needs some: %s" % exc)
+    return _failed(_error_result(exc), open_signature, compiled)
+
+
+def build(module: str, spec: Result) -> Result:
+    """Build one class of the imported ``module`` as ``spec`` (a ClassPlan as JSON) says; the verdict."""
+    if WORKDIR:
+        os.chdir(tempfile.mkdtemp(dir=WORKDIR[0]))
+    target: Any = sys.modules.get(module)
+    compiled = not str(getattr(target, "__file__", "") or "").endswith(".py")
+    for part in spec["name"].split("."):
+        target = getattr(target, part, None)
+    factory = spec["source"] == "factory"
+    skipped = preflight(target, spec["name"], factory)
+    if skipped is not None:
+        return skipped
+    signature, open_signature = signature_of(target, factory)
     if factory and ROOT:
         sys.path.append(ROOT[0])  # factories may live beside the code, in the project's tests
     try:
@@ -366,22 +404,10 @@ def build(module: str, spec: Result) -> Result:
             except TypeError as exc:
                 return _skip("required-args", "its signature at run time is %s%s: %s" % (spec["name"], signature, exc))
         target(*positional, **keywords)
-    except SystemExit as exc:
-        frames = _error_result(exc)["frames"]
-        result = {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
-        return _failed(result, open_signature, compiled)
-    except NotImplementedError as exc:
-        return _skip("not-implemented", "the constructor raises NotImplementedError%s" % (": %s" % exc if str(exc) else ""))
-    except TypeError as exc:
-        inner = traceback.extract_tb(exc.__traceback__)[-1:]
-        if not factory and inner and inner[0].filename == __file__ and inner[0].name == "build":
-            # raised by the call itself: a constructor in C (a built-in base, a compiled class) wants arguments
-            return _skip("required-args", "its constructor, in compiled code, refused the call: %s" % exc)
-        if (spec["forwards"] or open_signature) and _ARGUMENT_ERROR.search(str(exc)):
-            return _skip("required-args", "it passes its arguments on to a constructor that needs some: %s" % exc)
-        return _failed(_error_result(exc), open_signature, compiled)
     except BaseException as exc:
-        return _failed(_error_result(exc), open_signature, compiled)
+        inner = traceback.extract_tb(exc.__traceback__)[-1:]
+        by_call = bool(inner) and inner[0].filename == __file__ and inner[0].name == "build"
+        return call_failure(exc, by_call, factory, bool(spec["forwards"]), open_signature, compiled)
     return {"status": "ok"}
 
 

@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from smokegen.cache import ScanCache
-from smokegen.classify import entry_point_findings, runtime_findings, type_checking_findings
+from smokegen.classify import entry_point_findings, one_line, runtime_findings, type_checking_findings
 from smokegen.classify_builds import judge_builds
 from smokegen.config import Config, entry_point_locations
 from smokegen.deps import Dependencies, read_dependencies
 from smokegen.environment import Environment
 from smokegen.external import Installed
-from smokegen.model import CheckReport, ClassOutcome, Finding, ModuleInfo, ProjectModel
+from smokegen import codes
+from smokegen.model import CheckReport, ClassOutcome, Finding, ImportStatus, ImportVerdict, Location, ModuleInfo, ProjectModel
 from smokegen.resolve import ProjectIndex, Verdict, check_entry_points, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
 from smokegen.runtime import RuntimeOptions, entry_point_lookups, run_imports, run_lookups, type_checking_lookups
@@ -66,6 +67,24 @@ def optional_imports(deps: Dependencies, env: Environment) -> frozenset[str]:
     names = {top for top, dists in env.packages.items() if set(dists) & extra_only}
     names |= {name.replace("-", "_") for name in extra_only}  # not installed: the usual spelling
     return frozenset(names)
+
+
+def import_findings(
+    verdict: ImportVerdict,
+    model: ProjectModel,
+    root: Path,
+    optional: frozenset[str] = frozenset(),
+    environment_errors: tuple[str, ...] = (),
+) -> list[Finding]:
+    """The runtime findings of one module's fresh import, judged alone (no static finding hides one);
+    a file the scanner could not read that fails to import too is SG201 at the scan failure."""
+    found = list(runtime_findings([verdict], model, root, (), optional, environment_errors))
+    if found or verdict.status is ImportStatus.OK or model.module(verdict.module) is not None:
+        return found
+    failure = next((f for f in model.failures if f.name == verdict.module), None)
+    location = failure.location if failure is not None else Location(verdict.module.replace(".", "/") + ".py", 1, 1)
+    error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
+    return [Finding(location, codes.IMPORT_FAILS.code, f"`import {verdict.module}` fails: {error}", codes.IMPORT_FAILS.severity)]
 
 
 def run_checks(

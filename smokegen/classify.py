@@ -24,6 +24,8 @@ ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "Env
 def project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int] | None:
     """The innermost traceback frame in the project's files, as (relative path, line)."""
     for frame in reversed(frames):
+        if not Path(frame.path).is_absolute():
+            continue  # "<frozen os>", "<string>": not a file (resolving it would name one in the working folder)
         try:
             relative = Path(frame.path).resolve().relative_to(root)
         except (ValueError, OSError):
@@ -101,6 +103,8 @@ def _tombstone(verdict: ImportVerdict, path: str, root: Path) -> bool:
     if verdict.exc_type != "ImportError" or verdict.missing or not verdict.frames:
         return False
     last = verdict.frames[-1]
+    if not last.text.startswith("raise"):
+        return False  # `from x import Gone` failing is a broken import, not a module saying it is gone
     where = project_frame((last,), root)
     return where is not None and where[0] == path and last.function == "<module>"
 

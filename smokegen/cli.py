@@ -18,13 +18,14 @@ import click
 from smokegen import __version__, exitcodes
 from smokegen.config import ConfigError
 from smokegen.model import Severity
-from smokegen.project import Progress, default_jobs, load_installed, load_project
+from smokegen.project import LoadedProject, Progress, default_jobs, load_installed, load_project
 from smokegen.environment import describe_distribution, probe, resolve_python
 from smokegen.runtime import RunnerError, RuntimeOptions
 from smokegen.files import write_atomic
 from smokegen.report import CHECK_FORMATS, render_scan_json, render_scan_text
 from smokegen.check import MypyStage, run_checks
-from smokegen.typecheck import find_mypy_config
+from smokegen.typecheck import MypyConfig, find_mypy_config
+from smokegen.generate import suite_files, write_suite
 
 
 def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | None:
@@ -179,15 +180,16 @@ def check(
             env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
         )
     config = dataclasses.replace(loaded.config, instantiate=False) if no_instantiate else loaded.config
-    mypy_config = find_mypy_config(loaded.root) if installed is None else None
-    wanted = use_mypy if use_mypy is not None else config.mypy
+    if installed is None:
+        run_mypy, mypy_config = _mypy_wanted(use_mypy, config.mypy, loaded.root)
+    else:
+        run_mypy, mypy_config = bool(use_mypy), None
     notes: list[str] = []
-    if wanted is None and mypy_config is None:
+    if not run_mypy and use_mypy is None and config.mypy is None and installed is None:
         notes.append(
             "mypy stage skipped: the project has no mypy configuration (mypy.ini, [tool.mypy]...); "
             "--mypy runs it with mypy's defaults"
         )
-    run_mypy = wanted if wanted is not None else mypy_config is not None
     report = run_checks(
         loaded.root,
         loaded.model,
@@ -211,6 +213,93 @@ def check(
             click.echo(f"note: {note}", err=True)
     failed = any(f.severity is Severity.ERROR for f in report.findings)
     return exitcodes.FINDINGS if failed else exitcodes.OK
+
+
+def _mypy_wanted(flag: bool | None, config_value: bool | None, root: Path) -> tuple[bool, MypyConfig | None]:
+    """Whether the mypy stage runs: the flag, else ``[tool.smokegen] mypy``, else when the project configures mypy."""
+    found = find_mypy_config(root)
+    wanted = flag if flag is not None else config_value
+    return (wanted if wanted is not None else found is not None), found
+
+
+@cli.command()
+@click.argument("args", nargs=-1)
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 naming each file that is out of date.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite files smokegen did not write (never done otherwise).")
+@click.option(
+    "--direct",
+    is_flag=True,
+    help="Write direct-test scaffolds (yours to own) for the modules no test imports; ARGS are module names "
+    "to limit it to [default: all].",
+)
+@click.option("--project", "project_path", type=click.Path(path_type=Path), default=None, help="The project (with --direct) [default: .].")
+@click.option(
+    "--mypy/--no-mypy",
+    "use_mypy",
+    default=None,
+    help="Include the mypy test, or not [default: when the project configures mypy, or [tool.smokegen] mypy].",
+)
+@click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
+def generate(
+    args: tuple[str, ...],
+    check_only: bool,
+    dry_run: bool,
+    force: bool,
+    direct: bool,
+    project_path: Path | None,
+    use_mypy: bool | None,
+    no_cache: bool,
+    jobs: int | None,
+) -> int:
+    """Write the smoke suite into the project at ARGS (default: the current folder), in
+    [tool.smokegen] smoke_dir (default tests/smoke): imports, instantiation, mypy, entry points.
+
+    With --direct, write per-module direct-test scaffolds instead (ARGS: module names).
+    """
+    if direct:
+        path = project_path or Path(".")
+        modules = args
+    else:
+        if len(args) > 1:
+            raise click.UsageError("generate takes one project path (module names go with --direct)")
+        if project_path is not None and args:
+            raise click.UsageError("give the project as PATH or as --project, not both")
+        path = project_path or (Path(args[0]) if args else Path("."))
+        modules = ()
+    loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    if direct:
+        return _generate_direct(loaded, modules, check_only, dry_run, force)
+    run_mypy, _ = _mypy_wanted(use_mypy, loaded.config.mypy, loaded.root)
+    files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy)
+    result = write_suite(loaded.root, files, loaded.config, check=check_only or dry_run, force=force)
+    for rel in result.refused:
+        click.echo(
+            f"smokegen: error: {rel} was not written by smokegen (no generated header); move it away, set "
+            "[tool.smokegen] smoke_dir, or pass --force to overwrite it",
+            err=True,
+        )
+    if check_only:
+        for rel in result.written:
+            click.echo(f"{rel}: out of date; run `smokegen generate`")
+        for rel in result.removed:
+            click.echo(f"{rel}: no longer part of the suite; run `smokegen generate`")
+        if result.refused:
+            return exitcodes.USAGE
+        return exitcodes.FINDINGS if result.written or result.removed else exitcodes.OK
+    verb = "would write" if dry_run else "wrote"
+    for rel in result.written:
+        click.echo(f"{verb} {rel}")
+    for rel in result.removed:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {rel}")
+    if not result.written and not result.removed and not result.refused:
+        click.echo(f"{result.folder}: up to date ({len(result.unchanged)} files)")
+    return exitcodes.USAGE if result.refused else exitcodes.OK
+
+
+def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only: bool, dry_run: bool, force: bool) -> int:
+    raise click.UsageError("--direct is not available yet")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

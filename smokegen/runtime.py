@@ -152,7 +152,7 @@ def _verdict(record: dict[str, Any]) -> ImportVerdict:
         detail=detail,
         output=str(record.get("output", "")),
         missing=str(record.get("missing", "")),
-        builds=tuple(_build_verdict(record["module"], b) for b in record.get("builds", ())),
+        builds=tuple(build_verdict(record["module"], b) for b in record.get("builds", ())),
     )
 
 
@@ -163,7 +163,8 @@ def _frames(record: dict[str, Any]) -> tuple[TraceFrame, ...]:
     )
 
 
-def _build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
+def build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
+    """A runner's build record (``_runner.build``) as a :class:`BuildVerdict`."""
     status = ImportStatus(record["status"])
     skip = SkipReason(record["skip"]) if record.get("skip") else None
     detail = _detail(status, record, str(record.get("detail", "")))
@@ -188,10 +189,11 @@ def run_imports(
     options: RuntimeOptions,
     progress: Callable[[int, int], None] | None = None,
     plans: Mapping[str, tuple[ClassPlan, ...]] | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> tuple[ImportVerdict, ...]:
-    """One verdict per importable module, identical whatever ``jobs`` is; a module that imports
-    builds the classes ``plans`` plans for it (each in a child of its own)."""
-    modules = importable_modules(model)
+    """One verdict per importable module (or per module of ``only``), identical whatever ``jobs`` is;
+    a module that imports builds the classes ``plans`` plans for it (each in a child of its own)."""
+    modules = sorted(only) if only is not None else importable_modules(model)
     if not modules:
         return ()
     sys_path = project_sys_path(root, model)

@@ -1,0 +1,82 @@
+"""Writing the smoke suite into a project: only what changed, atomically, never over a person's file.
+
+The suite's folder belongs to smokegen only as far as its own files go: a file smokegen wrote
+starts with :data:`render.GENERATED_MARK`. Such a file that the suite no longer has (a module's
+classes all gone, entry points removed) is deleted; any other file there is left alone, and a
+file of the suite's name that smokegen did not write is never overwritten without ``force``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from smokegen.config import Config
+from smokegen.files import write_atomic
+from smokegen.model import ProjectModel
+from smokegen.render import GENERATED_MARK, SuiteInputs, render_suite
+from smokegen.synth import plan_classes
+
+SUITE_PREFIX = "test_smoke_"
+
+
+@dataclass
+class GenerateResult:
+    folder: str  # POSIX, relative to the project root
+    written: list[str] = field(default_factory=list)  # created or changed (or, with check, stale)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # generated files the suite no longer has
+    refused: list[str] = field(default_factory=list)  # not smokegen's: left alone
+
+
+def suite_files(root: Path, model: ProjectModel, config: Config, mypy: bool) -> dict[str, str]:
+    """The suite for this project: file name -> source."""
+    depth = len(Path(config.smoke_dir).parts)
+    inputs = SuiteInputs(
+        model=model,
+        plans=plan_classes(model, dict(config.factories)) if config.instantiate else {},
+        instantiate=config.instantiate,
+        mypy=mypy,
+        root_from_suite="/".join([".."] * depth) or ".",
+    )
+    return render_suite(inputs)
+
+
+def _generated(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return handle.readline().startswith(GENERATED_MARK)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def write_suite(root: Path, files: dict[str, str], config: Config, *, check: bool = False, force: bool = False) -> GenerateResult:
+    """Bring ``config.smoke_dir`` in line with ``files``; with ``check``, write nothing and list
+    what would change in ``written``/``removed``."""
+    folder = root / config.smoke_dir
+    result = GenerateResult(Path(config.smoke_dir).as_posix())
+    for name, text in sorted(files.items()):
+        path = folder / name
+        rel = f"{result.folder}/{name}"
+        if path.exists():
+            try:
+                current = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                current = None
+            if current == text:
+                result.unchanged.append(rel)
+                continue
+            if not force and not _generated(path):
+                result.refused.append(rel)
+                continue
+        result.written.append(rel)
+        if not check:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text)
+    if folder.is_dir():
+        for path in sorted(folder.glob(f"{SUITE_PREFIX}*.py")):
+            if path.name not in files and _generated(path):
+                result.removed.append(f"{result.folder}/{path.name}")
+                if not check:
+                    path.unlink()
+    return result

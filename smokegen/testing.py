@@ -1,0 +1,346 @@
+"""smokegen's runtime for the generated smoke suite: small, documented, stable.
+
+The files ``smokegen generate`` writes call only this module (besides pytest and the standard
+library). Every check here is the one ``smokegen check`` runs, judged by the same rules, so the
+suite and the command agree:
+
+``project(__file__, root)``
+    The project the suite belongs to, ``root`` relative to the test file's folder. Puts the
+    project's source roots first on ``sys.path`` (and its root last, for factories in its tests),
+    as the isolated runner does.
+``assert_imports(project, module)``
+    Imports ``module`` in a fresh child of the project's interpreter (this one), isolated exactly
+    as ``smokegen check`` isolates it. Fails with smokegen's finding and the child's traceback;
+    skips when the failure is a warning (needs configuration, an optional dependency).
+``require_import(project, module)``
+    Skips the calling test when ``module`` does not import in a fresh interpreter (its own import
+    test fails for it), so a broken module fails one test, not every test of its classes, and
+    no test depends on what other tests imported before it.
+``constructing(project, "module:Class")``
+    Context manager around a constructor call written out in the test. Skips a class that turns
+    out not to be buildable (abstract at run time, a C constructor refusing the call, a deliberate
+    ``raise ValueError``); skips with the finding for SG211/SG212 (warnings); re-raises the real
+    exception for SG210, with smokegen's message attached as a note. The call runs in an empty
+    scratch working folder and, on POSIX in the main thread, under the project's ``timeout``.
+``assert_entry_point(project, "group:name")``
+    Loads a declared entry point in a fresh child, as the installer's script wrapper would.
+``assert_mypy(project)``
+    The mypy stage of ``smokegen check``; fails with its report.
+
+Importing this module is cheap: smokegen's scanner (libcst) is loaded on the first check.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from smokegen.model import ClassPlan, Finding, ImportVerdict, ProjectModel
+    from smokegen.project import LoadedProject
+    from smokegen.resolve import ProjectIndex
+    from smokegen.runtime import RuntimeOptions
+
+__all__ = [
+    "Project",
+    "assert_entry_point",
+    "assert_imports",
+    "assert_mypy",
+    "constructing",
+    "project",
+    "require_import",
+]
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project under test: its root folder."""
+
+    root: Path
+
+
+def project(test_file: str, root: str) -> Project:
+    """The project whose smoke suite ``test_file`` is; its source roots go first on ``sys.path``."""
+    found = Project((Path(test_file).resolve().parent / root).resolve())
+    state = _state(found.root)
+    for folder in reversed(state.sys_path):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    if str(found.root) not in sys.path:
+        sys.path.append(str(found.root))
+    return found
+
+
+@dataclass(frozen=True)
+class _State:
+    loaded: LoadedProject
+    index: ProjectIndex
+    options: RuntimeOptions
+    optional: frozenset[str]
+    plans: dict[str, ClassPlan]
+    sys_path: list[str]
+
+    @property
+    def model(self) -> ProjectModel:
+        return self.loaded.model
+
+
+@functools.lru_cache(maxsize=None)
+def _state(root: Path) -> _State:
+    from smokegen.check import optional_imports
+    from smokegen.deps import read_dependencies
+    from smokegen.environment import probe
+    from smokegen.project import load_project
+    from smokegen.resolve import ProjectIndex
+    from smokegen.runtime import RuntimeOptions, project_sys_path
+    from smokegen.synth import plan_classes
+
+    loaded = load_project(root, jobs=1)
+    model, config = loaded.model, loaded.config
+    env = probe(sys.executable)
+    deps = read_dependencies(root, model.name, {name: dist.requires for name, dist in env.distributions.items()})
+    plans = {p.key: p for group in plan_classes(model, dict(config.factories)).values() for p in group}
+    options = RuntimeOptions(python=sys.executable, timeout=config.timeout, jobs=1, env=config.env)
+    return _State(
+        loaded,
+        ProjectIndex(model),
+        options,
+        optional_imports(deps, env) if deps.known else frozenset(),
+        plans,
+        project_sys_path(root, model),
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _import_verdict(root: Path, module: str) -> ImportVerdict:
+    from smokegen.runtime import run_imports
+
+    state = _state(root)
+    [verdict] = run_imports(root, state.model, state.options, only=(module,))
+    return verdict
+
+
+def _traceback(verdict: ImportVerdict) -> str:
+    """The child's traceback, without the runner's own frames."""
+    from smokegen.runtime import MISSING_NAME
+
+    lines = []
+    for frame in verdict.frames:
+        if frame.path.endswith("_runner.py") or frame.path.startswith("<frozen"):
+            continue
+        lines.append(f'  File "{frame.path}", line {frame.line}, in {frame.function}')
+        if frame.text:
+            lines.append(f"    {frame.text}")
+    if lines:
+        lines.insert(0, "Traceback of the fresh import (most recent call last):")
+    kind = "AttributeError" if verdict.exc_type == MISSING_NAME else verdict.exc_type
+    lines.append(f"{kind}: {verdict.message}" if verdict.message else kind)
+    if verdict.output:
+        lines += ["", "What the import printed:", verdict.output.rstrip()]
+    return "\n".join(lines)
+
+
+def _outcome(findings: list[Finding], state: _State, details: str) -> None:
+    """Fail on an error finding, skip on warnings only; silenced findings count for nothing."""
+    from smokegen.check import apply_silencing
+    from smokegen.model import Severity
+
+    kept, silenced = apply_silencing(findings, state.model, state.loaded.config)
+    errors = [f for f in kept if f.severity is Severity.ERROR]
+    if errors:
+        pytest.fail("\n".join(str(f) for f in errors) + (f"\n\n{details}" if details else ""), pytrace=False)
+    if kept:
+        pytest.skip("; ".join(str(f) for f in kept))
+    if silenced:
+        pytest.skip(f"{silenced} finding(s) silenced by the project's configuration")
+
+
+def assert_imports(project: Project, module: str) -> None:
+    """``import module`` in a fresh child, judged as ``smokegen check`` judges it."""
+    from smokegen.check import import_findings
+    from smokegen.model import ImportStatus
+
+    state = _state(project.root)
+    verdict = _import_verdict(project.root, module)
+    if verdict.status is ImportStatus.OK:
+        return
+    if verdict.status is ImportStatus.PARENT_FAILED:
+        pytest.fail(f"`import {module}` fails: its package {verdict.detail} fails to import", pytrace=False)
+    config = state.loaded.config
+    findings = import_findings(verdict, state.model, project.root, state.optional, config.environment_errors)
+    _outcome(findings, state, _traceback(verdict))
+    pytest.skip(f"`import {module}` fails, which is not a finding here: {verdict.exc_type}: {verdict.message}")
+
+
+def require_import(project: Project, module: str) -> None:
+    """Skip the calling test unless ``module`` imports in a fresh interpreter."""
+    from smokegen.model import ImportStatus
+
+    verdict = _import_verdict(project.root, module)
+    if verdict.status is not ImportStatus.OK:
+        why = f"{verdict.exc_type}: {verdict.message}" if verdict.exc_type else verdict.status.value
+        pytest.skip(f"`import {module}` fails in a fresh interpreter ({why}); test_import[{module}] reports it")
+
+
+class _Timeout(BaseException):
+    """The constructor did not return in time (raised by the alarm)."""
+
+
+class constructing:
+    """``with constructing(project, "pkg.mod:Class"): Class(...)``: judge the call as ``smokegen check`` does."""
+
+    def __init__(self, project: Project, key: str) -> None:
+        self.project = project
+        self.key = key
+        self.module, _, self.name = key.partition(":")
+        self._workdir = ""
+        self._cwd = ""
+        self._caller: Any = None
+        self._alarm = False
+        self._open = False
+        self._compiled = False
+
+    def _plan(self, state: _State) -> ClassPlan:
+        from smokegen.model import BuildSource, ClassPlan, Location
+
+        found = state.plans.get(self.key)
+        if found is not None:
+            return found
+        return ClassPlan(self.module, self.name, Location(self.module.replace(".", "/") + ".py", 1, 1), BuildSource.DEFAULTS)
+
+    def __enter__(self) -> constructing:
+        from smokegen import _runner
+        from smokegen.model import BuildSource
+
+        state = _state(self.project.root)
+        plan = self._plan(state)
+        module = sys.modules.get(self.module)
+        self._compiled = not str(getattr(module, "__file__", "") or "").endswith(".py")
+        target: Any = module
+        for part in self.name.split("."):
+            target = getattr(target, part, None)
+        factory = plan.source is BuildSource.FACTORY
+        skipped = _runner.preflight(target, self.name, factory)
+        if skipped is not None:
+            pytest.skip(f"{self.key} is not built: {skipped['skip']}: {skipped['detail']}")
+        _, self._open = _runner.signature_of(target, factory)
+        self._caller = sys._getframe(1).f_code
+        self._cwd = os.getcwd()
+        self._workdir = tempfile.mkdtemp(prefix="smokegen-build-")
+        os.chdir(self._workdir)
+        if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+            self._alarm = True
+            signal.signal(signal.SIGALRM, _on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, state.options.timeout)
+        return self
+
+    def _restore(self) -> None:
+        if self._alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        os.chdir(self._cwd)
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._restore()
+        if exc is None or isinstance(exc, pytest.skip.Exception) or isinstance(exc, pytest.fail.Exception):
+            return None
+        from smokegen import _runner
+        from smokegen.classify_builds import judge
+        from smokegen.model import BuildSource, Finding, Severity
+        from smokegen.runtime import build_verdict
+
+        state = _state(self.project.root)
+        plan = self._plan(state)
+        if isinstance(exc, _Timeout):
+            result: dict[str, Any] = {"status": "timeout", "seconds": state.options.timeout}
+        else:
+            inner = tb
+            while inner is not None and inner.tb_next is not None:
+                inner = inner.tb_next
+            by_call = inner is not None and inner.tb_frame.f_code is self._caller
+            factory = plan.source is BuildSource.FACTORY
+            result = _runner.call_failure(exc, by_call, factory, plan.forwards, self._open, self._compiled)
+        build = build_verdict(self.module, {"build": self.name, **result})
+        if build.skip is not None:
+            pytest.skip(f"{self.key} is not built: {build.skip.value}: {build.detail}")
+        judged = judge(build, plan, state.index, self.project.root, state.loaded.config.environment_errors)
+        if judged is None:
+            return None
+        if isinstance(judged, str):
+            pytest.skip(f"{self.key} is not built: rejected: {judged}")
+        assert isinstance(judged, Finding)
+        _outcome_warning_only(judged, state)
+        if judged.severity is Severity.ERROR:
+            if isinstance(exc, Exception):
+                if sys.version_info >= (3, 11):
+                    exc.add_note(f"smokegen: {judged}")
+                return None
+            pytest.fail(str(judged), pytrace=False)
+        return None
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _Timeout("the constructor did not return in time")
+
+
+def _outcome_warning_only(finding: Finding, state: _State) -> None:
+    """Skip on a warning or a silenced finding; an error is left to the caller to raise."""
+    from smokegen.check import apply_silencing
+    from smokegen.model import Severity
+
+    kept, silenced = apply_silencing([finding], state.model, state.loaded.config)
+    if silenced:
+        pytest.skip(f"silenced by the project's configuration: {finding}")
+    if kept and kept[0].severity is not Severity.ERROR:
+        pytest.skip(str(kept[0]))
+
+
+def assert_entry_point(project: Project, key: str) -> None:
+    """The declared entry point ``group:name`` loads (and a script's is callable), in a fresh child."""
+    from smokegen.classify import entry_point_findings
+    from smokegen.config import entry_point_locations
+    from smokegen.model import ImportStatus
+    from smokegen.runtime import entry_point_lookups, run_lookups
+
+    state = _state(project.root)
+    group, _, name = key.partition(":")
+    points = entry_point_lookups(state.model)
+    matching = [p for p in points if p.group == group and p.name == name]
+    if not matching:
+        pytest.fail(f"the project declares no entry point {key} any more: run `smokegen generate`", pytrace=False)
+    point = matching[0]
+    verdict = run_lookups(project.root, state.model, state.options, [points[point]])[points[point].key]
+    locations = entry_point_locations(project.root, (point,))
+    findings = list(entry_point_findings({point: verdict}, locations, (), state.optional))
+    _outcome(findings, state, _traceback(verdict) if verdict.exc_type else "")
+    if verdict.status is not ImportStatus.OK:
+        pytest.skip(f"{key} does not load, which is not a finding here (an extra it needs is not installed)")
+
+
+def assert_mypy(project: Project) -> None:
+    """The mypy stage of ``smokegen check``, with the project's own configuration."""
+    from smokegen.check import apply_silencing
+    from smokegen.model import Severity
+    from smokegen.typecheck import find_mypy_config, run_mypy
+
+    state = _state(project.root)
+    result = run_mypy(project.root, state.model, sys.executable, find_mypy_config(project.root))
+    kept, _ = apply_silencing(result.findings, state.model, state.loaded.config)
+    if kept:
+        errors = sum(f.severity is Severity.ERROR for f in kept)
+        lines = [str(f) for f in kept]
+        pytest.fail(f"mypy: {errors} error(s) in {result.files} files\n" + "\n".join(lines), pytrace=False)

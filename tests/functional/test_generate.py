@@ -1,0 +1,138 @@
+"""``smokegen generate``: the generated smoke suite is written, then *run* with pytest in a
+subprocess (plain and under pytest-xdist), and its outcome compared with each fixture's
+``expected.toml`` ``[generate]``: which test ids fail, with which real exception, which skip."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from smokegen.cli import main
+from tests.helpers import FIXTURE_NAMES, REPO, expected
+
+SUITE = Path("tests/smoke")
+
+
+def generate(project: Path, *args: str) -> int:
+    return main(["generate", *args, str(project)])
+
+
+def run_suite(project: Path, *args: str) -> dict[str, tuple[str, str]]:
+    """Run the generated suite; test id (relative to the suite folder) -> (outcome, report text)."""
+    report = project / "junit.xml"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", f"--junitxml={report}", *args, str(SUITE)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr  # 2+: collection or usage errors
+    outcomes: dict[str, tuple[str, str]] = {}
+    for case in ET.parse(report).getroot().iter("testcase"):
+        module = case.get("classname", "").rpartition(".")[2]
+        test_id = f"{module}.py::{case.get('name')}"
+        outcome, text = "passed", ""
+        for child in case:
+            if child.tag in ("failure", "error", "skipped"):
+                outcome = {"failure": "failed", "error": "error", "skipped": "skipped"}[child.tag]
+                text = f"{child.get('message', '')}\n{child.text or ''}"
+                break
+        outcomes[test_id] = (outcome, text)
+    return outcomes
+
+
+@pytest.mark.parametrize("xdist", [False, True], ids=["plain", "xdist"])
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_generated_suite_fails_exactly_the_expected_tests(name: str, xdist: bool, fixture_project, capsys) -> None:
+    project = fixture_project(name)
+    assert generate(project) == 0
+    capsys.readouterr()
+    outcomes = run_suite(project, *(["-n", "2"] if xdist else []))
+    want = expected(name)["generate"]
+    failed = {test_id: text for test_id, (outcome, text) in outcomes.items() if outcome != "passed" and outcome != "skipped"}
+    assert sorted(failed) == sorted(want["failed"]), failed
+    for test_id, needle in want["failed"].items():
+        assert outcomes[test_id][0] == "failed"
+        assert needle in failed[test_id], f"{test_id}: {failed[test_id]}"
+    skipped = sorted(test_id for test_id, (outcome, _) in outcomes.items() if outcome == "skipped")
+    assert skipped == sorted(want["skipped"]["ids"])
+    # every module has its import test, whatever its outcome
+    modules = expected(name)["scan"]["modules"]
+    imported = {t.partition("[")[2].rstrip("]") for t in outcomes if t.startswith("test_smoke_imports.py::")}
+    assert {m for m in modules if not m.endswith("__main__")} <= imported
+
+
+def test_generate_twice_touches_nothing_and_check_finds_nothing_stale(fixture_project, capsys) -> None:
+    project = fixture_project("class_zoo")
+    assert generate(project) == 0
+    files = sorted((project / SUITE).iterdir())
+    assert [f.name for f in files] == ["test_smoke_classes.py", "test_smoke_imports.py"]
+    before = {f: (f.stat().st_mtime_ns, f.read_bytes()) for f in files}
+    capsys.readouterr()
+    assert generate(project) == 0
+    assert "tests/smoke: up to date (2 files)" in capsys.readouterr().out
+    assert {f: (f.stat().st_mtime_ns, f.read_bytes()) for f in files} == before
+    assert generate(project, "--check") == 0
+
+
+def test_check_names_each_stale_file_and_writes_nothing(fixture_project, capsys) -> None:
+    project = fixture_project("healthy_flat")
+    assert generate(project, "--check") == 1
+    out = capsys.readouterr().out
+    assert "tests/smoke/test_smoke_imports.py: out of date; run `smokegen generate`" in out
+    assert not (project / SUITE).exists()
+
+    assert generate(project) == 0
+    (project / "inventory" / "extra.py").write_text("VALUE = 1\n")
+    capsys.readouterr()
+    assert generate(project, "--check") == 1
+    assert capsys.readouterr().out.splitlines() == ["tests/smoke/test_smoke_imports.py: out of date; run `smokegen generate`"]
+    # a generated file the suite no longer has is stale too, and generate removes it
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text().replace("[project.scripts]", "[project.unused]"))
+    capsys.readouterr()
+    assert generate(project, "--check") == 1
+    assert "tests/smoke/test_smoke_entry_points.py: no longer part of the suite" in capsys.readouterr().out
+    assert generate(project) == 0
+    assert not (project / SUITE / "test_smoke_entry_points.py").exists()
+
+
+def test_a_file_smokegen_did_not_write_is_never_overwritten(fixture_project, capsys) -> None:
+    project = fixture_project("healthy_flat")
+    mine = project / SUITE / "test_smoke_imports.py"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("def test_mine() -> None:\n    assert True\n")
+    assert generate(project) == 2
+    err = capsys.readouterr().err
+    assert "tests/smoke/test_smoke_imports.py was not written by smokegen" in err and "--force" in err
+    assert mine.read_text() == "def test_mine() -> None:\n    assert True\n"
+    assert (project / SUITE / "test_smoke_classes.py").is_file()  # the rest is written
+    assert generate(project, "--force") == 0
+    assert mine.read_text().startswith("# Generated by smokegen: do not edit by hand.")
+
+
+def test_dry_run_writes_nothing(fixture_project, capsys) -> None:
+    project = fixture_project("class_zoo")
+    assert generate(project, "--dry-run") == 0
+    assert "would write tests/smoke/test_smoke_classes.py" in capsys.readouterr().out
+    assert not (project / SUITE).exists()
+
+
+def test_generated_files_pass_mypy_strict(fixture_project, capsys) -> None:
+    project = fixture_project("class_zoo")
+    assert generate(project) == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-incremental", str(SUITE)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "MYPYPATH": str(REPO)},  # smokegen, installed editable, is not visible to mypy otherwise
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
