@@ -15,3 +15,12 @@ def fixture_project(tmp_path: Path):
         return copy_fixture(name, tmp_path)
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden from what smokegen generates now (review the diff).",
+    )
