@@ -6,6 +6,7 @@ This is the only module that prints or decides exit codes (see exitcodes.py).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import sys
 import time
@@ -26,6 +27,7 @@ from smokegen.report import CHECK_FORMATS, render_scan_json, render_scan_text
 from smokegen.check import MypyStage, run_checks
 from smokegen.typecheck import MypyConfig, find_mypy_config
 from smokegen.generate import suite_files, write_suite
+from smokegen.direct import imported_by_tests, test_files, untested_modules, write_direct
 
 
 def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | None:
@@ -80,8 +82,11 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
 
     Exits 1 when a file cannot be scanned or holds an import that cannot work.
     """
-    model = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar()).model
-    text = render_scan_json(model) if output_format == "json" else render_scan_text(model)
+    loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    model = loaded.model
+    imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config), loaded.cache(not no_cache))
+    untested = untested_modules(model, imported)
+    text = render_scan_json(model, untested) if output_format == "json" else render_scan_text(model, untested)
     sys.stdout.write(text)
     sys.stdout.flush()
     failed = any(f.severity is Severity.ERROR for f in model.findings)
@@ -299,7 +304,30 @@ def generate(
 
 
 def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only: bool, dry_run: bool, force: bool) -> int:
-    raise click.UsageError("--direct is not available yet")
+    if check_only:
+        raise click.UsageError("--check is for the smoke suite; direct scaffolds are yours and never go stale")
+    known = {m.name for m in loaded.model.modules}
+    for name in modules:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise click.UsageError(f"'{name}' is not a module of the project at {loaded.root}{hint}")
+    if not modules:
+        imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config))
+        modules = tuple(untested_modules(loaded.model, imported))
+        if not modules:
+            click.echo("every module is imported by a test: nothing to scaffold")
+            return exitcodes.OK
+    result = write_direct(
+        loaded.root, loaded.model, loaded.config, modules, resolve_python(None), dry_run=dry_run, force=force
+    )
+    for rel in result.existing:
+        click.echo(f"{rel} exists; left alone (--force overwrites it)")
+    for rel in result.written:
+        click.echo(f"{'would write' if dry_run else 'wrote'} {rel}")
+    if result.unverified:
+        click.echo(f"note: the scaffolds were not run before writing: {result.unverified}", err=True)
+    return exitcodes.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 
 from smokegen.model import CheckReport, ClassFlag, Finding, GuardKind, ModuleKind, ProjectModel, Severity
 from smokegen.serialize import project_to_json
@@ -16,15 +17,17 @@ def render_findings(findings: tuple[Finding, ...]) -> str:
     return "".join(f"{f}\n" for f in findings)
 
 
-def render_scan_json(model: ProjectModel) -> str:
-    return json.dumps(project_to_json(model), indent=2) + "\n"
+def render_scan_json(model: ProjectModel, untested: Sequence[str] = ()) -> str:
+    data = project_to_json(model)
+    data["untested_modules"] = list(untested)
+    return json.dumps(data, indent=2) + "\n"
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def render_scan_text(model: ProjectModel) -> str:
+def render_scan_text(model: ProjectModel, untested: Sequence[str] = ()) -> str:
     lines: list[str] = []
     title = model.name or "(unnamed project)"
     lines.append(f"{title}: source roots {', '.join(model.source_roots)}")
@@ -42,6 +45,13 @@ def render_scan_text(model: ProjectModel) -> str:
     lines.append("")
     if model.findings:
         lines.append(render_findings(model.findings).rstrip("\n"))
+        lines.append("")
+    if untested:
+        lines.append(
+            f"never imported by any test ({_plural(len(untested), 'module')}; "
+            "`smokegen generate --direct` scaffolds tests for them):"
+        )
+        lines.extend(f"  {name}" for name in untested)
         lines.append("")
 
     kinds = Counter(m.kind for m in model.modules)

@@ -342,6 +342,28 @@ class Synthesiser:
                 detail=f"required parameter '{param.name}': {exc.detail}",
             )  # fmt: skip
 
+    def call_arguments(
+        self, info: ModuleInfo, params: tuple[Param, ...]
+    ) -> tuple[tuple[Argument, ...], tuple[tuple[str, str], ...]] | str:
+        """Arguments for the required ``params`` of a function or method in ``info`` (and the imports
+        their code needs), or why they cannot be made."""
+        arguments: list[Argument] = []
+        imports: set[tuple[str, str]] = set()
+        for param in params:
+            if not param.required:
+                continue
+            if param.kind in (ParamKind.VAR_POSITIONAL, ParamKind.VAR_KEYWORD):
+                continue
+            if param.annotation is None:
+                return f"required parameter '{param.name}' has no annotation"
+            try:
+                value = self.value(info, param.annotation)
+            except Unsynthesisable as exc:
+                return f"required parameter '{param.name}': {exc.detail}"
+            arguments.append(Argument(None if param.kind is ParamKind.POSITIONAL_ONLY else param.name, value.code))
+            imports.update(value.imports)
+        return tuple(arguments), tuple(sorted(imports))
+
     def plans(self, info: ModuleInfo) -> tuple[ClassPlan, ...]:
         """A plan for every public top-level class the module defines."""
         if info.kind is ModuleKind.MAIN:
