@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from smokegen.cst_tools import Context, body_statements, callee_or_self, dotted_name, last_part, walk_statements
-from smokegen.model import ClassFlag, ClassInfo, ConstructorSource, MethodInfo, MethodKind, Param, ParamKind
+from smokegen.cst_tools import Context, body_statements, callee_or_self, dotted_name, guards_of, last_part, walk_statements
+from smokegen.model import ClassFlag, ClassInfo, GuardKind, ConstructorSource, MethodInfo, MethodKind, Param, ParamKind
 
 ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"})
 ENUM_METAS = frozenset({"EnumMeta", "EnumType"})
@@ -132,6 +132,9 @@ def _decorator_kw_only(node: cst.ClassDef) -> bool:
     return False
 
 
+_NEVER_ON_IMPORT = frozenset({GuardKind.MAIN_BLOCK, GuardKind.TYPE_CHECKING})
+
+
 class _ClassCollector:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -139,8 +142,10 @@ class _ClassCollector:
         self.classes: list[ClassInfo] = []
 
     def collect(self, statements: Sequence[cst.BaseStatement], prefix: str = "") -> None:
-        for stmt, _ in walk_statements(statements, into_defs=False):
+        for stmt, frame in walk_statements(statements, into_defs=False):
             if isinstance(stmt, cst.ClassDef):
+                if not prefix and _NEVER_ON_IMPORT & {g.kind for g in guards_of(self.ctx, frame)}:
+                    continue  # under `if __name__ == "__main__":` or `if TYPE_CHECKING:`: absent once imported
                 self.add(stmt, prefix)
 
     def add(self, node: cst.ClassDef, prefix: str) -> None:

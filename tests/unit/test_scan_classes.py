@@ -261,3 +261,39 @@ def test_nested_and_conditional_classes_noop_in_functions() -> None:
 def test_decorated_class_location_is_the_class_keyword() -> None:
     (info,) = scan_code("@decorator\n@other(1)\nclass K:\n    pass\n").classes
     assert (info.location.line, info.location.column) == (3, 1)
+
+
+def test_classes_that_do_not_exist_once_imported_are_not_listed() -> None:
+    info = scan_code(
+        """
+        from typing import TYPE_CHECKING
+
+        class Real:
+            pass
+
+        if TYPE_CHECKING:
+            class OnlyForTypes:
+                pass
+
+        if __name__ == "__main__":
+            class Demo:
+                pass
+        """
+    )
+    assert [c.name for c in info.classes] == ["Real"]
+
+
+def test_classes_under_other_conditions_are_listed_noop() -> None:
+    info = scan_code(
+        """
+        import sys
+
+        if sys.version_info >= (3, 11):
+            class New:
+                pass
+        else:
+            class New:  # noqa
+                pass
+        """
+    )
+    assert {c.name for c in info.classes} == {"New"}
