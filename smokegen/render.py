@@ -149,7 +149,7 @@ def render_class_test(plan: ClassPlan, function: str) -> Stmt:
     lines = [
         f"def {function}() -> None:",
         f'    """{plan.key}: {how}."""',
-        f"    smoke.require_import(PROJECT, {_q(plan.module)})",
+        f"    smoke.require_import(PROJECT, {_q(plan.module)}, {_q(plan.name)})",
         *(f"    {line}" for line in _import_lines(plan)),
         "",
         f"    with smoke.constructing(PROJECT, {_q(plan.key)}):",

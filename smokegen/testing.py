@@ -33,6 +33,7 @@ Importing this module is cheap: smokegen's scanner (libcst) is loaded on the fir
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import shutil
 import signal
@@ -151,46 +152,74 @@ def _traceback(verdict: ImportVerdict) -> str:
     return "\n".join(lines)
 
 
-def _outcome(findings: list[Finding], state: _State, details: str) -> None:
-    """Fail on an error finding, skip on warnings only; silenced findings count for nothing."""
+def _judged(findings: list[Finding], state: _State) -> tuple[str, str]:
+    """("error" | "warning" | "silenced" | "", the findings as text); silenced ones count for nothing."""
     from smokegen.check import apply_silencing
     from smokegen.model import Severity
 
     kept, silenced = apply_silencing(findings, state.model, state.loaded.config)
     errors = [f for f in kept if f.severity is Severity.ERROR]
     if errors:
-        pytest.fail("\n".join(str(f) for f in errors) + (f"\n\n{details}" if details else ""), pytrace=False)
+        return "error", "\n".join(str(f) for f in errors)
     if kept:
-        pytest.skip("; ".join(str(f) for f in kept))
+        return "warning", "; ".join(str(f) for f in kept)
     if silenced:
-        pytest.skip(f"{silenced} finding(s) silenced by the project's configuration")
+        return "silenced", f"{silenced} finding(s) silenced by the project's configuration"
+    return "", ""
 
 
-def assert_imports(project: Project, module: str) -> None:
-    """``import module`` in a fresh child, judged as ``smokegen check`` judges it."""
+def _outcome(kind: str, text: str) -> None:
+    if kind == "error":
+        pytest.fail(text, pytrace=False)
+    if kind:
+        pytest.skip(text)
+
+
+def _import_judgement(root: Path, module: str) -> tuple[str, str]:
+    """How ``smokegen check`` judges ``module``'s fresh import: ("ok" | "error" | "warning" |
+    "silenced" | "", text); a module whose package fails is judged as its package."""
     from smokegen.check import import_findings
     from smokegen.model import ImportStatus
 
-    state = _state(project.root)
-    verdict = _import_verdict(project.root, module)
+    state = _state(root)
+    verdict = _import_verdict(root, module)
     if verdict.status is ImportStatus.OK:
-        return
-    if verdict.status is ImportStatus.PARENT_FAILED:
-        pytest.fail(f"`import {module}` fails: its package {verdict.detail} fails to import", pytrace=False)
+        return "ok", ""
+    if verdict.status is ImportStatus.PARENT_FAILED and verdict.detail and verdict.detail != module:
+        kind, text = _import_judgement(root, verdict.detail)
+        return kind, f"`import {module}` fails: its package {verdict.detail} does not import:\n{text}"
     config = state.loaded.config
-    findings = import_findings(verdict, state.model, project.root, state.optional, config.environment_errors)
-    _outcome(findings, state, _traceback(verdict))
-    pytest.skip(f"`import {module}` fails, which is not a finding here: {verdict.exc_type}: {verdict.message}")
+    findings = import_findings(verdict, state.model, root, state.optional, config.environment_errors)
+    kind, text = _judged(findings, state)
+    if kind == "error":
+        return kind, f"{text}\n\n{_traceback(verdict)}"
+    if not kind:
+        return "", f"`import {module}` fails, which is not a finding here: {verdict.exc_type}: {verdict.message}"
+    return kind, text
 
 
-def require_import(project: Project, module: str) -> None:
-    """Skip the calling test unless ``module`` imports in a fresh interpreter."""
+def assert_imports(project: Project, module: str) -> None:
+    """``import module`` in a fresh child, judged as ``smokegen check`` judges it: an error fails
+    the test, anything else that is not a clean import skips it with the reason."""
+    kind, text = _import_judgement(project.root, module)
+    if kind == "ok":
+        return
+    _outcome(kind or "skip", text)
+
+
+def require_import(project: Project, module: str, name: str = "") -> None:
+    """Skip the calling test unless ``module`` imports in a fresh interpreter (and, with ``name``,
+    defines it once imported: a class defined under a condition may not exist)."""
+    import importlib
+
     from smokegen.model import ImportStatus
 
     verdict = _import_verdict(project.root, module)
     if verdict.status is not ImportStatus.OK:
         why = f"{verdict.exc_type}: {verdict.message}" if verdict.exc_type else verdict.status.value
         pytest.skip(f"`import {module}` fails in a fresh interpreter ({why}); test_import[{module}] reports it")
+    if name and not hasattr(importlib.import_module(module), name):
+        pytest.skip(f"{module}:{name} is not built: not-a-class: '{module}' defines no '{name}' once imported")
 
 
 class _Timeout(BaseException):
@@ -225,7 +254,7 @@ class constructing:
 
         state = _state(self.project.root)
         plan = self._plan(state)
-        module = sys.modules.get(self.module)
+        module = importlib.import_module(self.module)
         self._compiled = not str(getattr(module, "__file__", "") or "").endswith(".py")
         target: Any = module
         for part in self.name.split("."):
@@ -234,7 +263,15 @@ class constructing:
         skipped = _runner.preflight(target, self.name, factory)
         if skipped is not None:
             pytest.skip(f"{self.key} is not built: {skipped['skip']}: {skipped['detail']}")
-        _, self._open = _runner.signature_of(target, factory)
+        signature, self._open = _runner.signature_of(target, factory)
+        if signature is not None and not factory:
+            # as the runner does before the call: the arguments must fit the signature seen at run time
+            positional = [None for a in plan.arguments if a.keyword is None]
+            keywords = {a.keyword: None for a in plan.arguments if a.keyword is not None}
+            try:
+                signature.bind(*positional, **keywords)
+            except TypeError as exc:
+                pytest.skip(f"{self.key} is not built: required-args: its signature at run time is {self.name}{signature}: {exc}")
         self._caller = sys._getframe(1).f_code
         self._cwd = os.getcwd()
         self._workdir = tempfile.mkdtemp(prefix="smokegen-build-")
@@ -283,7 +320,9 @@ class constructing:
         if isinstance(judged, str):
             pytest.skip(f"{self.key} is not built: rejected: {judged}")
         assert isinstance(judged, Finding)
-        _outcome_warning_only(judged, state)
+        judgement, text = _judged([judged], state)
+        if judgement != "error":
+            pytest.skip(text)
         if judged.severity is Severity.ERROR:
             if isinstance(exc, Exception):
                 if sys.version_info >= (3, 11):
@@ -295,18 +334,6 @@ class constructing:
 
 def _on_alarm(signum: int, frame: object) -> None:
     raise _Timeout("the constructor did not return in time")
-
-
-def _outcome_warning_only(finding: Finding, state: _State) -> None:
-    """Skip on a warning or a silenced finding; an error is left to the caller to raise."""
-    from smokegen.check import apply_silencing
-    from smokegen.model import Severity
-
-    kept, silenced = apply_silencing([finding], state.model, state.loaded.config)
-    if silenced:
-        pytest.skip(f"silenced by the project's configuration: {finding}")
-    if kept and kept[0].severity is not Severity.ERROR:
-        pytest.skip(str(kept[0]))
 
 
 def assert_entry_point(project: Project, key: str) -> None:
@@ -326,7 +353,8 @@ def assert_entry_point(project: Project, key: str) -> None:
     verdict = run_lookups(project.root, state.model, state.options, [points[point]])[points[point].key]
     locations = entry_point_locations(project.root, (point,))
     findings = list(entry_point_findings({point: verdict}, locations, (), state.optional))
-    _outcome(findings, state, _traceback(verdict) if verdict.exc_type else "")
+    kind, text = _judged(findings, state)
+    _outcome(kind, f"{text}\n\n{_traceback(verdict)}" if kind == "error" and verdict.exc_type else text)
     if verdict.status is not ImportStatus.OK:
         pytest.skip(f"{key} does not load, which is not a finding here (an extra it needs is not installed)")
 

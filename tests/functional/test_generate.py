@@ -4,6 +4,7 @@ subprocess (plain and under pytest-xdist), and its outcome compared with each fi
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from smokegen.cli import main
-from tests.helpers import FIXTURE_NAMES, REPO, expected
+from tests.helpers import FIXTURE_NAMES, REPO, dedent, expected
 
 SUITE = Path("tests/smoke")
 
@@ -136,3 +137,60 @@ def test_generated_files_pass_mypy_strict(fixture_project, capsys) -> None:
         env={**os.environ, "MYPYPATH": str(REPO)},  # smokegen, installed editable, is not visible to mypy otherwise
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_generated_class_tests_judge_as_check_does_on_run_time_surprises(tmp_path: Path, capsys) -> None:
+    """Found on published packages: a class defined only when an optional dependency is installed
+    (urllib3's BrotliDecoder), and a class whose run-time signature is not the one in its source
+    (networkx's Config subclasses) are skips in `check`, and in the generated suite too."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\ndependencies = []\n')
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "things.py").write_text(
+        dedent(
+            """
+            try:
+                import codec_not_installed
+            except ImportError:
+                codec_not_installed = None
+
+            if codec_not_installed is not None:
+                class CodecDecoder:
+                    def __init__(self) -> None:
+                        self.codec = codec_not_installed
+
+
+            def needs_size(cls):
+                def __init__(self, *, size: int) -> None:
+                    self.size = size
+                cls.__init__ = __init__
+                return cls
+
+
+            @needs_size
+            class Resized:
+                def __init__(self) -> None:
+                    pass
+
+
+            class Plain:
+                pass
+            """
+        )
+    )
+    main(["check", "--no-mypy", "--python", sys.executable, "--format", "json", str(tmp_path)])
+    classes = {c["class"]: (c["outcome"], c["skip_reason"]) for c in json.loads(capsys.readouterr().out)["classes"]}
+    assert classes == {
+        "pkg.things:CodecDecoder": ("skipped", "not-a-class"),
+        "pkg.things:Plain": ("built", None),
+        "pkg.things:Resized": ("skipped", "required-args"),
+    }
+    assert generate(tmp_path) == 0
+    outcomes = run_suite(tmp_path)
+    assert {k: v[0] for k, v in outcomes.items() if "classes" in k} == {
+        "test_smoke_classes.py::test_pkg_things_CodecDecoder": "skipped",
+        "test_smoke_classes.py::test_pkg_things_Plain": "passed",
+        "test_smoke_classes.py::test_pkg_things_Resized": "skipped",
+    }
+    assert "not-a-class" in outcomes["test_smoke_classes.py::test_pkg_things_CodecDecoder"][1]
+    assert "required-args" in outcomes["test_smoke_classes.py::test_pkg_things_Resized"][1]

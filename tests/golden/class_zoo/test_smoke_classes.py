@@ -13,7 +13,7 @@ PROJECT = smoke.project(__file__, root="../..")
 
 def test_zoo_keepers_Cage() -> None:
     """zoo.keepers:Cage: built from values synthesised from its annotations."""
-    smoke.require_import(PROJECT, "zoo.keepers")
+    smoke.require_import(PROJECT, "zoo.keepers", "Cage")
     from zoo.keepers import Cage
 
     with smoke.constructing(PROJECT, "zoo.keepers:Cage"):
@@ -22,7 +22,7 @@ def test_zoo_keepers_Cage() -> None:
 
 def test_zoo_keepers_Enclosure() -> None:
     """zoo.keepers:Enclosure: built from values synthesised from its annotations."""
-    smoke.require_import(PROJECT, "zoo.keepers")
+    smoke.require_import(PROJECT, "zoo.keepers", "Enclosure")
     from zoo.keepers import Enclosure, Keeper
     from zoo.shapes import Color
 
@@ -32,7 +32,7 @@ def test_zoo_keepers_Enclosure() -> None:
 
 def test_zoo_keepers_Feeder() -> None:
     """zoo.keepers:Feeder: built by the project's factory tests.factories:make_feeder."""
-    smoke.require_import(PROJECT, "zoo.keepers")
+    smoke.require_import(PROJECT, "zoo.keepers", "Feeder")
     from tests.factories import make_feeder
 
     with smoke.constructing(PROJECT, "zoo.keepers:Feeder"):
@@ -41,7 +41,7 @@ def test_zoo_keepers_Feeder() -> None:
 
 def test_zoo_keepers_Keeper() -> None:
     """zoo.keepers:Keeper: built from values synthesised from its annotations."""
-    smoke.require_import(PROJECT, "zoo.keepers")
+    smoke.require_import(PROJECT, "zoo.keepers", "Keeper")
     from zoo.keepers import Keeper
 
     with smoke.constructing(PROJECT, "zoo.keepers:Keeper"):
@@ -50,7 +50,7 @@ def test_zoo_keepers_Keeper() -> None:
 
 def test_zoo_keepers_Ledger() -> None:
     """zoo.keepers:Ledger: built from its defaults."""
-    smoke.require_import(PROJECT, "zoo.keepers")
+    smoke.require_import(PROJECT, "zoo.keepers", "Ledger")
     from zoo.keepers import Ledger
 
     with smoke.constructing(PROJECT, "zoo.keepers:Ledger"):
@@ -59,7 +59,7 @@ def test_zoo_keepers_Ledger() -> None:
 
 def test_zoo_keepers_Roster() -> None:
     """zoo.keepers:Roster: built from its defaults."""
-    smoke.require_import(PROJECT, "zoo.keepers")
+    smoke.require_import(PROJECT, "zoo.keepers", "Roster")
     from zoo.keepers import Roster
 
     with smoke.constructing(PROJECT, "zoo.keepers:Roster"):
@@ -68,7 +68,7 @@ def test_zoo_keepers_Roster() -> None:
 
 def test_zoo_shapes_Circle() -> None:
     """zoo.shapes:Circle: built from values synthesised from its annotations."""
-    smoke.require_import(PROJECT, "zoo.shapes")
+    smoke.require_import(PROJECT, "zoo.shapes", "Circle")
     from zoo.shapes import Circle
 
     with smoke.constructing(PROJECT, "zoo.shapes:Circle"):
@@ -77,7 +77,7 @@ def test_zoo_shapes_Circle() -> None:
 
 def test_zoo_shapes_Pair() -> None:
     """zoo.shapes:Pair: built from values synthesised from its annotations."""
-    smoke.require_import(PROJECT, "zoo.shapes")
+    smoke.require_import(PROJECT, "zoo.shapes", "Pair")
     from zoo.shapes import Pair
 
     with smoke.constructing(PROJECT, "zoo.shapes:Pair"):
@@ -86,7 +86,7 @@ def test_zoo_shapes_Pair() -> None:
 
 def test_zoo_shapes_Point() -> None:
     """zoo.shapes:Point: built from values synthesised from its annotations."""
-    smoke.require_import(PROJECT, "zoo.shapes")
+    smoke.require_import(PROJECT, "zoo.shapes", "Point")
     from zoo.shapes import Point
 
     with smoke.constructing(PROJECT, "zoo.shapes:Point"):
@@ -95,7 +95,7 @@ def test_zoo_shapes_Point() -> None:
 
 def test_zoo_shapes_ZooError() -> None:
     """zoo.shapes:ZooError: built without arguments, as its inherited signature allows."""
-    smoke.require_import(PROJECT, "zoo.shapes")
+    smoke.require_import(PROJECT, "zoo.shapes", "ZooError")
     from zoo.shapes import ZooError
 
     with smoke.constructing(PROJECT, "zoo.shapes:ZooError"):
