@@ -125,8 +125,9 @@ def test_dry_run_writes_nothing(fixture_project, capsys) -> None:
     assert not (project / SUITE).exists()
 
 
-def test_generated_files_pass_mypy_strict(fixture_project, capsys) -> None:
-    project = fixture_project("class_zoo")
+@pytest.mark.parametrize("name", ["broken_entry_point", "class_zoo", "mypy_only", "src_layout"])
+def test_generated_files_pass_mypy_strict(name: str, fixture_project, capsys) -> None:
+    project = fixture_project(name)
     assert generate(project) == 0
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-incremental", str(SUITE)],
@@ -134,7 +135,8 @@ def test_generated_files_pass_mypy_strict(fixture_project, capsys) -> None:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "MYPYPATH": str(REPO)},  # smokegen, installed editable, is not visible to mypy otherwise
+        # smokegen, installed editable, and the project's source roots (as if installed) are visible to mypy
+        env={**os.environ, "MYPYPATH": os.pathsep.join([str(REPO), *(str(project / r) for r in expected(name)["scan"]["source_roots"])])},
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
