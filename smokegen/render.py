@@ -46,7 +46,7 @@ def _preamble(inputs: SuiteInputs, needs_pytest: bool) -> list[Stmt]:
     if needs_pytest:
         statements.append(_spaced(cst.parse_statement("import pytest\n"), 1))
     statements.append(_spaced(cst.parse_statement(f"{RUNTIME_IMPORT}\n"), 0 if needs_pytest else 1))
-    project = cst.parse_statement(f"PROJECT = smoke.project(__file__, root={_q(inputs.root_from_suite)})\n")
+    project = cst.parse_statement(f"PROJECT = smoke.project(__file__, root={quote(inputs.root_from_suite)})\n")
     return [*statements, _spaced(project, 1)]
 
 
@@ -65,7 +65,7 @@ def _module(header: Sequence[str], body: Sequence[Stmt], footer: Sequence[str] =
     return module.code
 
 
-def _q(text: str) -> str:
+def quote(text: str) -> str:
     """A double-quoted string literal (the style of black and ruff)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -73,7 +73,7 @@ def _q(text: str) -> str:
 def _string_list(name: str, values: Sequence[str]) -> Stmt:
     if not values:
         return cst.parse_statement(f"{name}: list[str] = []\n")
-    items = "".join(f"    {_q(value)},\n" for value in values)
+    items = "".join(f"    {quote(value)},\n" for value in values)
     return cst.parse_statement(f"{name} = [\n{items}]\n")
 
 
@@ -119,20 +119,21 @@ def _function_names(plans: Sequence[ClassPlan]) -> dict[str, str]:
     return out
 
 
-def _import_lines(plan: ClassPlan) -> list[str]:
-    """The imports the call needs, grouped: ``from m import a, b`` / ``import m``."""
+def import_lines(plan: ClassPlan, extra: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The imports the plan's call needs (and ``extra`` ones), grouped: ``import m`` then
+    ``from m import a, b``; a factory's call needs only the factory."""
     names: dict[str, set[str]] = {}
     plain: set[str] = set()
     if plan.source is BuildSource.FACTORY:
         module, _, function = plan.factory.partition(":")
-        names.setdefault(module, set()).add(function)
+        pairs = [(module, function), *extra]
     else:
-        names.setdefault(plan.module, set()).add(plan.name)
-        for module, name in plan.imports:
-            if name:
-                names.setdefault(module, set()).add(name)
-            else:
-                plain.add(module)
+        pairs = [(plan.module, plan.name), *plan.imports, *extra]
+    for module, name in pairs:
+        if name:
+            names.setdefault(module, set()).add(name)
+        else:
+            plain.add(module)
     lines = [f"import {module}" for module in sorted(plain)]
     lines += [f"from {module} import {', '.join(sorted(found))}" for module, found in sorted(names.items())]
     return lines
@@ -149,10 +150,10 @@ def render_class_test(plan: ClassPlan, function: str) -> Stmt:
     lines = [
         f"def {function}() -> None:",
         f'    """{plan.key}: {how}."""',
-        f"    smoke.require_import(PROJECT, {_q(plan.module)}, {_q(plan.name)})",
-        *(f"    {line}" for line in _import_lines(plan)),
+        f"    smoke.require_import(PROJECT, {quote(plan.module)}, {quote(plan.name)})",
+        *(f"    {line}" for line in import_lines(plan)),
         "",
-        f"    with smoke.constructing(PROJECT, {_q(plan.key)}):",
+        f"    with smoke.constructing(PROJECT, {quote(plan.key)}):",
         f"        {plan.call()}",
     ]
     return cst.parse_statement("\n".join(lines) + "\n")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from smokegen.model import Argument, BuildSource, ClassPlan, MethodKind, ModuleInfo, ProjectModel
-from smokegen.render import _q
+from smokegen.render import import_lines, quote
 from smokegen.synth import Synthesiser
 
 SCAFFOLD_MARK = "# Scaffolded by `smokegen generate --direct`: this file is yours to edit."
@@ -82,25 +82,6 @@ def scaffold_classes(model: ProjectModel, info: ModuleInfo, plans: Sequence[Clas
     return out
 
 
-def _imports(plan: ClassPlan, extra: Sequence[tuple[str, str]]) -> list[str]:
-    names: dict[str, set[str]] = {}
-    plain: set[str] = set()
-    pairs = list(plan.imports) + list(extra)
-    if plan.source is BuildSource.FACTORY:
-        module, _, function = plan.factory.partition(":")
-        pairs = [(module, function), *extra]
-    else:
-        pairs.append((plan.module, plan.name))
-    for module, name in pairs:
-        if name:
-            names.setdefault(module, set()).add(name)
-        else:
-            plain.add(module)
-    lines = [f"import {module}" for module in sorted(plain)]
-    lines += [f"from {module} import {', '.join(sorted(found))}" for module, found in sorted(names.items())]
-    return lines
-
-
 def _template(plan: ClassPlan, info: ModuleInfo) -> list[str]:
     cls = next((c for c in info.classes if c.name == plan.name), None)
     params = [p for p in (cls.constructor if cls is not None else ()) if p.required]
@@ -121,12 +102,12 @@ def render_class(scaffold: ClassScaffold, info: ModuleInfo, variant: Variant, fa
             f"{plan.skip.value}: {plan.detail}" if plan.source is None and plan.skip is not None
             else f"building it with the arguments smokegen made failed: {failure}"
         )  # fmt: skip
-        lines.append(f"    pytest.skip({_q(f'{plan.name} needs real arguments ({reason}); fill in the template')})")
+        lines.append(f"    pytest.skip({quote(f'{plan.name} needs real arguments ({reason}); fill in the template')})")
         lines += [f"    {line}" for line in _template(plan, info)]
         return "\n".join(lines) + "\n"
     call = plan.call()
     method = scaffold.method if variant is Variant.CALL else None
-    lines += [f"    {line}" for line in _imports(plan, method.imports if method else ())]
+    lines += [f"    {line}" for line in import_lines(plan, method.imports if method else ())]
     lines.append("")
     lines.append(f"    instance = {call}")
     lines.append("    assert instance is not None")

@@ -69,3 +69,14 @@ def project_from(sources: dict[str, str], namespaces: tuple[str, ...] = ()) -> P
         modules=tuple(sorted(modules, key=lambda m: m.name)),
         failures=tuple(failures),
     )
+
+
+def write_project(root: Path, files: dict[str, str], config: str = "") -> Path:
+    """A project named ``pkg`` in ``root``: a pyproject.toml (``config`` appended) and ``files``
+    (path -> dedented text)."""
+    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\ndependencies = []\n\n' + config)
+    for path, text in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dedent(text))
+    return root

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from smokegen.cli import main
-from tests.helpers import dedent, expected
+from tests.helpers import expected, write_project
 
 HEALTHY = {
     "healthy_flat": ["inventory.cli", "inventory.services"],
@@ -92,16 +92,8 @@ def test_unknown_module_is_a_usage_error_with_a_close_match(fixture_project, cap
     assert not list((project / "tests").glob("*_direct.py"))
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\ndependencies = []\n')
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(dedent(text))
-    return root
-
-
 def test_what_fails_or_cannot_be_made_becomes_a_comment_or_a_skip_with_a_template(tmp_path: Path, capsys) -> None:
-    project = write(
+    project = write_project(
         tmp_path,
         {
             "pkg/__init__.py": "",

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from smokegen.cli import main
-from tests.helpers import FIXTURE_NAMES, dedent, expected
+from tests.helpers import FIXTURE_NAMES, expected, write_project
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any], str]:
@@ -58,12 +58,7 @@ def test_runs_by_default_only_where_the_project_configures_mypy(fixture_project,
 
 
 def write_package(root: Path, files: dict[str, str], config: str = "[tool.mypy]\n") -> Path:
-    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\ndependencies = []\n\n' + config)
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dedent(text))
-    return root
+    return write_project(root, files, config)
 
 
 def test_guarded_optional_import_is_not_an_error_but_an_unguarded_one_is(tmp_path: Path, capsys) -> None:
