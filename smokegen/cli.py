@@ -28,6 +28,8 @@ from smokegen.check import MypyStage, run_checks
 from smokegen.typecheck import MypyConfig, find_mypy_config
 from smokegen.generate import suite_files, write_suite
 from smokegen.direct import imported_by_tests, test_files, untested_modules, write_direct
+from smokegen.mocks import audit, find_patches
+from smokegen.report_mocks import render_mocks
 
 
 def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | None:
@@ -328,6 +330,70 @@ def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only
     if result.unverified:
         click.echo(f"note: the scaffolds were not run before writing: {result.unverified}", err=True)
     return exitcodes.OK
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--static", "static_only", is_flag=True, help="Cross-check with the static checks only: run no project code.")
+@click.option("--python", "python", default=None, metavar="PATH", help="The project's interpreter (as for check).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="As for check.")
+@click.option("--env", "env_pairs", multiple=True, metavar="NAME=VALUE", help="As for check (repeatable).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(CHECK_FORMATS)),
+    default="text",
+    show_default=True,
+    help="text, json, github, junit, sarif (as for check).",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
+def mocks(
+    path: Path,
+    static_only: bool,
+    python: str | None,
+    timeout: float | None,
+    env_pairs: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+) -> int:
+    """Audit the mock.patch targets in the tests of the project containing PATH: internal, external
+    or module-hiding; stale ones (SG401) and ones that hide broken code (SG402).
+
+    Exits 1 only on SG401/SG402, so it can gate CI.
+    """
+    loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    runtime = None
+    if not static_only:
+        runtime = RuntimeOptions(
+            python=resolve_python(python),
+            timeout=timeout if timeout is not None else loaded.config.timeout,
+            jobs=jobs or default_jobs(),
+            env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
+        )
+    config = dataclasses.replace(loaded.config, instantiate=False)
+    checked = run_checks(loaded.root, loaded.model, config, probe(python), loaded.cache(not no_cache), runtime)
+    files = test_files(loaded.root, loaded.config)
+    patches = []
+    for rel in files:
+        try:
+            source = (loaded.root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        patches.extend(find_patches(source, rel))
+    report = audit(loaded.model, patches, checked.findings, files)
+    kept = tuple(f for f in report.findings if f.code not in loaded.config.ignore)
+    report = dataclasses.replace(report, findings=kept)
+    text = render_mocks(report, output_format)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return exitcodes.FINDINGS if any(f.severity is Severity.ERROR for f in report.findings) else exitcodes.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

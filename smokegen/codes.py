@@ -1,7 +1,7 @@
 """Stable finding codes. A code never changes meaning; retired codes are not reused.
 
 SG0xx: discovery and scanning (the file itself). Later families: SG1xx static
-import checks, SG2xx runtime checks, SG3xx the mypy stage. The README's "Finding codes" section
+import checks, SG2xx runtime checks, SG3xx the mypy stage, SG4xx the mocks audit. The README's "Finding codes" section
 documents each entry below (a test keeps the two in step).
 """
 
@@ -59,6 +59,9 @@ MYPY_ERROR = Code("SG301", "mypy reports an error", Severity.ERROR)
 MYPY_UNCHECKED = Code("SG302", "file not type-checked: it does not parse", Severity.WARNING)
 MYPY_FAILED = Code("SG303", "mypy could not run", Severity.ERROR)
 
+STALE_MOCK = Code("SG401", "mock patches a name the project no longer has", Severity.ERROR)
+MOCKED_AND_BROKEN = Code("SG402", "mock patches code that is broken", Severity.ERROR)
+
 ALL_CODES: tuple[Code, ...] = (
     SYNTAX_ERROR,
     DECODE_ERROR,
@@ -96,4 +99,6 @@ ALL_CODES: tuple[Code, ...] = (
     MYPY_ERROR,
     MYPY_UNCHECKED,
     MYPY_FAILED,
+    STALE_MOCK,
+    MOCKED_AND_BROKEN,
 )

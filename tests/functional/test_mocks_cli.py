@@ -1,0 +1,52 @@
+"""``smokegen mocks`` through the real CLI on fixtures_repo projects."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from smokegen.cli import main
+from tests.helpers import expected
+
+
+@pytest.mark.parametrize("name", ["mocks_external", "renamed_class"])
+@pytest.mark.parametrize("static", [True, False], ids=["static", "runtime"])
+def test_mocks_report_matches_expected_toml(name: str, static: bool, fixture_project, capsys) -> None:
+    project = fixture_project(name)
+    args = ["mocks", "--python", sys.executable, "--format", "json", str(project)]
+    code = main(args + (["--static"] if static else []))
+    report = json.loads(capsys.readouterr().out)
+    want = expected(name)["mocks"]
+    assert sorted(f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"]) == want["findings"]
+    counts = {path: [c["internal"], c["external"], c["module-hiding"]] for path, c in report["files"].items()}
+    assert counts == want["files"]
+    assert code == (1 if want["findings"] else 0)
+
+
+def test_renamed_class_names_the_test_and_links_it_to_the_import_failure(fixture_project, capsys) -> None:
+    project = fixture_project("renamed_class")
+    assert main(["mocks", "--static", "--python", sys.executable, str(project)]) == 1
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first.startswith(
+        "tests/test_pipeline.py:6:2: SG402 test test_pipeline_counts_events patches "
+        "'app.streaming.consumers.StreamingConsumer' (patch), and the real code is broken: "
+        "app/streaming/pipeline.py:3:37: SG101 cannot import name 'StreamingConsumer' from 'app.streaming.consumers'"
+    )
+    assert "  tests/test_pipeline.py:6:2: app.streaming.consumers.StreamingConsumer (create=True) in test_pipeline_counts_events" in out
+
+
+def test_external_only_fixture_lists_no_internal_targets(fixture_project, capsys) -> None:
+    project = fixture_project("mocks_external")
+    assert main(["mocks", "--static", "--python", sys.executable, str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "internal targets" not in out
+    assert out.splitlines()[-1] == "0 errors, 0 warnings: 6 mock targets in 1 test files (0 internal, 6 external, 0 module-hiding)"
+
+
+def test_ci_formats_carry_the_findings(fixture_project, capsys) -> None:
+    project = fixture_project("renamed_class")
+    main(["mocks", "--static", "--python", sys.executable, "--format", "github", str(project)])
+    assert "::error file=tests/test_pipeline.py,line=6,col=2,title=SG402" in capsys.readouterr().out

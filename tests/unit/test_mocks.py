@@ -1,0 +1,157 @@
+"""Patch targets found statically in test code: every form, and look-alikes that are not patches."""
+
+from __future__ import annotations
+
+import pytest
+
+from smokegen.mocks import PatchTarget, audit, find_patches
+from smokegen.model import Finding, Location, ModuleKind, ProjectModel, Severity
+from tests.helpers import dedent, scan_code
+
+
+def targets(code: str) -> list[tuple[str, str, str, bool, bool]]:
+    return [(p.test, p.form, p.target, p.create, p.hides_modules) for p in find_patches(dedent(code), "tests/test_x.py")]
+
+
+def test_decorator_context_manager_and_plain_call_forms() -> None:
+    found = targets(
+        """
+        import unittest.mock
+        from unittest import mock
+        from unittest.mock import patch as p
+
+        @mock.patch("app.db.connect")
+        def test_one(connect):
+            with unittest.mock.patch("app.cache.Cache.get", create=True):
+                pass
+            started = p("app.mail.send")
+            started.start()
+        """
+    )
+    assert found == [
+        ("test_one", "patch", "app.db.connect", False, False),
+        ("test_one", "patch", "app.cache.Cache.get", True, False),
+        ("test_one", "patch", "app.mail.send", False, False),
+    ]
+
+
+def test_patch_object_multiple_and_dict() -> None:
+    found = targets(
+        """
+        import os
+        import sys
+        from unittest.mock import patch
+        from app import billing
+        from app.clients import Client
+
+        class TestBilling:
+            def test_it(self):
+                with patch.object(billing, "charge"), patch.object(Client, "get"):
+                    pass
+                with patch.multiple("app.settings", DEBUG=True, LEVEL=2):
+                    pass
+                with patch.dict(os.environ, {"A": "1"}), patch.dict("sys.modules", {"numpy": None}):
+                    pass
+                with patch.dict(sys.modules, {"yaml": None, "toml": None}):
+                    pass
+        """
+    )
+    assert [(t[1], t[2], t[4]) for t in found] == [
+        ("patch.object", "app.billing.charge", False),
+        ("patch.object", "app.clients.Client.get", False),
+        ("patch.multiple", "app.settings.DEBUG", False),
+        ("patch.multiple", "app.settings.LEVEL", False),
+        ("patch.dict", "os.environ", False),
+        ("patch.dict", "numpy", True),
+        ("patch.dict", "toml", True),
+        ("patch.dict", "yaml", True),
+    ]
+    assert {t[0] for t in found} == {"TestBilling.test_it"}
+
+
+def test_pytest_mock_and_monkeypatch() -> None:
+    found = targets(
+        """
+        import sys
+        from app import billing
+
+        def test_mocker(mocker):
+            mocker.patch("app.db.connect")
+            mocker.patch.object(billing, "charge")
+
+        def test_monkeypatch(monkeypatch):
+            monkeypatch.setattr("app.clock.now", lambda: 0)
+            monkeypatch.setattr(billing, "charge", None, raising=False)
+            monkeypatch.delattr("app.flags.BETA")
+            monkeypatch.setitem(sys.modules, "redis", None)
+        """
+    )
+    assert found == [
+        ("test_mocker", "mocker.patch", "app.db.connect", False, False),
+        ("test_mocker", "mocker.patch.object", "app.billing.charge", False, False),
+        ("test_monkeypatch", "monkeypatch.setattr", "app.clock.now", False, False),
+        ("test_monkeypatch", "monkeypatch.setattr", "app.billing.charge", True, False),
+        ("test_monkeypatch", "monkeypatch.delattr", "app.flags.BETA", False, False),
+        ("test_monkeypatch", "monkeypatch.setitem", "redis", False, True),
+    ]
+
+
+def test_the_mock_backport_counts_too() -> None:
+    assert targets("import mock\n\n@mock.patch('app.x.y')\ndef test_a(y): pass\n") == [
+        ("test_a", "patch", "app.x.y", False, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # an HTTP client's PATCH request, a dict's update, a local `patch` function
+        "import requests\n\ndef test_a():\n    requests.patch('https://example.invalid/items')\n",
+        "def test_a(client):\n    client.patch('/items/1')\n",
+        "def patch(x):\n    return x\n\ndef test_a():\n    patch('app.db.connect')\n",
+        # monkeypatch.setenv is not an attribute patch; a local object is not statically known
+        "def test_a(monkeypatch):\n    monkeypatch.setenv('A', '1')\n",
+        "from unittest.mock import patch\n\ndef test_a():\n    thing = object()\n    patch.object(thing, 'x')\n",
+        # a name that only looks like the fixture: imported under that name
+        "from tools import monkeypatch\n\ndef test_a():\n    monkeypatch.setattr('app.x.y', 1)\n",
+        # does not parse: no targets, no crash
+        "def test_a(:\n",
+    ],
+)
+def test_look_alikes_are_not_patches_noop(code: str) -> None:
+    assert targets(code) == []
+
+
+def model_of(*modules: tuple[str, str]) -> ProjectModel:
+    infos = tuple(scan_code(code, name, ModuleKind.MODULE) for name, code in modules)
+    return ProjectModel(name="app", source_roots=(".",), namespace_packages=(), modules=infos)
+
+
+def test_audit_classifies_and_finds_stale_and_broken_targets() -> None:
+    model = model_of(
+        ("app.db", "def connect(): pass\n"),
+        ("app.api", "from app.db import connect\nfrom app.db import Pool\n"),
+    )
+    patches = [
+        PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.db.connect"),
+        PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "app.db.Pool"),
+        PatchTarget(Location("tests/t.py", 3, 1), "test_c", "patch", "app.gone.thing"),
+        PatchTarget(Location("tests/t.py", 4, 1), "test_d", "patch", "app.db.Missing", create=True),
+        PatchTarget(Location("tests/t.py", 5, 1), "test_e", "patch", "requests.get"),
+        PatchTarget(Location("tests/t.py", 6, 1), "test_f", "patch.dict", "numpy", hides_modules=True),
+    ]
+    broken = Finding(Location("app/api.py", 2, 1), "SG101", "cannot import name 'Pool' from 'app.db'", Severity.ERROR)
+    report = audit(model, patches, [broken], ["tests/t.py"])
+    assert [t.kind.value for t in report.targets] == ["internal", "internal", "internal", "internal", "external", "module-hiding"]
+    assert [(f.location.line, f.code) for f in report.findings] == [(2, "SG402"), (3, "SG401")]
+    assert "app/api.py:2:1: SG101 cannot import name 'Pool'" in report.findings[0].message
+    assert "test test_c patches 'app.gone.thing'" in report.findings[1].message
+
+
+def test_audit_of_healthy_internal_and_external_targets_noop() -> None:
+    model = model_of(("app.db", "def connect(): pass\n"))
+    patches = [
+        PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.db.connect"),
+        PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "os.getcwd"),
+    ]
+    assert audit(model, patches, [], ["tests/t.py"]).findings == ()
