@@ -23,7 +23,7 @@ from pathlib import Path
 
 from smokegen.cache import ScanCache
 from smokegen.config import Config
-from smokegen.discover import SKIP_DIRS, match_glob
+from smokegen.discover import ROOT_MARKERS, SKIP_DIRS, match_glob
 from smokegen.files import write_atomic
 from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, SourceFile
 from smokegen.render_direct import ClassScaffold, Variant, render_scaffold, scaffold_classes, scaffold_name
@@ -33,7 +33,8 @@ from smokegen.synth import plan_classes
 
 
 def test_files(root: Path, config: Config) -> list[str]:
-    """The project's test files (POSIX, relative to the root), the smoke suite's folder left out."""
+    """The project's test files (POSIX, relative to the root): the smoke suite's folder, ``exclude``d
+    paths and nested projects (a folder with its own pyproject.toml, setup.py or setup.cfg) left out."""
     smoke = config.smoke_dir.strip("/")
     found: list[str] = []
     for folder, dirs, files in os.walk(root):
@@ -43,6 +44,8 @@ def test_files(root: Path, config: Config) -> list[str]:
             d for d in dirs
             if not d.startswith(".") and d not in SKIP_DIRS and not (here / d / "pyvenv.cfg").is_file()
             and (f"{rel_folder}/{d}" if rel_folder != "." else d) != smoke
+            and not any((here / d / marker).is_file() for marker in ROOT_MARKERS)  # another project
+            and not any(match_glob(f"{rel_folder}/{d}" if rel_folder != "." else d, p) for p in config.exclude)
         )  # fmt: skip
         for name in sorted(files):
             if not name.endswith(".py"):

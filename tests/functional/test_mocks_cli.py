@@ -50,3 +50,15 @@ def test_ci_formats_carry_the_findings(fixture_project, capsys) -> None:
     project = fixture_project("renamed_class")
     main(["mocks", "--static", "--python", sys.executable, "--format", "github", str(project)])
     assert "::error file=tests/test_pipeline.py,line=6,col=2,title=SG402" in capsys.readouterr().out
+
+
+def test_nested_projects_are_not_this_projects_tests(fixture_project, tmp_path, capsys) -> None:
+    """smokegen's own repository holds sample projects with tests of their own: not its tests."""
+    project = fixture_project("mocks_external")
+    nested = project / "examples" / "other"
+    nested.mkdir(parents=True)
+    (nested / "pyproject.toml").write_text('[project]\nname = "other"\nversion = "0"\n')
+    (nested / "tests").mkdir()
+    (nested / "tests" / "test_other.py").write_text("from unittest import mock\n\n@mock.patch('weather.gone')\ndef test_a(g): pass\n")
+    assert main(["mocks", "--static", "--python", sys.executable, str(project)]) == 0
+    assert "in 1 test files" in capsys.readouterr().out
