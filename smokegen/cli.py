@@ -60,6 +60,18 @@ def _parse_env(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _runtime_options(
+    loaded: LoadedProject, python: str | None, timeout: float | None, jobs: int | None, env_pairs: tuple[str, ...]
+) -> RuntimeOptions:
+    """The runtime stage's options: flags over ``[tool.smokegen]``."""
+    return RuntimeOptions(
+        python=resolve_python(python),
+        timeout=timeout if timeout is not None else loaded.config.timeout,
+        jobs=jobs or default_jobs(),
+        env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="smokegen")
 @click.option("--debug", is_flag=True, help="Show the full traceback when smokegen itself fails.")
@@ -178,14 +190,7 @@ def check(
     else:
         loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
     env = probe(python)
-    runtime = None
-    if not static_only:
-        runtime = RuntimeOptions(
-            python=resolve_python(python),
-            timeout=timeout if timeout is not None else loaded.config.timeout,
-            jobs=jobs or default_jobs(),
-            env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
-        )
+    runtime = None if static_only else _runtime_options(loaded, python, timeout, jobs, env_pairs)
     config = dataclasses.replace(loaded.config, instantiate=False) if no_instantiate else loaded.config
     if installed is None:
         run_mypy, mypy_config = _mypy_wanted(use_mypy, config.mypy, loaded.root)
@@ -366,14 +371,7 @@ def mocks(
     Exits 1 only on SG401/SG402, so it can gate CI.
     """
     loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
-    runtime = None
-    if not static_only:
-        runtime = RuntimeOptions(
-            python=resolve_python(python),
-            timeout=timeout if timeout is not None else loaded.config.timeout,
-            jobs=jobs or default_jobs(),
-            env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
-        )
+    runtime = None if static_only else _runtime_options(loaded, python, timeout, jobs, env_pairs)
     config = dataclasses.replace(loaded.config, instantiate=False)
     checked = run_checks(loaded.root, loaded.model, config, probe(python), loaded.cache(not no_cache), runtime)
     files = test_files(loaded.root, loaded.config)

@@ -29,7 +29,7 @@ from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, SourceFile
 from smokegen.render_direct import ClassScaffold, Variant, render_scaffold, scaffold_classes, scaffold_name
 from smokegen.project import scan_files
 from smokegen.runtime import project_sys_path
-from smokegen.synth import plan_classes
+from smokegen.synth import Synthesiser, plan_classes
 
 
 def test_files(root: Path, config: Config) -> list[str]:
@@ -149,6 +149,7 @@ def write_direct(
     folder = direct_folder(root, config)
     result = DirectResult(folder)
     plans = plan_classes(model, dict(config.factories))
+    synthesiser = Synthesiser(model, dict(config.factories))
     todo: dict[str, tuple[ModuleInfo, list[ClassScaffold]]] = {}
     for name in sorted(set(modules)):
         info = model.module(name)
@@ -158,7 +159,7 @@ def write_direct(
         if (root / target).exists() and not force:
             result.existing.append(target)
             continue
-        todo[scaffold_name(name)] = (info, scaffold_classes(model, info, plans.get(name, ())))
+        todo[scaffold_name(name)] = (info, scaffold_classes(synthesiser, info, plans.get(name, ())))
     variants: dict[str, dict[str, tuple[Variant, str]]] = {file: {} for file in todo}
     # Two rounds at most: all calls; then, for what failed, the build alone; then a skip.
     for fallback in (Variant.BUILD, Variant.SKIP):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from smokegen.model import Argument, BuildSource, ClassPlan, MethodKind, ModuleInfo, ProjectModel
+from smokegen.model import Argument, BuildSource, ClassPlan, MethodKind, ModuleInfo
 from smokegen.render import import_lines, quote
 from smokegen.synth import Synthesiser
 
@@ -52,9 +52,8 @@ class ClassScaffold:
         return f"test_{self.plan.name}"
 
 
-def scaffold_classes(model: ProjectModel, info: ModuleInfo, plans: Sequence[ClassPlan]) -> list[ClassScaffold]:
+def scaffold_classes(synthesiser: Synthesiser, info: ModuleInfo, plans: Sequence[ClassPlan]) -> list[ClassScaffold]:
     """The module's main classes (up to MAX_CLASSES, in definition order) with the method each calls."""
-    synthesiser = Synthesiser(model)
     classes = {c.name: c for c in info.classes}
     out: list[ClassScaffold] = []
     for plan in plans[:MAX_CLASSES]:

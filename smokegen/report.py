@@ -112,22 +112,25 @@ def render_check_text(report: CheckReport) -> str:
     return render_findings(report.findings) + (classes + "\n" if classes else "") + summary + "\n"
 
 
+def finding_to_json(finding: Finding) -> dict[str, object]:
+    """One finding as the JSON reports carry it."""
+    where = finding.location
+    return {
+        "path": where.path,
+        "line": where.line,
+        "column": where.column,
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+    }
+
+
 def render_check_json(report: CheckReport) -> str:
     """The documented JSON report (README, "JSON report")."""
     errors, warnings = _counts(report.findings)
     data = {
         "schema": REPORT_SCHEMA,
-        "findings": [
-            {
-                "path": f.location.path,
-                "line": f.location.line,
-                "column": f.location.column,
-                "code": f.code,
-                "severity": f.severity.value,
-                "message": f.message,
-            }
-            for f in report.findings
-        ],
+        "findings": [finding_to_json(f) for f in report.findings],
         "summary": {"errors": errors, "warnings": warnings, "modules": report.modules, "silenced": report.silenced},
         "notes": list(report.notes),
         "classes": [

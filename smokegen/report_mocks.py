@@ -8,7 +8,7 @@ from collections import Counter
 
 from smokegen.mocks import MocksReport, TargetKind
 from smokegen.model import CheckReport, Severity
-from smokegen.report import CHECK_FORMATS, REPORT_SCHEMA
+from smokegen.report import CHECK_FORMATS, REPORT_SCHEMA, finding_to_json
 
 
 def as_check_report(report: MocksReport) -> CheckReport:
@@ -55,17 +55,7 @@ def render_mocks_text(report: MocksReport) -> str:
 def render_mocks_json(report: MocksReport) -> str:
     data = {
         "schema": REPORT_SCHEMA,
-        "findings": [
-            {
-                "path": f.location.path,
-                "line": f.location.line,
-                "column": f.location.column,
-                "code": f.code,
-                "severity": f.severity.value,
-                "message": f.message,
-            }
-            for f in report.findings
-        ],
+        "findings": [finding_to_json(f) for f in report.findings],
         "files": {
             path: {kind.value: c[kind] for kind in TargetKind} for path, c in sorted(_per_file(report).items())
         },
