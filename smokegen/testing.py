@@ -74,13 +74,19 @@ class Project:
 def project(test_file: str, root: str) -> Project:
     """The project whose smoke suite ``test_file`` is; its source roots go first on ``sys.path``."""
     found = Project((Path(test_file).resolve().parent / root).resolve())
+    load(found)
+    return found
+
+
+def load(found: Project) -> _State:
+    """Scan ``found`` (once per process) and put its source roots first on ``sys.path`` (its root last)."""
     state = _state(found.root)
     for folder in reversed(state.sys_path):
         if folder not in sys.path:
             sys.path.insert(0, folder)
     if str(found.root) not in sys.path:
         sys.path.append(str(found.root))
-    return found
+    return state
 
 
 @dataclass(frozen=True)
@@ -229,9 +235,10 @@ class _Timeout(BaseException):
 class constructing:
     """``with constructing(project, "pkg.mod:Class"): Class(...)``: judge the call as ``smokegen check`` does."""
 
-    def __init__(self, project: Project, key: str) -> None:
+    def __init__(self, project: Project, key: str, call_code: Any = None) -> None:
         self.project = project
         self.key = key
+        self._call_code = call_code  # the code object making the call, when it is not the caller's frame
         self.module, _, self.name = key.partition(":")
         self._workdir = ""
         self._cwd = ""
@@ -272,7 +279,7 @@ class constructing:
                 signature.bind(*positional, **keywords)
             except TypeError as exc:
                 pytest.skip(f"{self.key} is not built: required-args: its signature at run time is {self.name}{signature}: {exc}")
-        self._caller = sys._getframe(1).f_code
+        self._caller = self._call_code if self._call_code is not None else sys._getframe(1).f_code
         self._cwd = os.getcwd()
         self._workdir = tempfile.mkdtemp(prefix="smokegen-build-")
         os.chdir(self._workdir)

@@ -6,6 +6,8 @@ import pytest
 
 from tests.helpers import copy_fixture
 
+pytest_plugins = ("pytester",)
+
 
 @pytest.fixture
 def fixture_project(tmp_path: Path):
