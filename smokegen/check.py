@@ -18,7 +18,17 @@ from smokegen.deps import Dependencies, read_dependencies
 from smokegen.environment import Environment
 from smokegen.external import Installed
 from smokegen import codes
-from smokegen.model import CheckReport, ClassOutcome, Finding, ImportStatus, ImportVerdict, Location, ModuleInfo, ProjectModel
+from smokegen.model import (
+    CheckReport,
+    ClassOutcome,
+    Finding,
+    ImportStatus,
+    ImportVerdict,
+    Location,
+    ModuleInfo,
+    ModuleKind,
+    ProjectModel,
+)
 from smokegen.resolve import ProjectIndex, Verdict, check_entry_points, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
 from smokegen.runtime import RuntimeOptions, entry_point_lookups, run_imports, run_lookups, type_checking_lookups
@@ -97,11 +107,15 @@ def run_checks(
     progress: Callable[[int, int], None] | None = None,
     entry_points_file: str = "pyproject.toml",
     mypy: MypyStage | None = None,
+    scope: frozenset[str] | None = None,
 ) -> CheckReport:
     """Scan findings, every static check, with ``mypy`` the mypy stage, and with ``runtime`` the
-    isolated imports; silenced ones removed."""
+    isolated imports; silenced ones removed. ``scope``: only these modules are imported and built,
+    and only findings in their files (or in the project files, pyproject.toml...) are kept."""
     findings: list[Finding] = list(model.findings)
     index = ProjectIndex(model)
+    everything = {m.name for m in model.modules} | {f.name for f in model.failures}
+    partial = scope is not None and not everything <= scope
     findings.extend(check_project(model, index))
     installed = Installed(env, cache)
     point_locations = entry_point_locations(root, model.entry_points, entry_points_file)
@@ -131,7 +145,11 @@ def run_checks(
     outcomes: tuple[ClassOutcome, ...] = ()
     if runtime is not None:
         plans = plan_classes(model, dict(config.factories)) if config.instantiate else {}
-        verdicts = run_imports(root, model, runtime, progress, plans)
+        only = None
+        if scope is not None:
+            only = tuple(sorted(scope & {m.name for m in model.modules if m.kind is not ModuleKind.MAIN}))
+            plans = {name: group for name, group in plans.items() if name in scope}
+        verdicts = run_imports(root, model, runtime, progress, plans, only) if only != () else ()
         optional = optional_imports(deps, env) if deps.known else frozenset()
         findings.extend(runtime_findings(verdicts, model, root, findings, optional, config.environment_errors))
         built, outcomes = judge_builds(verdicts, plans, index, root, config.environment_errors)
@@ -140,12 +158,18 @@ def run_checks(
         def unknown(module: str, name: str) -> bool:
             return index.is_project(module) and index.provides(module, name, type_only=True) is Verdict.UNKNOWN
 
-        # Entry points and TYPE_CHECKING names: one runner, a fresh child each.
-        points = entry_point_lookups(model)
-        looked_up = run_lookups(root, model, runtime, list(points.values()) + type_checking_lookups(model, unknown))
+        # Entry points and TYPE_CHECKING names: one runner, a fresh child each (not for a partial scope:
+        # a change to some modules; their findings are in those modules' files).
+        points = entry_point_lookups(model) if not partial else {}
+        checking = type_checking_lookups(model, unknown) if not partial else []
+        looked_up = run_lookups(root, model, runtime, list(points.values()) + checking)
         verdicts_by_point = {point: looked_up[lookup.key] for point, lookup in points.items()}
         findings.extend(entry_point_findings(verdicts_by_point, point_locations, findings, optional))
         findings.extend(type_checking_findings(looked_up, model, findings))
+    if scope is not None and partial:
+        paths = {m.path for m in model.modules if m.name in scope} | {f.path for f in model.failures if f.name in scope}
+        findings = [f for f in findings if f.location.path in paths]
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))
-    return CheckReport(tuple(unique), tuple(notes), len(model.modules) + len(model.failures), dropped, outcomes)
+    counted = len(scope & everything) if scope is not None else len(everything)
+    return CheckReport(tuple(unique), tuple(notes), counted, dropped, outcomes)

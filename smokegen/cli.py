@@ -29,6 +29,7 @@ from smokegen.typecheck import MypyConfig, find_mypy_config
 from smokegen.generate import suite_files, write_suite
 from smokegen.direct import imported_by_tests, test_files, untested_modules, write_direct
 from smokegen.mocks import audit, find_patches
+from smokegen.affected import affected_modules
 from smokegen.report_mocks import render_mocks
 
 
@@ -108,7 +109,13 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
 
 
 @cli.command()
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("args", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--affected",
+    is_flag=True,
+    help="ARGS are changed files (as pre-commit passes them): check the modules they are, and every module "
+    "that imports them, transitively; report only their findings; no mypy unless --mypy.",
+)
 @click.option("--static", "static_only", is_flag=True, help="Static checks only: never execute project code.")
 @click.option(
     "--no-instantiate",
@@ -162,7 +169,8 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
 @click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
 def check(
-    path: Path,
+    args: tuple[Path, ...],
+    affected: bool,
     static_only: bool,
     no_instantiate: bool,
     installed: str | None,
@@ -175,13 +183,21 @@ def check(
     no_cache: bool,
     jobs: int | None,
 ) -> int:
-    """Check the project containing PATH: statically (imports resolve, no failing cycle, dependencies
+    """Check the project containing ARGS (one folder, default: the current one): statically (imports resolve, no failing cycle, dependencies
     declared), then by importing every module in isolation in the project's interpreter and
     building every public class that can be built.
 
     Exits 1 when there is a finding of error severity.
     """
     entry_points_file = "pyproject.toml"
+    if affected:
+        path, changed = Path("."), [a.resolve() for a in args]
+        if installed is not None:
+            raise click.UsageError("--affected checks a source tree, not --installed")
+    elif len(args) > 1:
+        raise click.UsageError("check takes one project folder (changed files go with --affected)")
+    else:
+        path, changed = (args[0] if args else Path(".")), []
     if installed is not None:
         dist = describe_distribution(installed, python)
         loaded = load_installed(dist, jobs=jobs, progress=_progress_bar())
@@ -192,6 +208,17 @@ def check(
     env = probe(python)
     runtime = None if static_only else _runtime_options(loaded, python, timeout, jobs, env_pairs)
     config = dataclasses.replace(loaded.config, instantiate=False) if no_instantiate else loaded.config
+    scope = None
+    if affected:
+        relative = []
+        for file in changed:
+            try:
+                relative.append(file.relative_to(loaded.root).as_posix())
+            except ValueError:
+                continue  # outside the project
+        scope = frozenset(affected_modules(loaded.model, relative))
+        if use_mypy is None:
+            use_mypy = False  # mypy over the whole project is not the fast hook's job
     if installed is None:
         run_mypy, mypy_config = _mypy_wanted(use_mypy, config.mypy, loaded.root)
     else:
@@ -212,6 +239,7 @@ def check(
         _progress_bar("importing", "modules"),
         entry_points_file,
         MypyStage(resolve_python(python), mypy_config) if run_mypy else None,
+        scope,
     )
     report = dataclasses.replace(report, notes=report.notes + tuple(notes))
     text = CHECK_FORMATS[output_format](report)

@@ -30,6 +30,13 @@ def test_readme_documents_every_command_and_option() -> None:
             assert opt in README, opt
 
 
+def test_readme_documents_every_hook_id() -> None:
+    hooks = re.findall(r"^- id: (\S+)$", (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"), re.M)
+    assert hooks == ["smokegen", "smokegen-generated"]
+    for hook in hooks:
+        assert f"| `{hook}` |" in README, hook
+
+
 def test_readme_documents_every_config_key() -> None:
     for key in Config.__dataclass_fields__:
         assert f"| `{key}` |" in README, key
