@@ -9,7 +9,9 @@ target interpreter (``--python``). Every figure is the median of ``--repeat`` ru
 - ``probe``: asking the target interpreter for sys.path and distribution metadata;
 - ``static checks``: every check of ``smokegen check --static`` on the warm model (installed
   packages' sources read from the warm cache);
-- ``smokegen check --static, warm``: the whole command as a user runs it, in a subprocess.
+- ``smokegen check --static, warm``: the whole command as a user runs it, in a subprocess;
+  then with one file edited since the last run (the incremental case: that file is scanned again,
+  every other one comes from the cache), and the pre-commit hook's ``--affected FILE`` form.
 """
 
 from __future__ import annotations
@@ -61,6 +63,21 @@ def main() -> int:
         command = [sys.executable, "-m", "smokegen", "check", "--static", "--python", str(python), str(root)]
         whole = median_time(lambda: subprocess.run(command, capture_output=True, check=False), args.repeat)
 
+        # One file edited since the last run (a new comment each time: its cache entry misses).
+        edited = root / model.modules[len(model.modules) // 2].path
+        original = edited.read_bytes()
+        edits = iter(range(10_000))
+
+        def edit() -> None:
+            edited.write_bytes(original + f"\n# edit {next(edits)}\n".encode())
+
+        one_file = median_time(lambda: subprocess.run(command, capture_output=True, check=False), args.repeat, before=edit)
+        affected_command = [*command[:-1], "--affected", str(edited)]
+        affected = median_time(
+            lambda: subprocess.run(affected_command, capture_output=True, check=False, cwd=root), args.repeat, before=edit
+        )
+        edited.write_bytes(original)
+
         modules = len(model.modules) + len(model.failures)
         imports = sum(len(m.imports) for m in model.modules)
         print(f"{args.package}: {modules} modules, {imports} imports, {len(report.findings)} findings; "
@@ -71,6 +88,8 @@ def main() -> int:
             ("probe of the target interpreter", probe_time),
             ("static checks (warm model)", checks),
             ("smokegen check --static, warm", whole),
+            ("  one file edited", one_file),
+            ("  one file edited, --affected FILE", affected),
         ]
         print(f"{'':34} {'seconds':>8} {'vs warm scan':>13}")
         for label, seconds in rows:

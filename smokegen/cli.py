@@ -191,7 +191,7 @@ def check(
     """
     entry_points_file = "pyproject.toml"
     if affected:
-        path, changed = Path("."), [a.resolve() for a in args]
+        path, changed = Path("."), [a.absolute() for a in args]
         if installed is not None:
             raise click.UsageError("--affected checks a source tree, not --installed")
     elif len(args) > 1:
@@ -212,10 +212,14 @@ def check(
     if affected:
         relative = []
         for file in changed:
-            try:
-                relative.append(file.relative_to(loaded.root).as_posix())
-            except ValueError:
-                continue  # outside the project
+            for candidate in (file, file.resolve()):  # a source root may be a symlink; the root is resolved
+                for root in (loaded.root, loaded.root.resolve()):
+                    if candidate.is_relative_to(root):
+                        relative.append(candidate.relative_to(root).as_posix())
+                        break
+                else:
+                    continue
+                break  # else: outside the project
         scope = frozenset(affected_modules(loaded.model, relative))
         if use_mypy is None:
             use_mypy = False  # mypy over the whole project is not the fast hook's job
