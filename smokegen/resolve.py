@@ -14,6 +14,8 @@ Pure: ProjectModel in, findings out. How each guard is treated:
 
 from __future__ import annotations
 
+import functools
+
 import difflib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -47,9 +49,11 @@ def may_run_on_import(imp: ImportInfo) -> bool:
     return not any(g.kind in NOT_ON_IMPORT for g in imp.guards)
 
 
-def prefixes(dotted: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def prefixes(dotted: str) -> tuple[str, ...]:
+    """``a``, ``a.b``, ``a.b.c`` for ``a.b.c`` (cached: the cycle simulation asks again and again)."""
     parts = dotted.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+    return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
 
 
 @dataclass
@@ -259,6 +263,15 @@ class _CycleSimulator:
     def __init__(self, index: ProjectIndex, members: frozenset[str]) -> None:
         self.index = index
         self.members = members
+        self._ordered: dict[str, list[ImportInfo]] = {}
+
+    def _imports(self, info: ModuleInfo) -> list[ImportInfo]:
+        """The module's imports that run on every import, in source order (computed once)."""
+        found = self._ordered.get(info.name)
+        if found is None:
+            found = sorted((i for i in info.imports if runs_on_every_import(i)), key=lambda i: i.location)
+            self._ordered[info.name] = found
+        return found
 
     def run(self, entry: str) -> tuple[ImportInfo, str, list[_Frame], str] | None:
         self.done: set[str] = set()
@@ -282,7 +295,7 @@ class _CycleSimulator:
         frame = _Frame(module)
         self.stack.append(frame)
         self.partial[module] = frame
-        for imp in sorted((i for i in info.imports if runs_on_every_import(i)), key=lambda i: i.location):
+        for imp in self._imports(info):
             frame.line = imp.location.line
             for target, name in _import_steps(self.index, imp):
                 if name is None:

@@ -11,6 +11,7 @@ import enum
 import types
 import typing
 from functools import cache
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from smokegen import model
@@ -40,40 +41,66 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def from_json(tp: Any, data: Any) -> Any:
     """Rebuild a value of type ``tp`` from :func:`to_json` output; raises ValueError on a mismatch."""
+    return _decoder(tp)(data)
+
+
+@cache
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """A function decoding JSON data into ``tp``, built once per type from its hints (reading the
+    scan cache decodes every file's model: this is on the warm path)."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(tp)
-        if data is None and type(None) in options:
-            return None
-        errors = []
-        for option in options:
-            if option is type(None):
-                continue
-            try:
-                return from_json(option, data)
-            except (ValueError, TypeError, KeyError) as exc:
-                errors.append(str(exc))
-        raise ValueError(f"no type of {tp} fits: {'; '.join(errors)}")
+        nullable = type(None) in options
+        decoders = [_decoder(o) for o in options if o is not type(None)]
+
+        def union(data: Any) -> Any:
+            if data is None and nullable:
+                return None
+            errors = []
+            for decode in decoders:
+                try:
+                    return decode(data)
+                except (ValueError, TypeError, KeyError) as exc:
+                    errors.append(str(exc))
+            raise ValueError(f"no type of {tp} fits: {'; '.join(errors)}")
+
+        return union
     if origin is tuple:
-        if not isinstance(data, list):
-            raise ValueError(f"expected a list for {tp}, got {type(data).__name__}")
         (item, _ellipsis) = typing.get_args(tp)
-        return tuple(from_json(item, v) for v in data)
+        decode_item = _decoder(item)
+
+        def sequence(data: Any) -> Any:
+            if not isinstance(data, list):
+                raise ValueError(f"expected a list for {tp}, got {type(data).__name__}")
+            return tuple([decode_item(v) for v in data])
+
+        return sequence
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        if not isinstance(data, dict):
-            raise ValueError(f"expected an object for {tp.__name__}")
         hints = _hints(tp)
-        kwargs = {f.name: from_json(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
-        unknown = set(data) - {f.name for f in dataclasses.fields(tp)}
-        if unknown:
-            raise ValueError(f"unknown keys for {tp.__name__}: {sorted(unknown)}")
-        return tp(**kwargs)
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
+        names = frozenset(name for name, _ in fields)
+        cls = tp
+
+        def record(data: Any) -> Any:
+            if not isinstance(data, dict):
+                raise ValueError(f"expected an object for {cls.__name__}")
+            if not names.issuperset(data):
+                raise ValueError(f"unknown keys for {cls.__name__}: {sorted(set(data) - names)}")
+            return cls(**{name: decode(data[name]) for name, decode in fields if name in data})
+
+        return record
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(data)
+        return tp
     if tp in (str, int, bool, float):
-        if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
-            raise ValueError(f"expected {tp.__name__}, got {data!r}")
-        return data
+        kind = tp
+
+        def primitive(data: Any) -> Any:
+            if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
+                raise ValueError(f"expected {kind.__name__}, got {data!r}")
+            return data
+
+        return primitive
     raise TypeError(f"unsupported type {tp}")
 
 
