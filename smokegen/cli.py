@@ -11,7 +11,8 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 from pathlib import Path
 
 import click
@@ -73,6 +74,23 @@ def _runtime_options(
     )
 
 
+def _cache_and_jobs(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--no-cache`` and ``-j/--jobs``, as every command that scans takes them."""
+    command = click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
+    )(command)
+    return click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")(command)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """The report to ``output`` (atomically) or to standard output."""
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="smokegen")
 @click.option("--debug", is_flag=True, help="Show the full traceback when smokegen itself fails.")
@@ -90,8 +108,7 @@ def cli(debug: bool) -> None:
     show_default=True,
     help="text: a readable summary and findings; json: the whole project model.",
 )
-@click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
+@_cache_and_jobs
 def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> int:
     """Scan the project containing PATH (default: the current folder) and print its model.
 
@@ -166,8 +183,7 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
     default=None,
     help="Run the mypy stage, or not [default: when the project configures mypy, or [tool.smokegen] mypy].",
 )
-@click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
+@_cache_and_jobs
 def check(
     args: tuple[Path, ...],
     affected: bool,
@@ -246,12 +262,7 @@ def check(
         scope,
     )
     report = dataclasses.replace(report, notes=report.notes + tuple(notes))
-    text = CHECK_FORMATS[output_format](report)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    _emit(CHECK_FORMATS[output_format](report), output)
     if output_format in ("text", "github"):
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
@@ -284,8 +295,7 @@ def _mypy_wanted(flag: bool | None, config_value: bool | None, root: Path) -> tu
     default=None,
     help="Include the mypy test, or not [default: when the project configures mypy, or [tool.smokegen] mypy].",
 )
-@click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
+@_cache_and_jobs
 def generate(
     args: tuple[str, ...],
     check_only: bool,
@@ -384,8 +394,7 @@ def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only
     help="text, json, github, junit, sarif (as for check).",
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
-@click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count].")
+@_cache_and_jobs
 def mocks(
     path: Path,
     static_only: bool,
@@ -417,12 +426,7 @@ def mocks(
     report = audit(loaded.model, patches, checked.findings, files)
     kept = tuple(f for f in report.findings if f.code not in loaded.config.ignore)
     report = dataclasses.replace(report, findings=kept)
-    text = render_mocks(report, output_format)
-    if output is not None:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    _emit(render_mocks(report, output_format), output)
     return exitcodes.FINDINGS if any(f.severity is Severity.ERROR for f in report.findings) else exitcodes.OK
 
 

@@ -66,7 +66,7 @@ def write_suite(root: Path, files: dict[str, str], config: Config, *, check: boo
             if current == text:
                 result.unchanged.append(rel)
                 continue
-            if not force and not _generated(path):
+            if not force and not (current or "").startswith(GENERATED_MARK):
                 result.refused.append(rel)
                 continue
         result.written.append(rel)

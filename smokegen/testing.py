@@ -246,6 +246,7 @@ class constructing:
         self._alarm = False
         self._open = False
         self._compiled = False
+        self._built: ClassPlan | None = None  # the plan, found when the block is entered
 
     def _plan(self, state: _State) -> ClassPlan:
         from smokegen.model import BuildSource, ClassPlan, Location
@@ -260,7 +261,7 @@ class constructing:
         from smokegen.model import BuildSource
 
         state = _state(self.project.root)
-        plan = self._plan(state)
+        plan = self._built = self._plan(state)
         module = importlib.import_module(self.module)
         self._compiled = not str(getattr(module, "__file__", "") or "").endswith(".py")
         target: Any = module
@@ -304,11 +305,12 @@ class constructing:
             return None
         from smokegen import _runner
         from smokegen.classify_builds import judge
-        from smokegen.model import BuildSource, Finding, Severity
+        from smokegen.model import BuildSource, Finding
         from smokegen.runtime import build_verdict
 
         state = _state(self.project.root)
-        plan = self._plan(state)
+        plan = self._built
+        assert plan is not None  # set by __enter__, which ran: the block was entered
         if isinstance(exc, _Timeout):
             result: dict[str, Any] = {"status": "timeout", "seconds": state.options.timeout}
         else:
@@ -330,13 +332,11 @@ class constructing:
         judgement, text = _judged([judged], state)
         if judgement != "error":
             pytest.skip(text)
-        if judged.severity is Severity.ERROR:
-            if isinstance(exc, Exception):
-                if sys.version_info >= (3, 11):
-                    exc.add_note(f"smokegen: {judged}")
-                return None
+        if not isinstance(exc, Exception):  # SystemExit, the timeout: not an exception pytest reports well
             pytest.fail(str(judged), pytrace=False)
-        return None
+        if sys.version_info >= (3, 11):
+            exc.add_note(f"smokegen: {judged}")
+        return None  # the real exception propagates
 
 
 def _on_alarm(signum: int, frame: object) -> None:
