@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import os
 import sys
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 import click
 
 from smokegen import __version__, exitcodes
-from smokegen.config import ConfigError
+from smokegen.config import INTEGER, NUMBER, Config, ConfigError, settings_for
 from smokegen.model import Severity
 from smokegen.project import LoadedProject, Progress, default_jobs, load_installed, load_project
 from smokegen.environment import describe_distribution, probe, resolve_python
@@ -52,34 +53,51 @@ def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | Non
     return show
 
 
-def _parse_env(pairs: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--env")
-        out[name] = value
-    return out
-
-
-def _runtime_options(
-    loaded: LoadedProject, python: str | None, timeout: float | None, jobs: int | None, env_pairs: tuple[str, ...]
-) -> RuntimeOptions:
-    """The runtime stage's options: flags over ``[tool.smokegen]``."""
+def _runtime_options(config: Config) -> RuntimeOptions:
+    """The runtime stage's options, from the merged settings."""
     return RuntimeOptions(
-        python=resolve_python(python),
-        timeout=timeout if timeout is not None else loaded.config.timeout,
-        jobs=jobs or default_jobs(),
-        env=tuple(sorted({**dict(loaded.config.env), **_parse_env(env_pairs)}.items())),
+        python=resolve_python(config.python or None),
+        timeout=config.timeout,
+        jobs=config.jobs or default_jobs(),
+        env=config.env,
     )
 
 
-def _cache_and_jobs(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--no-cache`` and ``-j/--jobs``, as every command that scans takes them."""
-    command = click.option(
-        "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: CPU count]."
-    )(command)
-    return click.option("--no-cache", is_flag=True, help="Scan every file again; neither read nor write the cache.")(command)
+_FLAG_PREFIX = "setting_"
+
+
+def _settings(command_name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The flags of every setting ``command_name`` takes (see config.SETTINGS), passed to the
+    command as one ``flags`` mapping of key -> raw value for ``load_project``."""
+    chosen = settings_for(command_name)
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(**kwargs: Any) -> Any:
+            flags = {s.key: kwargs.pop(_FLAG_PREFIX + s.key) for s in chosen}
+            return command(flags=flags, **kwargs)
+
+        for setting in reversed(chosen):
+            names = [setting.flag, _FLAG_PREFIX + setting.key]
+            if setting.key == "jobs":
+                names.insert(0, "-j")
+            extra: dict[str, Any] = {}
+            if setting.repeatable:
+                extra["multiple"] = True
+            elif setting.kind == NUMBER:
+                extra["type"] = float
+            elif setting.kind == INTEGER:
+                extra["type"] = int
+            wrapper = click.option(
+                *names,
+                default=None,
+                metavar=setting.metavar or None,
+                help=f"{setting.help} [key: {setting.key}; default: {setting.default}]",
+                **extra,
+            )(wrapper)
+        return wrapper
+
+    return decorate
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -108,15 +126,15 @@ def cli(debug: bool) -> None:
     show_default=True,
     help="text: a readable summary and findings; json: the whole project model.",
 )
-@_cache_and_jobs
-def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> int:
+@_settings("scan")
+def scan(path: Path, output_format: str, flags: dict[str, Any]) -> int:
     """Scan the project containing PATH (default: the current folder) and print its model.
 
     Exits 1 when a file cannot be scanned or holds an import that cannot work.
     """
-    loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    loaded = load_project(path, flags=flags, progress=_progress_bar())
     model = loaded.model
-    imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config), loaded.cache(not no_cache))
+    imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config), loaded.cache())
     untested = untested_modules(model, imported)
     text = render_scan_json(model, untested) if output_format == "json" else render_scan_text(model, untested)
     sys.stdout.write(text)
@@ -133,40 +151,12 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
     help="ARGS are changed files (as pre-commit passes them): check the modules they are, and every module "
     "that imports them, transitively; report only their findings; no mypy unless --mypy.",
 )
-@click.option("--static", "static_only", is_flag=True, help="Static checks only: never execute project code.")
-@click.option(
-    "--no-instantiate",
-    is_flag=True,
-    help="Import every module but build no classes [default: build them, or [tool.smokegen] instantiate].",
-)
 @click.option(
     "--installed",
     metavar="NAME",
     default=None,
     help="Check a distribution (or top-level package) as installed in --python's environment, "
     "instead of a source tree: every module it ships, its entry points, its declared dependencies.",
-)
-@click.option(
-    "--python",
-    "python",
-    default=None,
-    metavar="PATH",
-    help="The project's interpreter, whose installed packages are checked [default: the active virtualenv, "
-    "else the interpreter smokegen runs in].",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=None,
-    help="Seconds one module's import may take before it counts as hanging [default: 10, or "
-    "[tool.smokegen] timeout].",
-)
-@click.option(
-    "--env",
-    "env_pairs",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Set an environment variable for the runtime stage (repeatable); adds to [tool.smokegen] env.",
 )
 @click.option(
     "--format",
@@ -177,27 +167,14 @@ def scan(path: Path, output_format: str, no_cache: bool, jobs: int | None) -> in
     help="text, json, github (Actions annotations), junit (XML), sarif (2.1.0, for code scanning).",
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
-@click.option(
-    "--mypy/--no-mypy",
-    "use_mypy",
-    default=None,
-    help="Run the mypy stage, or not [default: when the project configures mypy, or [tool.smokegen] mypy].",
-)
-@_cache_and_jobs
+@_settings("check")
 def check(
     args: tuple[Path, ...],
     affected: bool,
-    static_only: bool,
-    no_instantiate: bool,
     installed: str | None,
-    python: str | None,
-    timeout: float | None,
-    env_pairs: tuple[str, ...],
     output_format: str,
     output: Path | None,
-    use_mypy: bool | None,
-    no_cache: bool,
-    jobs: int | None,
+    flags: dict[str, Any],
 ) -> int:
     """Check the project containing ARGS (one folder, default: the current one): statically (imports resolve, no failing cycle, dependencies
     declared), then by importing every module in isolation in the project's interpreter and
@@ -215,15 +192,14 @@ def check(
     else:
         path, changed = (args[0] if args else Path(".")), []
     if installed is not None:
-        dist = describe_distribution(installed, python)
-        loaded = load_installed(dist, jobs=jobs, progress=_progress_bar())
+        dist = describe_distribution(installed, flags.get("python"))
+        loaded = load_installed(dist, flags=flags, progress=_progress_bar())
         entry_points_file = f"{dist.info_dir}/entry_points.txt"
-        no_cache = True
     else:
-        loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
-    env = probe(python)
-    runtime = None if static_only else _runtime_options(loaded, python, timeout, jobs, env_pairs)
-    config = dataclasses.replace(loaded.config, instantiate=False) if no_instantiate else loaded.config
+        loaded = load_project(path, flags=flags, progress=_progress_bar())
+    config = loaded.config
+    env = probe(config.python or None)
+    runtime = None if config.static else _runtime_options(config)
     scope = None
     if affected:
         relative = []
@@ -237,28 +213,28 @@ def check(
                     continue
                 break  # else: outside the project
         scope = frozenset(affected_modules(loaded.model, relative))
-        if use_mypy is None:
-            use_mypy = False  # mypy over the whole project is not the fast hook's job
-    if installed is None:
-        run_mypy, mypy_config = _mypy_wanted(use_mypy, config.mypy, loaded.root)
-    else:
-        run_mypy, mypy_config = bool(use_mypy), None
+        if flags.get("mypy") is None:
+            config = dataclasses.replace(config, mypy=False)  # mypy over the whole project is not the fast hook's job
     notes: list[str] = []
-    if not run_mypy and use_mypy is None and config.mypy is None and installed is None:
-        notes.append(
-            "mypy stage skipped: the project has no mypy configuration (mypy.ini, [tool.mypy]...); "
-            "--mypy runs it with mypy's defaults"
-        )
+    if installed is None:
+        run_mypy, mypy_config = _mypy_wanted(config.mypy, loaded.root)
+        if not run_mypy and config.mypy is None:
+            notes.append(
+                "mypy stage skipped: the project has no mypy configuration (mypy.ini, [tool.mypy]...); "
+                "--mypy runs it with mypy's defaults"
+            )
+    else:
+        run_mypy, mypy_config = bool(config.mypy), None
     report = run_checks(
         loaded.root,
         loaded.model,
         config,
         env,
-        loaded.cache(not no_cache),
+        loaded.cache(),
         runtime,
         _progress_bar("importing", "modules"),
         entry_points_file,
-        MypyStage(resolve_python(python), mypy_config) if run_mypy else None,
+        MypyStage(resolve_python(config.python or None), mypy_config) if run_mypy else None,
         scope,
     )
     report = dataclasses.replace(report, notes=report.notes + tuple(notes))
@@ -270,10 +246,10 @@ def check(
     return exitcodes.FINDINGS if failed else exitcodes.OK
 
 
-def _mypy_wanted(flag: bool | None, config_value: bool | None, root: Path) -> tuple[bool, MypyConfig | None]:
-    """Whether the mypy stage runs: the flag, else ``[tool.smokegen] mypy``, else when the project configures mypy."""
+def _mypy_wanted(wanted: bool | None, root: Path) -> tuple[bool, MypyConfig | None]:
+    """Whether the mypy stage runs: ``--mypy/--no-mypy`` or ``[tool.smokegen] mypy``, else when the project
+    configures mypy."""
     found = find_mypy_config(root)
-    wanted = flag if flag is not None else config_value
     return (wanted if wanted is not None else found is not None), found
 
 
@@ -289,13 +265,7 @@ def _mypy_wanted(flag: bool | None, config_value: bool | None, root: Path) -> tu
     "to limit it to [default: all].",
 )
 @click.option("--project", "project_path", type=click.Path(path_type=Path), default=None, help="The project (with --direct) [default: .].")
-@click.option(
-    "--mypy/--no-mypy",
-    "use_mypy",
-    default=None,
-    help="Include the mypy test, or not [default: when the project configures mypy, or [tool.smokegen] mypy].",
-)
-@_cache_and_jobs
+@_settings("generate")
 def generate(
     args: tuple[str, ...],
     check_only: bool,
@@ -303,9 +273,7 @@ def generate(
     force: bool,
     direct: bool,
     project_path: Path | None,
-    use_mypy: bool | None,
-    no_cache: bool,
-    jobs: int | None,
+    flags: dict[str, Any],
 ) -> int:
     """Write the smoke suite into the project at ARGS (default: the current folder), in
     [tool.smokegen] smoke_dir (default tests/smoke): imports, instantiation, mypy, entry points.
@@ -322,10 +290,10 @@ def generate(
             raise click.UsageError("give the project as PATH or as --project, not both")
         path = project_path or (Path(args[0]) if args else Path("."))
         modules = ()
-    loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    loaded = load_project(path, flags=flags, progress=_progress_bar())
     if direct:
         return _generate_direct(loaded, modules, check_only, dry_run, force)
-    run_mypy, _ = _mypy_wanted(use_mypy, loaded.config.mypy, loaded.root)
+    run_mypy, _ = _mypy_wanted(loaded.config.mypy, loaded.root)
     files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy)
     result = write_suite(loaded.root, files, loaded.config, check=check_only or dry_run, force=force)
     for rel in result.refused:
@@ -368,7 +336,7 @@ def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only
             click.echo("every module is imported by a test: nothing to scaffold")
             return exitcodes.OK
     result = write_direct(
-        loaded.root, loaded.model, loaded.config, modules, resolve_python(None), dry_run=dry_run, force=force
+        loaded.root, loaded.model, loaded.config, modules, resolve_python(loaded.config.python or None), dry_run=dry_run, force=force
     )
     for rel in result.existing:
         click.echo(f"{rel} exists; left alone (--force overwrites it)")
@@ -381,10 +349,6 @@ def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only
 
 @cli.command()
 @click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option("--static", "static_only", is_flag=True, help="Cross-check with the static checks only: run no project code.")
-@click.option("--python", "python", default=None, metavar="PATH", help="The project's interpreter (as for check).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="As for check.")
-@click.option("--env", "env_pairs", multiple=True, metavar="NAME=VALUE", help="As for check (repeatable).")
 @click.option(
     "--format",
     "output_format",
@@ -394,27 +358,17 @@ def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only
     help="text, json, github, junit, sarif (as for check).",
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
-@_cache_and_jobs
-def mocks(
-    path: Path,
-    static_only: bool,
-    python: str | None,
-    timeout: float | None,
-    env_pairs: tuple[str, ...],
-    output_format: str,
-    output: Path | None,
-    no_cache: bool,
-    jobs: int | None,
-) -> int:
+@_settings("mocks")
+def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, Any]) -> int:
     """Audit the mock.patch targets in the tests of the project containing PATH: internal, external
     or module-hiding; stale ones (SG401) and ones that hide broken code (SG402).
 
     Exits 1 only on SG401/SG402, so it can gate CI.
     """
-    loaded = load_project(path, jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
-    runtime = None if static_only else _runtime_options(loaded, python, timeout, jobs, env_pairs)
+    loaded = load_project(path, flags=flags, progress=_progress_bar())
+    runtime = None if loaded.config.static else _runtime_options(loaded.config)
     config = dataclasses.replace(loaded.config, instantiate=False)
-    checked = run_checks(loaded.root, loaded.model, config, probe(python), loaded.cache(not no_cache), runtime)
+    checked = run_checks(loaded.root, loaded.model, config, probe(config.python or None), loaded.cache(), runtime)
     files = test_files(loaded.root, loaded.config)
     patches = []
     for rel in files:

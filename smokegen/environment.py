@@ -167,10 +167,12 @@ def probe(python: str | None = None, timeout: float = 120.0) -> Environment:
                 env={k: v for k, v in os.environ.items() if k != "PYTHONSTARTUP"},
             )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ConfigError(f"--python {executable}: cannot run it ({exc}); pass the project's interpreter") from None
+        raise ConfigError(
+            f"python {executable}: cannot run it ({exc}); pass the project's interpreter (--python, or [tool.smokegen] python)"
+        ) from None
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ConfigError(f"--python {executable}: not a working Python interpreter ({last})")
+        raise ConfigError(f"python {executable}: not a working Python interpreter ({last})")
     try:
         data = json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -253,7 +255,9 @@ def describe_distribution(name: str, python: str | None = None, timeout: float =
                 capture_output=True, text=True, cwd=empty, stdin=subprocess.DEVNULL, timeout=timeout, check=False,
             )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ConfigError(f"--python {executable}: cannot run it ({exc}); pass the project's interpreter") from None
+        raise ConfigError(
+            f"python {executable}: cannot run it ({exc}); pass the project's interpreter (--python, or [tool.smokegen] python)"
+        ) from None
     try:
         data = json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):

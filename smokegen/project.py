@@ -8,15 +8,15 @@ boundary in their JSON form, the same form the cache stores).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from smokegen.cache import ScanCache, cache_key, decode_result, encode_result
-from smokegen.config import Config, read_pyproject
+from smokegen.config import Config, apply_flags, read_pyproject
 from smokegen.discover import discover, find_project_root
 from smokegen.environment import InstalledDistribution
 from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
@@ -150,40 +150,60 @@ class LoadedProject:
     model: ProjectModel
     stats: ScanStats
 
-    def cache(self, use_cache: bool = True) -> ScanCache:
-        return ScanCache(self.root / self.config.cache_dir if use_cache else None)
+    def cache(self) -> ScanCache:
+        """The scan cache, or a disabled one when ``config.cache`` is false."""
+        return ScanCache(self.root / self.config.cache_dir if self.config.cache else None)
 
 
 def load_project(
     path: Path,
     *,
+    flags: Mapping[str, Any] | None = None,
     jobs: int | None = None,
-    use_cache: bool = True,
+    use_cache: bool | None = None,
     progress: Progress | None = None,
 ) -> LoadedProject:
-    """Find the project containing ``path``, read its configuration, and scan it."""
+    """Find the project containing ``path``, read its configuration (``flags``, the command line's
+    settings, over ``[tool.smokegen]``; see :func:`config.apply_flags`), and scan it. ``jobs`` and
+    ``use_cache`` override both."""
     root = find_project_root(path)
     pyproject = read_pyproject(root / "pyproject.toml")
+    config = pyproject.config
+    if config.python and (os.sep in config.python or "/" in config.python):
+        config = replace(config, python=str(root / config.python))  # relative to the project, not the caller
+    config = apply_flags(config, flags or {})
     model, stats = build_model(
         root,
-        pyproject.config,
+        config,
         project_name=pyproject.name,
         entry_points=pyproject.entry_points,
-        jobs=jobs,
-        use_cache=use_cache,
+        jobs=jobs if jobs is not None else config.jobs,
+        use_cache=use_cache if use_cache is not None else config.cache,
         progress=progress,
     )
-    return LoadedProject(root, pyproject.config, model, stats)
+    return LoadedProject(root, config, model, stats)
 
 
 def load_installed(
-    dist: InstalledDistribution, *, jobs: int | None = None, progress: Progress | None = None
+    dist: InstalledDistribution,
+    *,
+    flags: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> LoadedProject:
     """The installed files of ``dist`` as a project rooted at its site-packages folder: every module it
-    ships, its entry points and its metadata. Nothing is cached (site-packages may be read-only)."""
-    config = Config(packages=dist.top_level, source_roots=(".",))
+    ships, its entry points and its metadata. Nothing is cached (site-packages may be read-only);
+    ``flags`` as for :func:`load_project`."""
+    config = apply_flags(Config(packages=dist.top_level, source_roots=(".",)), flags or {})
+    config = replace(config, cache=False)
     points = tuple(sorted(EntryPoint(g, n, v) for g, n, v in dist.entry_points))
     model, stats = build_model(
-        dist.root, config, project_name=dist.name, entry_points=points, jobs=jobs, use_cache=False, progress=progress
+        dist.root,
+        config,
+        project_name=dist.name,
+        entry_points=points,
+        jobs=jobs if jobs is not None else config.jobs,
+        use_cache=False,
+        progress=progress,
     )
     return LoadedProject(dist.root, config, model, stats)

@@ -6,7 +6,7 @@ import re
 
 from smokegen.cli import cli
 from smokegen.codes import ALL_CODES
-from smokegen.config import Config
+from smokegen.config import SETTINGS, Config
 from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -22,7 +22,7 @@ def test_readme_documents_every_command_and_option() -> None:
     for name, command in cli.commands.items():
         assert f"`smokegen {name}" in README, name
         for param in command.params:
-            for opt in getattr(param, "opts", []):
+            for opt in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]:
                 if opt.startswith("-"):
                     assert opt in README, f"{name} {opt}"
     for param in cli.params:
@@ -37,9 +37,27 @@ def test_readme_documents_every_hook_id() -> None:
         assert f"| `{hook}` |" in README, hook
 
 
-def test_readme_documents_every_config_key() -> None:
-    for key in Config.__dataclass_fields__:
-        assert f"| `{key}` |" in README, key
+def test_readme_documents_every_setting_with_its_key_flag_type_default_and_commands() -> None:
+    assert {s.key for s in SETTINGS} == set(Config.__dataclass_fields__)
+    for setting in SETTINGS:
+        row = (
+            f"| `{setting.key}` | `{setting.flag}` | {setting.kind} | {setting.default} | "
+            f"{', '.join(setting.commands)} |"
+        )
+        assert row in README, row
+
+
+def test_every_command_takes_exactly_the_flags_of_its_settings() -> None:
+    assert isinstance(cli.commands, dict)
+    for name, command in cli.commands.items():
+        options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        options |= {opt for param in command.params for opt in getattr(param, "secondary_opts", [])}
+        for setting in SETTINGS:
+            flags = set(setting.flag.split("/"))
+            if name in setting.commands:
+                assert flags <= options, (name, setting.key)
+            else:
+                assert not flags & options, (name, setting.key)
 
 
 def test_ci_runs_the_readme_setup_commands() -> None:
