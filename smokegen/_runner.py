@@ -8,7 +8,9 @@ Input (stdin, one JSON object): ``{"sys_path": [...], "timeout": s, "output_limi
 "callable": bool, "submodules": bool}]}`` (lookups: entry points, names imported under TYPE_CHECKING).
 Output (stdout): one JSON object per line and module: ``{"module", "status", ...}`` where status
 is ok | error | exit | signal | timeout | parent-failed, plus ``"after_siblings": "ok"`` for a
-failed module that imports fine once its passing siblings were imported first.
+failed module that imports fine once its passing siblings were imported first. With
+``"loaded_from": [roots]`` in the request, a passing import lists the files it loaded from them
+(``"loaded"``), for smokegen's verdict cache.
 
 Isolation. A fresh ``import a.b.c`` runs ``a`` and ``a.b`` first. This clean process forks one
 child per top-level module, then a *zygote* per package that imports just that package and
@@ -76,7 +78,32 @@ def attempt(module: str, preload: Sequence[str] = ()) -> Result:
         return {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
     except BaseException as exc:
         return _error_result(exc)
+    if LOADED_FROM:
+        return {"status": "ok", "loaded": loaded_files(LOADED_FROM)}
     return {"status": "ok"}
+
+
+# The project's source roots, when the parent caches verdicts: a passing import reports the files it
+# loaded from them (its verdict is stale when one of them changes).
+LOADED_FROM: List[str] = []
+
+
+def loaded_files(roots: Sequence[str]) -> List[str]:
+    """The files of the modules in ``sys.modules`` under ``roots``; not those under another folder of
+    ``sys.path`` inside a root (a virtualenv in the project folder)."""
+    wanted = {os.path.abspath(root) for root in roots}
+    prefixes = tuple(os.path.join(root, "") for root in wanted)
+    others = tuple(
+        os.path.join(os.path.abspath(entry), "")
+        for entry in sys.path
+        if entry and os.path.abspath(entry) not in wanted and os.path.abspath(entry).startswith(prefixes)
+    )
+    found: Set[str] = set()
+    for loaded in list(sys.modules.values()):
+        path = getattr(loaded, "__file__", None)
+        if isinstance(path, str) and path.startswith(prefixes) and not (others and path.startswith(others)):
+            found.add(path)
+    return sorted(found)
 
 
 def _read_output(handle: IO[bytes], limit: int) -> str:
@@ -233,7 +260,7 @@ def run_spawned(
     """A fresh interpreter for ``module``: the fallback when forking is unavailable or unsafe."""
     request = json.dumps(
         {"module": module, "preload": list(preload), "sys_path": sys_path, "builds": list(builds),
-         "timeout": timeout, "output_limit": limit}
+         "timeout": timeout, "output_limit": limit, "loaded_from": LOADED_FROM}
     )  # fmt: skip
     with tempfile.TemporaryFile() as output:
         try:
@@ -276,6 +303,7 @@ def _single(request: str) -> None:
     """``--single``: import one module in this fresh interpreter, output to stderr, verdict to stdout."""
     data = json.loads(request)
     sys.path[:0] = data["sys_path"]
+    LOADED_FROM[:] = data.get("loaded_from", [])
     real_stdout = os.dup(1)
     os.dup2(2, 1)
     result = attempt(data["module"], data["preload"])
@@ -776,6 +804,7 @@ def main() -> None:
         del sys.path[0]  # the folder of this script is not the project's
     request = json.loads(sys.stdin.read())
     sys.path[:0] = request["sys_path"]
+    LOADED_FROM[:] = request.get("loaded_from", [])
     WORKDIR.append(tempfile.mkdtemp(prefix="smokegen-build-"))
     ROOT.append(os.getcwd())
     out = os.dup(1)  # verdicts go here, whichever process of the tree writes them

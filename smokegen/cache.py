@@ -62,15 +62,16 @@ class ScanCache:
         self.folder = folder
         self._prepared = False
 
-    def _path(self, key: str) -> Path:
+    def _path(self, key: str, section: str) -> Path:
         assert self.folder is not None
-        return self.folder / "scan" / key[:2] / f"{key}.json"
+        return self.folder / section / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> Any | None:
+    def get(self, key: str, section: str = "scan") -> Any | None:
+        """The entry stored under ``key`` in ``section`` (``scan``, ``verdicts``), or None."""
         if self.folder is None:
             return None
         try:
-            with open(self._path(key), encoding="utf-8") as handle:
+            with open(self._path(key, section), encoding="utf-8") as handle:
                 return json.load(handle)
         except (OSError, ValueError):
             return None
@@ -86,13 +87,13 @@ class ScanCache:
                 write_atomic(target, text)
         self._prepared = True
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, section: str = "scan") -> None:
         """Store ``value``; a cache that cannot be written (read-only disk, full disk) is skipped silently."""
         if self.folder is None:
             return
         try:
             self._prepare()
-            path = self._path(key)
+            path = self._path(key, section)
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, json.dumps(value, separators=(",", ":")))
         except OSError:

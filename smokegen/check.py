@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from dataclasses import dataclass
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from smokegen.cache import ScanCache
@@ -31,9 +32,17 @@ from smokegen.model import (
 )
 from smokegen.resolve import ProjectIndex, Verdict, check_entry_points, check_project
 from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
-from smokegen.runtime import RuntimeOptions, entry_point_lookups, run_imports, run_lookups, type_checking_lookups
+from smokegen.runtime import (
+    RuntimeOptions,
+    entry_point_lookups,
+    importable_modules,
+    run_imports,
+    run_lookups,
+    type_checking_lookups,
+)
 from smokegen.synth import plan_classes
 from smokegen.typecheck import MypyConfig, run_mypy
+from smokegen.verdicts import VerdictCache, context_digest, split_cached
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +117,13 @@ def run_checks(
     entry_points_file: str = "pyproject.toml",
     mypy: MypyStage | None = None,
     scope: frozenset[str] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> CheckReport:
     """Scan findings, every static check, with ``mypy`` the mypy stage, and with ``runtime`` the
     isolated imports; silenced ones removed. ``scope``: only these modules are imported and built,
-    and only findings in their files (or in the project files, pyproject.toml...) are kept."""
+    and only findings in their files (or in the project files, pyproject.toml...) are kept.
+    ``fingerprints`` (path -> digest of the file, as scanned) and a ``cache`` with a folder: clean
+    import verdicts are kept and reused while the files they depend on are unchanged (verdicts.py)."""
     findings: list[Finding] = list(model.findings)
     index = ProjectIndex(model)
     everything = {m.name for m in model.modules} | {f.name for f in model.failures}
@@ -149,7 +161,24 @@ def run_checks(
         if scope is not None:
             only = tuple(sorted(scope & {m.name for m in model.modules if m.kind is not ModuleKind.MAIN}))
             plans = {name: group for name, group in plans.items() if name in scope}
+        reused: dict[str, ImportVerdict] = {}
+        if cache.folder is not None and fingerprints is not None:
+            verdict_cache = VerdictCache(cache, root, model, fingerprints, context_digest(root, model, env, runtime))
+            runtime = dataclasses.replace(runtime, report_loaded=True)
+            wanted = only if only is not None else tuple(importable_modules(model))
+            reused, todo = split_cached(verdict_cache, wanted, plans)
+            if reused:
+                only = tuple(todo)
         verdicts = run_imports(root, model, runtime, progress, plans, only) if only != () else ()
+        if reused:
+            notes.append(
+                f"{len(reused)} of {len(reused) + len(verdicts)} modules not imported again: they passed before and no "
+                "project file they load has changed since (--no-cache imports every module)"
+            )
+        if cache.folder is not None and fingerprints is not None:
+            for verdict in verdicts:
+                verdict_cache.put(verdict, plans.get(verdict.module, ()))
+        verdicts = tuple(sorted((*verdicts, *reused.values()), key=lambda v: v.module))
         optional = optional_imports(deps, env) if deps.known else frozenset()
         findings.extend(runtime_findings(verdicts, model, root, findings, optional, config.environment_errors))
         built, outcomes = judge_builds(verdicts, plans, index, root, config.environment_errors)

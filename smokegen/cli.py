@@ -236,6 +236,7 @@ def check(
         entry_points_file,
         MypyStage(resolve_python(config.python or None), mypy_config) if run_mypy else None,
         scope,
+        loaded.stats.fingerprints,
     )
     report = dataclasses.replace(report, notes=report.notes + tuple(notes))
     _emit(CHECK_FORMATS[output_format](report), output)
@@ -368,7 +369,15 @@ def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, 
     loaded = load_project(path, flags=flags, progress=_progress_bar())
     runtime = None if loaded.config.static else _runtime_options(loaded.config)
     config = dataclasses.replace(loaded.config, instantiate=False)
-    checked = run_checks(loaded.root, loaded.model, config, probe(config.python or None), loaded.cache(), runtime)
+    checked = run_checks(
+        loaded.root,
+        loaded.model,
+        config,
+        probe(config.python or None),
+        loaded.cache(),
+        runtime,
+        fingerprints=loaded.stats.fingerprints,
+    )
     files = test_files(loaded.root, loaded.config)
     patches = []
     for rel in files:

@@ -460,6 +460,8 @@ class ImportVerdict:
     after_siblings: ImportStatus | None = None
     missing: str = ""  # the module a ModuleNotFoundError (or its cause) names
     builds: tuple[BuildVerdict, ...] = ()  # the module's planned classes, when it imported
+    # Absolute paths of the project files a passing import loaded (when the runner was asked for them).
+    loaded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ class ScanStats:
     cache_hits: int
     scanned: int
     workers: int
+    # Project path -> a digest of the file's bytes (its cache key): what the verdict cache compares.
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
 
 
 def default_jobs() -> int:
@@ -57,6 +59,7 @@ def scan_files(
     progress: Progress | None = None,
 ) -> tuple[list[ScanResult], ScanStats]:
     results: dict[int, ScanResult] = {}
+    fingerprints: dict[str, str] = {}
     unread = 0
     todo: list[tuple[int, str, bytes]] = []
     for index, file in enumerate(files):
@@ -67,6 +70,7 @@ def scan_files(
             unread += 1
             continue
         key = cache_key(file, data)
+        fingerprints[file.path] = key
         cached = cache.get(key)
         if cached is not None:
             try:
@@ -103,7 +107,9 @@ def scan_files(
         done += 1
         if progress is not None:
             progress(done, total)
-    stats = ScanStats(files=total, cache_hits=total - len(todo) - unread, scanned=len(todo), workers=workers)
+    stats = ScanStats(
+        files=total, cache_hits=total - len(todo) - unread, scanned=len(todo), workers=workers, fingerprints=fingerprints
+    )
     return [results[i] for i in range(total)], stats
 
 

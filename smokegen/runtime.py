@@ -49,6 +49,8 @@ class RuntimeOptions:
     # Import what sibling modules import anyway once, before them (failures are confirmed from the
     # clean state); False imports every module from its ancestors only.
     share_imports: bool = True
+    # A passing import reports the project files it loaded (``ImportVerdict.loaded``), for the verdict cache.
+    report_loaded: bool = False
 
     def environment(self) -> dict[str, str]:
         return {**os.environ, **dict(self.env)}
@@ -153,6 +155,7 @@ def _verdict(record: dict[str, Any]) -> ImportVerdict:
         output=str(record.get("output", "")),
         missing=str(record.get("missing", "")),
         builds=tuple(build_verdict(record["module"], b) for b in record.get("builds", ())),
+        loaded=tuple(str(path) for path in record.get("loaded", ())),
     )
 
 
@@ -214,6 +217,7 @@ def run_imports(
                 "output_limit": options.output_limit,
                 "groups": share,
                 "graph": graph if options.share_imports else {},
+                "loaded_from": sys_path if options.report_loaded else [],
             }
         )
         with tempfile.TemporaryFile() as errors:

@@ -1,0 +1,99 @@
+"""check keeps clean import verdicts between runs: a module is imported again only when a project file
+it loads (or, for built classes, imports statically) changed, or when it did not pass."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from smokegen.cli import main
+from tests.helpers import write_project
+
+LOGGED = "import os\nwith open(os.environ['IMPORT_LOG'], 'a') as _log:\n    _log.write(__name__ + '\\n')\n"
+FILES = {
+    "pkg/__init__.py": "",
+    "pkg/core/__init__.py": "",
+    "pkg/core/base.py": LOGGED + "VALUE = 1\n",
+    "pkg/api/__init__.py": "",
+    "pkg/api/views.py": LOGGED + "from pkg.core.base import VALUE\n",
+    "pkg/dyn/__init__.py": "",
+    "pkg/dyn/loader.py": LOGGED + "import importlib\nBASE = importlib.import_module('pkg.core.' + 'base')\n",
+    "pkg/other/__init__.py": "",
+    "pkg/other/tool.py": LOGGED + "TOOL = 2\n",
+    "pkg/needs/__init__.py": "",
+    "pkg/needs/conf.py": LOGGED + "import os\nURL = os.environ['SERVICE_URL']\n",
+}
+LEAVES = {"pkg.core.base", "pkg.api.views", "pkg.dyn.loader", "pkg.other.tool", "pkg.needs.conf"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "proj").mkdir()
+    return write_project(tmp_path / "proj", FILES)
+
+
+def check(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str, set[str]]:
+    log = project.parent / "imports.log"
+    log.write_text("")
+    code = main(["check", "--no-mypy", "--python", sys.executable, "--env", f"IMPORT_LOG={log}", *args, str(project)])
+    out, err = capsys.readouterr()
+    return code, out, err, set(log.read_text().split()) & LEAVES
+
+
+def test_only_modules_whose_files_changed_are_imported_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err, imported = check(project, capsys)
+    assert code == 0 and "SG206" in out  # SERVICE_URL unset: the machine's, a warning
+    assert imported == LEAVES
+    code, out2, err, imported = check(project, capsys)
+    assert out2 == out  # the same report
+    assert imported == {"pkg.needs.conf"}  # only the module that did not pass is imported again
+    assert "not imported again" in err
+
+    base = project / "pkg/core/base.py"
+    base.write_text(base.read_text() + "VALUE = 3\n")
+    code, out3, _, imported = check(project, capsys)
+    # base changed: base, what imports it statically (views) and dynamically (loader); never tool
+    assert imported == {"pkg.core.base", "pkg.api.views", "pkg.dyn.loader", "pkg.needs.conf"}
+    assert out3 == out
+
+    base.write_text(LOGGED + "raise RuntimeError('base is broken now')\n")
+    code, cached_out, _, _ = check(project, capsys)
+    code_fresh, fresh_out, _, imported = check(project, capsys, "--no-cache")
+    assert imported == LEAVES  # --no-cache imports everything
+    assert code == code_fresh == 1 and cached_out == fresh_out
+    for module in ("pkg.core.base", "pkg.api.views", "pkg.dyn.loader"):  # the dynamic import's verdict is fresh too
+        assert f"SG201 `import {module}` fails: RuntimeError: base is broken now" in cached_out
+
+
+def test_a_change_of_runtime_options_imports_everything_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check(project, capsys)
+    _, _, _, imported = check(project, capsys, "--timeout", "9")
+    assert imported == LEAVES
+    _, _, _, imported = check(project, capsys, "--timeout", "9", "--env", "SERVICE_URL=http://x")
+    assert imported == LEAVES
+    _, out, _, imported = check(project, capsys, "--timeout", "9", "--env", "SERVICE_URL=http://x")
+    assert imported == set() and "SG206" not in out
+
+
+def test_built_classes_depend_on_what_the_module_imports_anywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/helpers.py": "def setting():\n    return 1\n",
+        "pkg/service.py": (
+            LOGGED + "class Service:\n    def __init__(self) -> None:\n"
+            "        from pkg.helpers import setting\n        self.value = setting()\n"
+        ),
+    }
+    (tmp_path / "proj").mkdir()
+    project = write_project(tmp_path / "proj", files)
+    code, out, _, _ = check(project, capsys)
+    assert code == 0
+    (project / "pkg/helpers.py").write_text("def setting():\n    return {}['no setting']\n")
+    log = project.parent / "imports.log"
+    code, out, _, _ = check(project, capsys)
+    assert "pkg.service" in log.read_text().split()  # the constructor's import changed: built again
+    assert code == 1 and "SG210" in out and "no setting" in out
