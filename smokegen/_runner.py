@@ -4,7 +4,7 @@ generated smoke suite's ``smokegen.testing`` imports it in the project's own tes
 judge a constructor the way the runner does.)
 
 Input (stdin, one JSON object): ``{"sys_path": [...], "timeout": s, "output_limit": n,
-"groups": [{"parent": "a.b", "modules": ["a.b.c", ...]}], "lookups": [{"key", "value": "mod:attr",
+"groups": [{"parent": "a.b", "modules": ["a.b.c", ...], "passing": [...]}], "lookups": [{"key", "value": "mod:attr",
 "callable": bool, "submodules": bool}]}`` (lookups: entry points, names imported under TYPE_CHECKING).
 Output (stdout): one JSON object per line and module: ``{"module", "status", ...}`` where status
 is ok | error | exit | signal | timeout | parent-failed, plus ``"after_siblings": "ok"`` for a
@@ -492,6 +492,8 @@ class Plan:
 
     def __init__(self, groups: List[Result]) -> None:
         self.groups: Dict[str, List[str]] = {g["parent"]: list(g["modules"]) for g in groups}
+        # Siblings known to pass (their verdicts kept from an earlier run): a failure's retry imports them too.
+        self.passing: Dict[str, List[str]] = {g["parent"]: list(g.get("passing", [])) for g in groups}
         self.builds: Dict[str, List[Result]] = {}
         for group in groups:
             self.builds.update(group.get("builds", {}))
@@ -667,9 +669,11 @@ def _run_modules(
     sys_path: List[str],
     emit: Callable[[Result], None],
     builds: Dict[str, List[Result]],
+    known_passing: Sequence[str] = (),
 ) -> Dict[str, Result]:
     """Import each module in its own child of this process (which then builds the module's classes),
-    sharing common imports where that changes no verdict; then retry failures after their siblings."""
+    sharing common imports where that changes no verdict; then retry failures after their passing
+    siblings (those imported here, and ``known_passing``)."""
     unsafe = not HAVE_FORK or threading.active_count() > 1  # fork would not copy the other threads
     shared = set() if unsafe else _with_shared_imports(modules, timeout, limit, emit, builds)
     verdicts: Dict[str, Result] = {}
@@ -684,7 +688,7 @@ def _run_modules(
         verdict["module"] = module
         verdicts[module] = verdict
         emit(verdict)
-    passing = [m for m in modules if m in shared or verdicts[m]["status"] == "ok"]
+    passing = sorted([m for m in modules if m in shared or verdicts[m]["status"] == "ok"] + list(known_passing))
     for module in modules:
         if module in shared or not passing or not _worth_retrying(verdicts[module]):
             continue
@@ -702,7 +706,9 @@ def serve(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[s
     project): import the modules directly in it, each in a child, then serve each subpackage from
     a forked *zygote* that imports just that subpackage. A fresh ``import a.b.c`` runs ``a`` and
     ``a.b`` first anyway, so every child starts exactly where a fresh interpreter would."""
-    verdicts = _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds)
+    verdicts = _run_modules(
+        plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds, plan.passing.get(package, [])
+    )
     for sub in plan.children.get(package, []):
         known = verdicts.get(sub)
         if known is not None and known["status"] != "ok":
@@ -739,7 +745,7 @@ def serve(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[s
 
 
 def _serve_spawned(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]) -> None:
-    _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds)
+    _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds, plan.passing.get(package, []))
     for sub in plan.children.get(package, []):
         _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
 

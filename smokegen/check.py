@@ -169,7 +169,7 @@ def run_checks(
             reused, todo = split_cached(verdict_cache, wanted, plans)
             if reused:
                 only = tuple(todo)
-        verdicts = run_imports(root, model, runtime, progress, plans, only) if only != () else ()
+        verdicts = run_imports(root, model, runtime, progress, plans, only, passing=reused) if only != () else ()
         if reused:
             notes.append(
                 f"{len(reused)} of {len(reused) + len(verdicts)} modules not imported again: they passed before and no "

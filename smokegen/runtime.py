@@ -13,7 +13,7 @@ import os
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,16 +78,28 @@ def build_spec(plan: ClassPlan) -> dict[str, Any]:
     }
 
 
-def _groups(modules: list[str], plans: Mapping[str, tuple[ClassPlan, ...]]) -> list[dict[str, Any]]:
+def _groups(
+    modules: list[str], plans: Mapping[str, tuple[ClassPlan, ...]], passing: Collection[str] = ()
+) -> list[dict[str, Any]]:
     by_parent: dict[str, list[str]] = {}
     for name in modules:
         by_parent.setdefault(name.rpartition(".")[0], []).append(name)
+    known: dict[str, list[str]] = {}
+    for name in passing:
+        known.setdefault(name.rpartition(".")[0], []).append(name)
     groups = []
     for parent, names in sorted(by_parent.items()):
         builds = {
             name: [build_spec(p) for p in plans[name] if p.source is not None] for name in names if name in plans
         }
-        groups.append({"parent": parent, "modules": sorted(names), "builds": {k: v for k, v in builds.items() if v}})
+        groups.append(
+            {
+                "parent": parent,
+                "modules": sorted(names),
+                "builds": {k: v for k, v in builds.items() if v},
+                "passing": sorted(known.get(parent, [])),
+            }
+        )
     return groups
 
 
@@ -193,16 +205,19 @@ def run_imports(
     progress: Callable[[int, int], None] | None = None,
     plans: Mapping[str, tuple[ClassPlan, ...]] | None = None,
     only: tuple[str, ...] | None = None,
+    passing: Collection[str] = (),
 ) -> tuple[ImportVerdict, ...]:
     """One verdict per importable module (or per module of ``only``), identical whatever ``jobs`` is;
-    a module that imports builds the classes ``plans`` plans for it (each in a child of its own)."""
+    a module that imports builds the classes ``plans`` plans for it (each in a child of its own).
+    ``passing``: modules not imported here that are known to pass (kept verdicts); a failure is
+    retried after them as after its other passing siblings."""
     modules = sorted(only) if only is not None else importable_modules(model)
     if not modules:
         return ()
     sys_path = project_sys_path(root, model)
     graph = shared_import_graph(model)
     # More shares than workers, pulled from a queue: a worker that drew light packages takes more.
-    shares = _split(_groups(modules, plans or {}), 4 * max(1, options.jobs))
+    shares = _split(_groups(modules, plans or {}, passing), 4 * max(1, options.jobs))
     queue = list(reversed(shares))
     verdicts: dict[str, ImportVerdict] = {}
     retries: dict[str, ImportStatus] = {}

@@ -145,17 +145,15 @@ class VerdictCache:
 def split_cached(
     cache: VerdictCache | None, modules: Iterable[str], plans: Mapping[str, tuple[ClassPlan, ...]]
 ) -> tuple[dict[str, ImportVerdict], list[str]]:
-    """The modules whose kept verdict still holds (with it), and the ones to import. A module to import
-    takes its siblings along: the runner retries a failure after its passing siblings (SG205), and
-    that retry must see the same siblings as on a run without the cache."""
+    """The modules whose kept verdict still holds (with it), and the ones to import. (Pass the kept
+    ones to ``run_imports(passing=...)``: a failure's retry after its passing siblings, SG205, then
+    sees the same siblings as on a run without the cache.)"""
     kept: dict[str, ImportVerdict] = {}
-    stale: set[str] = set()
-    names = list(modules)
-    for name in names:
+    todo: list[str] = []
+    for name in modules:
         verdict = cache.get(name, plans.get(name, ())) if cache is not None else None
         if verdict is not None:
             kept[name] = verdict
         else:
-            stale.add(name.rpartition(".")[0])
-    todo = [name for name in names if name.rpartition(".")[0] in stale]
-    return {name: v for name, v in kept.items() if name.rpartition(".")[0] not in stale}, todo
+            todo.append(name)
+    return kept, todo

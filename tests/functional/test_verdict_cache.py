@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from smokegen.cli import main
+from smokegen.model import ImportStatus
+from smokegen.project import load_project
+from smokegen.runtime import RuntimeOptions, run_imports
 from tests.helpers import write_project
 
 LOGGED = "import os\nwith open(os.environ['IMPORT_LOG'], 'a') as _log:\n    _log.write(__name__ + '\\n')\n"
@@ -97,3 +100,15 @@ def test_built_classes_depend_on_what_the_module_imports_anywhere(
     code, out, _, _ = check(project, capsys)
     assert "pkg.service" in log.read_text().split()  # the constructor's import changed: built again
     assert code == 1 and "SG210" in out and "no setting" in out
+
+
+def test_a_failure_is_retried_after_siblings_whose_verdicts_were_kept(fixture_project) -> None:
+    project = fixture_project("order_dependent")
+    loaded = load_project(project, jobs=1)
+    options = RuntimeOptions(python=sys.executable)
+    alone = run_imports(loaded.root, loaded.model, options, only=("plugins.registry",))
+    assert alone[0].status is ImportStatus.ERROR and alone[0].after_siblings is None  # no sibling to retry after
+    kept = ("plugins.formatters", "plugins.loader")
+    again = run_imports(loaded.root, loaded.model, options, only=("plugins.registry",), passing=kept)
+    everything = {v.module: v for v in run_imports(loaded.root, loaded.model, options)}
+    assert again[0].after_siblings is everything["plugins.registry"].after_siblings is ImportStatus.OK
