@@ -21,8 +21,8 @@ import click
 from smokegen import __version__, exitcodes
 from smokegen.config import INTEGER, NUMBER, Config, ConfigError, settings_for
 from smokegen.model import Severity
-from smokegen.project import LoadedProject, Progress, default_jobs, load_installed, load_project
-from smokegen.environment import describe_distribution, probe, resolve_python
+from smokegen.project import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
+from smokegen.environment import describe_distribution, resolve_python, start_probe
 from smokegen.runtime import RunnerError, RuntimeOptions
 from smokegen.files import write_atomic
 from smokegen.report import CHECK_FORMATS, render_scan_json, render_scan_text
@@ -193,12 +193,16 @@ def check(
         path, changed = (args[0] if args else Path(".")), []
     if installed is not None:
         dist = describe_distribution(installed, flags.get("python"))
-        loaded = load_installed(dist, flags=flags, progress=_progress_bar())
+        with start_probe(flags.get("python")) as pending:
+            loaded = load_installed(dist, flags=flags, progress=_progress_bar())
+            env = pending.result()
         entry_points_file = f"{dist.info_dir}/entry_points.txt"
     else:
-        loaded = load_project(path, flags=flags, progress=_progress_bar())
+        settings = project_settings(path, flags)
+        with start_probe(settings.config.python or None) as pending:  # the interpreter starts while the project is scanned
+            loaded = load_project(path, settings=settings, progress=_progress_bar())
+            env = pending.result()
     config = loaded.config
-    env = probe(config.python or None)
     runtime = None if config.static else _runtime_options(config)
     scope = None
     if affected:
@@ -366,14 +370,17 @@ def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, 
 
     Exits 1 only on SG401/SG402, so it can gate CI.
     """
-    loaded = load_project(path, flags=flags, progress=_progress_bar())
+    settings = project_settings(path, flags)
+    with start_probe(settings.config.python or None) as pending:
+        loaded = load_project(path, settings=settings, progress=_progress_bar())
+        env = pending.result()
     runtime = None if loaded.config.static else _runtime_options(loaded.config)
     config = dataclasses.replace(loaded.config, instantiate=False)
     checked = run_checks(
         loaded.root,
         loaded.model,
         config,
-        probe(config.python or None),
+        env,
         loaded.cache(),
         runtime,
         fingerprints=loaded.stats.fingerprints,

@@ -112,8 +112,8 @@ def match_glob(path: str, pattern: str) -> bool:
     return _glob_regex(pattern).match(path) is not None
 
 
-def _is_virtualenv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+def _is_virtualenv(path: Path | str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg")) or os.path.isdir(os.path.join(path, "conda-meta"))
 
 
 class _Walker:
@@ -127,17 +127,22 @@ class _Walker:
         self.excluded: list[str] = []
         self.findings: list[Finding] = []
         self.seen_dirs: set[Path] = set()
+        self.prefix = os.path.join(str(root), "")
+        self.patterns = tuple(_glob_regex(p) for p in config.exclude + config.test_patterns)
+        self.python_below: dict[str, bool] = {}
 
-    def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+    def rel(self, path: Path | str) -> str:
+        text = str(path)
+        if text.startswith(self.prefix):  # the common case, without pathlib's parsing
+            return text[len(self.prefix) :].replace(os.sep, "/")
+        return Path(text).relative_to(self.root).as_posix()
 
-    def skipped(self, path: Path) -> bool:
+    def skipped(self, path: Path | str) -> bool:
         rel = self.rel(path)
-        patterns = self.config.exclude + self.config.test_patterns
-        return any(match_glob(rel, p) for p in patterns)
+        return any(pattern.match(rel) is not None for pattern in self.patterns)
 
-    def skip_dir(self, path: Path, *, top: bool = False) -> bool:
-        name = path.name
+    def skip_dir(self, path: Path | str, *, top: bool = False) -> bool:
+        name = os.path.basename(path)
         return (
             name.startswith(".")
             or name in SKIP_DIRS
@@ -153,19 +158,29 @@ class _Walker:
             Finding(Location(rel, 1, 1), codes.NOT_IMPORTABLE.code, why, codes.NOT_IMPORTABLE.severity)
         )
 
-    def has_python(self, folder: Path) -> bool:
+    def has_python(self, folder: Path | str) -> bool:
         """True when ``folder`` holds a .py file somewhere below it (skipped folders aside)."""
+        key = str(folder)
+        known = self.python_below.get(key)
+        if known is not None:
+            return known
+        self.python_below[key] = False  # a symlink loop ends here
         try:
-            entries = list(os.scandir(folder))
+            entries = list(os.scandir(key))
         except OSError:
             return False
+        found = False
         for entry in entries:
-            path = Path(entry.path)
-            if entry.is_file() and entry.name.endswith(".py") and not self.skipped(path):
-                return True
-            if entry.is_dir() and not self.skip_dir(path) and self.has_python(path):
-                return True
-        return False
+            if entry.name.endswith(".py") and entry.is_file() and not self.skipped(entry.path):
+                found = True
+                break
+        if not found:
+            found = any(
+                entry.is_dir() and not self.skip_dir(entry.path) and self.has_python(entry.path)
+                for entry in entries
+            )
+        self.python_below[key] = found
+        return found
 
     def first_python_file(self, folder: Path) -> Path:
         return min(p for p in folder.rglob("*.py"))

@@ -151,44 +151,83 @@ def resolve_python(python: str | None) -> str:
     return shutil.which(python) or python
 
 
-def probe(python: str | None = None, timeout: float = 120.0) -> Environment:
-    """Ask the target interpreter about itself; a usage error if it cannot be run."""
-    executable = resolve_python(python)
-    try:
-        with tempfile.TemporaryDirectory() as empty:  # so '' on sys.path is no project folder
-            result = subprocess.run(
-                [executable, "-c", PROBE],
-                capture_output=True,
-                text=True,
-                cwd=empty,
+class PendingProbe:
+    """The target interpreter, asked about itself in the background (:func:`start_probe`); the
+    answer is read by :meth:`result`. Scanning the project meanwhile hides the interpreter's start-up."""
+
+    def __init__(self, python: str | None, timeout: float = 120.0) -> None:
+        self.executable = resolve_python(python)
+        self.timeout = timeout
+        self._empty = tempfile.TemporaryDirectory()  # the working folder: '' on sys.path is no project folder
+        try:
+            self._proc = subprocess.Popen(
+                [self.executable, "-c", PROBE],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 stdin=subprocess.DEVNULL,
-                timeout=timeout,
-                check=False,
+                text=True,
+                cwd=self._empty.name,
                 env={k: v for k, v in os.environ.items() if k != "PYTHONSTARTUP"},
             )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ConfigError(
-            f"python {executable}: cannot run it ({exc}); pass the project's interpreter (--python, or [tool.smokegen] python)"
-        ) from None
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ConfigError(f"python {executable}: not a working Python interpreter ({last})")
-    try:
-        data = json.loads(result.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise ConfigError(f"--python {executable}: unexpected output from the interpreter") from None
-    return Environment(
-        executable=data["executable"],
-        version=(data["version"][0], data["version"][1]),
-        sys_path=tuple(data["path"]),
-        stdlib=frozenset(data["stdlib"]),
-        packages={k: tuple(v) for k, v in data["packages"].items()},
-        distributions={
-            k: Distribution(k, v["version"], tuple(v["requires"])) for k, v in data["distributions"].items()
-        },
-        markers=dict(data["markers"]),
-        hooked=frozenset(data.get("hooked", ())),
-    )
+        except OSError as exc:
+            self._empty.cleanup()
+            raise self._cannot_run(exc) from None
+
+    def _cannot_run(self, exc: Exception) -> ConfigError:
+        return ConfigError(
+            f"python {self.executable}: cannot run it ({exc}); pass the project's interpreter "
+            "(--python, or [tool.smokegen] python)"
+        )
+
+    def __enter__(self) -> PendingProbe:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Leaving the block without the answer (an error meanwhile): stop the interpreter."""
+        if self._proc.returncode is None:
+            self._proc.kill()
+            self._proc.communicate()
+        self._empty.cleanup()
+
+    def result(self) -> Environment:
+        """The interpreter's answer; a usage error if it could not give one."""
+        try:
+            stdout, stderr = self._proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired as exc:
+            self._proc.kill()
+            self._proc.communicate()
+            raise self._cannot_run(exc) from None
+        finally:
+            self._empty.cleanup()
+        if self._proc.returncode != 0:
+            last = (stderr.strip().splitlines() or ["no output"])[-1]
+            raise ConfigError(f"python {self.executable}: not a working Python interpreter ({last})")
+        try:
+            data = json.loads(stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            raise ConfigError(f"python {self.executable}: unexpected output from the interpreter") from None
+        return Environment(
+            executable=data["executable"],
+            version=(data["version"][0], data["version"][1]),
+            sys_path=tuple(data["path"]),
+            stdlib=frozenset(data["stdlib"]),
+            packages={k: tuple(v) for k, v in data["packages"].items()},
+            distributions={
+                k: Distribution(k, v["version"], tuple(v["requires"])) for k, v in data["distributions"].items()
+            },
+            markers=dict(data["markers"]),
+            hooked=frozenset(data.get("hooked", ())),
+        )
+
+
+def start_probe(python: str | None = None, timeout: float = 120.0) -> PendingProbe:
+    """Start asking the target interpreter about itself; ``.result()`` waits for the answer."""
+    return PendingProbe(python, timeout)
+
+
+def probe(python: str | None = None, timeout: float = 120.0) -> Environment:
+    """Ask the target interpreter about itself; a usage error if it cannot be run."""
+    return start_probe(python, timeout).result()
 
 
 DESCRIBE = r"""

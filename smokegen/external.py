@@ -8,7 +8,10 @@ modules with ``__getattr__`` or ``sys.modules`` tricks.
 
 from __future__ import annotations
 
+import os
+
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,19 +37,16 @@ class Located:
     portions: tuple[Path, ...] = ()  # folders submodules are searched in
 
 
-def _find_in(folder: Path, name: str) -> Located | None | Path:
-    """Located, None (nothing here), or a namespace portion folder (keep searching)."""
+def _find_in(folder: Path, name: str, listing: Callable[[Path], tuple[str, ...]]) -> Located | None | Path:
+    """Located, None (nothing here), or a namespace portion folder (keep searching); ``listing``
+    gives a folder's entry names."""
     directory = folder / name
     init = directory / "__init__.py"
     if init.is_file():
         return Located(Kind.PACKAGE, init, (directory,))
     if directory.is_dir() and any((directory / f"__init__{s}").is_file() for s in (".pyc", *_EXTENSION_SUFFIXES)):
         return Located(Kind.OPAQUE, None, (directory,))
-    try:
-        entries = [e for e in folder.iterdir() if e.name.startswith(name + ".")] if folder.is_dir() else []
-    except OSError:
-        entries = []
-    suffixes = {entry.name[len(name) :] for entry in entries}
+    suffixes = {entry[len(name) :] for entry in listing(folder) if entry.startswith(name + ".")}
     if any(s.endswith(_EXTENSION_SUFFIXES) for s in suffixes):  # extensions win over source, as in FileFinder
         return Located(Kind.OPAQUE)
     source = folder / f"{name}.py"
@@ -67,6 +67,18 @@ class Installed:
     cache: ScanCache
     _located: dict[str, Located | None] = field(default_factory=dict)
     _scanned: dict[str, ModuleInfo | None] = field(default_factory=dict)
+    _listings: dict[Path, tuple[str, ...]] = field(default_factory=dict)
+
+    def _listing(self, folder: Path) -> tuple[str, ...]:
+        """The names in ``folder`` (read once: site-packages is searched for every third-party import)."""
+        names = self._listings.get(folder)
+        if names is None:
+            try:
+                names = tuple(os.listdir(folder))
+            except OSError:
+                names = ()
+            self._listings[folder] = names
+        return names
 
     def locate(self, module: str) -> Located | None:
         """Where ``module`` is, or None when no file on ``sys.path`` provides it."""
@@ -81,7 +93,7 @@ class Installed:
         found: Located | None = None
         portions: list[Path] = []
         for folder in folders:
-            hit = _find_in(folder, leaf)
+            hit = _find_in(folder, leaf, self._listing)
             if isinstance(hit, Path):
                 portions.append(hit)
             elif hit is not None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from smokegen.cache import ScanCache, cache_key, decode_result, encode_result
-from smokegen.config import Config, apply_flags, read_pyproject
+from smokegen.config import Config, Pyproject, apply_flags, read_pyproject
 from smokegen.discover import discover, find_project_root
 from smokegen.environment import InstalledDistribution
 from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
@@ -161,6 +161,26 @@ class LoadedProject:
         return ScanCache(self.root / self.config.cache_dir if self.config.cache else None)
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectSettings:
+    """A project's root, its pyproject.toml, and its settings with the command line's over them."""
+
+    root: Path
+    pyproject: Pyproject
+    config: Config
+
+
+def project_settings(path: Path, flags: Mapping[str, Any] | None = None) -> ProjectSettings:
+    """Find the project containing ``path`` and read its configuration: ``flags`` (the command
+    line's settings, see :func:`config.apply_flags`) over ``[tool.smokegen]``."""
+    root = find_project_root(path)
+    pyproject = read_pyproject(root / "pyproject.toml")
+    config = pyproject.config
+    if config.python and (os.sep in config.python or "/" in config.python):
+        config = replace(config, python=str(root / config.python))  # relative to the project, not the caller
+    return ProjectSettings(root, pyproject, apply_flags(config, flags or {}))
+
+
 def load_project(
     path: Path,
     *,
@@ -168,26 +188,22 @@ def load_project(
     jobs: int | None = None,
     use_cache: bool | None = None,
     progress: Progress | None = None,
+    settings: ProjectSettings | None = None,
 ) -> LoadedProject:
-    """Find the project containing ``path``, read its configuration (``flags``, the command line's
-    settings, over ``[tool.smokegen]``; see :func:`config.apply_flags`), and scan it. ``jobs`` and
-    ``use_cache`` override both."""
-    root = find_project_root(path)
-    pyproject = read_pyproject(root / "pyproject.toml")
-    config = pyproject.config
-    if config.python and (os.sep in config.python or "/" in config.python):
-        config = replace(config, python=str(root / config.python))  # relative to the project, not the caller
-    config = apply_flags(config, flags or {})
+    """Find the project containing ``path``, read its configuration (or take ``settings``, from
+    :func:`project_settings`), and scan it. ``jobs`` and ``use_cache`` override the settings."""
+    settings = settings or project_settings(path, flags)
+    config = settings.config
     model, stats = build_model(
-        root,
+        settings.root,
         config,
-        project_name=pyproject.name,
-        entry_points=pyproject.entry_points,
+        project_name=settings.pyproject.name,
+        entry_points=settings.pyproject.entry_points,
         jobs=jobs if jobs is not None else config.jobs,
         use_cache=use_cache if use_cache is not None else config.cache,
         progress=progress,
     )
-    return LoadedProject(root, config, model, stats)
+    return LoadedProject(settings.root, config, model, stats)
 
 
 def load_installed(

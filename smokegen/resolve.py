@@ -69,6 +69,8 @@ class ProjectIndex:
     tops: frozenset[str] = field(init=False)
     children: dict[str, set[str]] = field(init=False)
     definers: dict[str, list[str]] = field(init=False)
+    # import_graph's results by predicate: several checks walk the same graph.
+    graphs: dict[Callable[[ImportInfo], bool], dict[str, set[str]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         model = self.model
@@ -263,14 +265,22 @@ class _CycleSimulator:
     def __init__(self, index: ProjectIndex, members: frozenset[str]) -> None:
         self.index = index
         self.members = members
-        self._ordered: dict[str, list[ImportInfo]] = {}
+        self._steps: dict[str, list[tuple[ImportInfo, list[tuple[str, str | None]]]]] = {}
 
-    def _imports(self, info: ModuleInfo) -> list[ImportInfo]:
-        """The module's imports that run on every import, in source order (computed once)."""
-        found = self._ordered.get(info.name)
+    def _plan(self, info: ModuleInfo) -> list[tuple[ImportInfo, list[tuple[str, str | None]]]]:
+        """The module's imports that run on every import, in source order, each with its steps: a
+        module to load (name None) or a name to take from a module (computed once per module)."""
+        found = self._steps.get(info.name)
         if found is None:
-            found = sorted((i for i in info.imports if runs_on_every_import(i)), key=lambda i: i.location)
-            self._ordered[info.name] = found
+            found = []
+            for imp in sorted((i for i in info.imports if runs_on_every_import(i)), key=lambda i: i.location):
+                steps: list[tuple[str, str | None]] = []
+                for target, name in _import_steps(self.index, imp):
+                    if name is not None and self.index.exists(f"{target}.{name}"):
+                        target, name = f"{target}.{name}", None  # a submodule: loaded, not taken
+                    steps.append((target, name))
+                found.append((imp, steps))
+            self._steps[info.name] = found
         return found
 
     def run(self, entry: str) -> tuple[ImportInfo, str, list[_Frame], str] | None:
@@ -295,13 +305,11 @@ class _CycleSimulator:
         frame = _Frame(module)
         self.stack.append(frame)
         self.partial[module] = frame
-        for imp in self._imports(info):
+        for imp, steps in self._plan(info):
             frame.line = imp.location.line
-            for target, name in _import_steps(self.index, imp):
+            for target, name in steps:
                 if name is None:
-                    failure = self._load(target)
-                elif self.index.exists(f"{target}.{name}"):
-                    failure = self._load(f"{target}.{name}")
+                    failure = self._load(target) if target not in self.done else None
                 else:
                     failure = self._take(imp, target, name)
                 if failure is not None:
@@ -379,7 +387,11 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
 
 def import_graph(index: ProjectIndex, include: Callable[[ImportInfo], bool]) -> dict[str, set[str]]:
     """Project module -> the project modules (and namespace packages) its imports accepted by
-    ``include`` load, parents included, as Python loads them."""
+    ``include`` load, parents included, as Python loads them. Computed once per index and predicate:
+    do not change the result."""
+    known = index.graphs.get(include)
+    if known is not None:
+        return known
     graph: dict[str, set[str]] = {}
     for info in index.model.modules:
         edges: set[str] = set()
@@ -391,6 +403,7 @@ def import_graph(index: ProjectIndex, include: Callable[[ImportInfo], bool]) -> 
                 if index.exists(module) and module != info.name:
                     edges.add(module)
         graph[info.name] = edges
+    index.graphs[include] = graph
     return graph
 
 
