@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from smokegen.config import Config
 from smokegen.model import ModuleInfo, ProjectModel
 from smokegen.project import PARALLEL_THRESHOLD, build_model
-from smokegen.serialize import project_from_json, project_to_json
+from smokegen.serialize import from_json, project_from_json, project_to_json, to_json
 from tests.helpers import dedent, scan_code
 
 
@@ -123,3 +125,12 @@ def test_model_json_round_trip_is_exact() -> None:
     back = project_from_json(data)
     assert back == model
     assert isinstance(back.modules[0], ModuleInfo)
+    # Fields at their default may be left out; anything else that does not fit is an error.
+    compact = {key: value for key, value in to_json(module).items() if value not in ([], None, False)}
+    assert from_json(ModuleInfo, compact) == module
+    with pytest.raises(ValueError, match="expected str for name"):
+        from_json(ModuleInfo, {**compact, "name": 3})
+    with pytest.raises(ValueError, match="unknown keys for ModuleInfo"):
+        from_json(ModuleInfo, {**compact, "surprise": 1})
+    with pytest.raises(ValueError, match="missing name for ModuleInfo"):
+        from_json(ModuleInfo, {k: v for k, v in compact.items() if k != "name"})
