@@ -27,6 +27,7 @@ _SCANNER_MODULES = (
     "positions.py",
     "cst_tools.py",
     "scan.py",
+    "scan_results.py",
     "scan_imports.py",
     "scan_names.py",
     "scan_classes.py",

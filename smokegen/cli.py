@@ -1,6 +1,8 @@
 """The ``smokegen`` command: parses options, calls the library, prints, returns an exit code.
 
-This is the only module that prints or decides exit codes (see exitcodes.py).
+This is the only module that prints or decides exit codes (see exitcodes.py). The modules that
+render code or read tests with LibCST are imported by the commands that use them: ``check``, the
+pre-commit hook's command, loads the parser only when a file has changed since the last run.
 """
 
 from __future__ import annotations
@@ -28,11 +30,7 @@ from smokegen.files import write_atomic
 from smokegen.report import CHECK_FORMATS, render_scan_json, render_scan_text
 from smokegen.check import MypyStage, run_checks
 from smokegen.typecheck import MypyConfig, find_mypy_config
-from smokegen.generate import suite_files, write_suite
-from smokegen.direct import imported_by_tests, test_files, untested_modules, write_direct
-from smokegen.mocks import audit, find_patches
 from smokegen.affected import affected_modules
-from smokegen.report_mocks import render_mocks
 
 
 def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | None:
@@ -132,6 +130,8 @@ def scan(path: Path, output_format: str, flags: dict[str, Any]) -> int:
 
     Exits 1 when a file cannot be scanned or holds an import that cannot work.
     """
+    from smokegen.direct import imported_by_tests, test_files, untested_modules
+
     loaded = load_project(path, flags=flags, progress=_progress_bar())
     model = loaded.model
     imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config), loaded.cache())
@@ -285,6 +285,8 @@ def generate(
 
     With --direct, write per-module direct-test scaffolds instead (ARGS: module names).
     """
+    from smokegen.generate import suite_files, write_suite
+
     if direct:
         path = project_path or Path(".")
         modules = args
@@ -326,6 +328,8 @@ def generate(
 
 
 def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only: bool, dry_run: bool, force: bool) -> int:
+    from smokegen.direct import imported_by_tests, test_files, untested_modules, write_direct
+
     if check_only:
         raise click.UsageError("--check is for the smoke suite; direct scaffolds are yours and never go stale")
     known = {m.name for m in loaded.model.modules}
@@ -370,6 +374,10 @@ def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, 
 
     Exits 1 only on SG401/SG402, so it can gate CI.
     """
+    from smokegen.direct import test_files
+    from smokegen.mocks import audit, find_patches
+    from smokegen.report_mocks import render_mocks
+
     settings = project_settings(path, flags)
     with start_probe(settings.config.python or None) as pending:
         loaded = load_project(path, settings=settings, progress=_progress_bar())

@@ -18,7 +18,6 @@ from pathlib import Path
 from smokegen.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.environment import Environment
 from smokegen.model import ModuleInfo, ModuleKind, ScanResult, SourceFile
-from smokegen.scan import scan_source
 
 _EXTENSION_SUFFIXES = (".so", ".pyd")
 
@@ -127,6 +126,8 @@ class Installed:
                     except (ValueError, TypeError, KeyError):
                         scanned = None
                 if scanned is None:
+                    from smokegen.scan import scan_source  # LibCST: only for a source not cached yet
+
                     scanned = scan_source(data, file)
                     self.cache.put(key, encode_result(scanned))
                 result = scanned if isinstance(scanned, ModuleInfo) else None

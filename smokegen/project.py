@@ -8,7 +8,8 @@ boundary in their JSON form, the same form the cache stores).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from smokegen.config import Config, Pyproject, apply_flags, read_pyproject
 from smokegen.discover import discover, find_project_root
 from smokegen.environment import InstalledDistribution
 from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
-from smokegen.scan import result_findings, scan_source, unreadable
+from smokegen.scan_results import result_findings, unreadable
 
 # Below this many files to scan, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -46,6 +47,8 @@ def default_jobs() -> int:
 
 
 def _scan_job(job: tuple[str, str, str, bytes]) -> dict[str, Any]:
+    from smokegen.scan import scan_source  # LibCST: imported where a file is scanned
+
     name, path, kind, data = job
     return encode_result(scan_source(data, SourceFile(name, path, ModuleKind(kind))))
 
@@ -58,10 +61,15 @@ def scan_files(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> tuple[list[ScanResult], ScanStats]:
+    """Each file's scan result, from the cache or scanned (and cached). Files to scan go to worker
+    processes when there are many; when there are a few (an edit since the last run) and this
+    process has not loaded the parser yet, to one worker, which loads it and scans while this
+    process decodes the cached results."""
     results: dict[int, ScanResult] = {}
     fingerprints: dict[str, str] = {}
     unread = 0
     todo: list[tuple[int, str, bytes]] = []
+    hits: list[tuple[int, str, bytes, Any]] = []
     for index, file in enumerate(files):
         try:
             data = (root / file.path).read_bytes()
@@ -73,24 +81,39 @@ def scan_files(
         fingerprints[file.path] = key
         cached = cache.get(key)
         if cached is not None:
-            try:
-                results[index] = decode_result(cached)
-                continue
-            except (ValueError, TypeError, KeyError):
-                pass  # a corrupt or foreign entry: scan again and overwrite it
-        todo.append((index, key, data))
-    done = len(results)
+            hits.append((index, key, data, cached))
+        else:
+            todo.append((index, key, data))
     total = len(files)
-    if progress is not None:
-        progress(done, total)
+    done = len(results)
     workers = min(jobs, max(1, len(todo) // 16)) if len(todo) >= PARALLEL_THRESHOLD else 1
-    remaining = list(todo)
-    if workers > 1:
+    beside = bool(todo) and workers == 1 and jobs > 1 and "libcst" not in sys.modules
+    pool: ProcessPoolExecutor | None = None
+    scanned: Iterator[dict[str, Any]] | None = None
+    if workers > 1 or beside:
         payload = [(files[i].name, files[i].path, files[i].kind.value, data) for i, _, data in todo]
         try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                chunk = max(1, len(payload) // (workers * 8))
-                for (index, key, _), encoded in zip(todo, pool.map(_scan_job, payload, chunksize=chunk)):
+            pool = ProcessPoolExecutor(max_workers=workers)
+            scanned = pool.map(_scan_job, payload, chunksize=max(1, len(payload) // (workers * 8)))
+        except OSError:
+            pool, scanned = None, None
+    again: list[tuple[int, str, bytes]] = []
+    for index, key, data, cached in hits:
+        try:
+            results[index] = decode_result(cached)
+        except (ValueError, TypeError, KeyError):
+            again.append((index, key, data))  # a corrupt or foreign entry: scan again and overwrite it
+            continue
+        done += 1
+        if progress is not None and (done == total or done % 64 == 0):
+            progress(done, total)
+    if progress is not None:
+        progress(done, total)
+    remaining = todo
+    if pool is not None and scanned is not None:
+        try:
+            with pool:
+                for (index, key, _), encoded in zip(todo, scanned):
                     results[index] = decode_result(encoded)
                     cache.put(key, encoded)
                     done += 1
@@ -100,15 +123,22 @@ def scan_files(
         except (BrokenProcessPool, OSError):
             # A worker died (or no pool could be started): finish in this process.
             remaining = [item for item in todo if item[0] not in results]
-    for index, key, data in remaining:
-        result = scan_source(data, files[index])
-        results[index] = result
-        cache.put(key, encode_result(result))
-        done += 1
-        if progress is not None:
-            progress(done, total)
+    if remaining or again:
+        from smokegen.scan import scan_source
+
+        for index, key, data in remaining + again:
+            result = scan_source(data, files[index])
+            results[index] = result
+            cache.put(key, encode_result(result))
+            done += 1
+            if progress is not None:
+                progress(done, total)
     stats = ScanStats(
-        files=total, cache_hits=total - len(todo) - unread, scanned=len(todo), workers=workers, fingerprints=fingerprints
+        files=total,
+        cache_hits=len(hits) - len(again),
+        scanned=len(todo) + len(again),
+        workers=workers,
+        fingerprints=fingerprints,
     )
     return [results[i] for i in range(total)], stats
 

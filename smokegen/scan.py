@@ -16,10 +16,10 @@ import warnings
 
 import libcst as cst
 
-from smokegen import codes
 from smokegen.cst_tools import Context
 from smokegen.deepstack import on_deep_stack
-from smokegen.model import FailureReason, Finding, Location, ModuleInfo, ModuleKind, ScanFailure, ScanResult, SourceFile
+from smokegen.model import FailureReason, ModuleInfo, ScanFailure, ScanResult, SourceFile
+from smokegen.scan_results import failure_result
 from smokegen.positions import start_positions
 from smokegen.scan_attributes import collect_attribute_uses
 from smokegen.scan_classes import collect_classes
@@ -62,14 +62,6 @@ def decode_source(data: bytes) -> str:
         ) from None
 
 
-def unreadable(file: SourceFile, error: OSError) -> ScanFailure:
-    return _failure(file, FailureReason.UNREADABLE, f"{error.strerror or error}; check its permissions", 1, 1)
-
-
-def _failure(file: SourceFile, reason: FailureReason, message: str, line: int, column: int) -> ScanFailure:
-    return ScanFailure(file.name, file.path, file.kind, reason, message, Location(file.path, max(line, 1), max(column, 1)))
-
-
 def _parse_failure(file: SourceFile, text: str, exc: Exception) -> ScanFailure:
     """Tell a real syntax error (CPython rejects it too) from a LibCST limitation."""
     try:
@@ -77,13 +69,13 @@ def _parse_failure(file: SourceFile, text: str, exc: Exception) -> ScanFailure:
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes and the like
             ast.parse(text, filename=file.path)
     except SyntaxError as syntax:
-        return _failure(file, FailureReason.SYNTAX, syntax.msg, syntax.lineno or 1, syntax.offset or 1)
+        return failure_result(file, FailureReason.SYNTAX, syntax.msg, syntax.lineno or 1, syntax.offset or 1)
     except (ValueError, RecursionError, MemoryError) as other:
-        return _failure(file, FailureReason.SYNTAX, str(other), 1, 1)
+        return failure_result(file, FailureReason.SYNTAX, str(other), 1, 1)
     line = getattr(exc, "editor_line", 1)
     column = getattr(exc, "editor_column", 1)
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return _failure(
+    return failure_result(
         file,
         FailureReason.SCANNER_LIMIT,
         f"the interpreter accepts this file but LibCST cannot parse it ({first}); it was not analysed",
@@ -97,11 +89,11 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
     try:
         text = decode_source(data)
     except _DecodeProblem as problem:
-        return _failure(file, FailureReason.DECODE, str(problem), problem.line, problem.column)
+        return failure_result(file, FailureReason.DECODE, str(problem), problem.line, problem.column)
     if "\x00" in text:
         where = text.index("\x00")
         line = text.count("\n", 0, where) + 1
-        return _failure(file, FailureReason.SYNTAX, "source code cannot contain null bytes", line, 1)
+        return failure_result(file, FailureReason.SYNTAX, "source code cannot contain null bytes", line, 1)
     try:
         return _scan_text(text, file)
     except RecursionError:
@@ -109,7 +101,7 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
     try:
         return on_deep_stack(lambda: _scan_text(text, file))
     except RecursionError:
-        return _failure(
+        return failure_result(
             file, FailureReason.SCANNER_LIMIT, "the file is nested too deeply for the scanner; it was not analysed", 1, 1
         )
 
@@ -142,32 +134,3 @@ def _scan_text(text: str, file: SourceFile) -> ScanResult:
         extends_path=names.extends_path,
         findings=import_findings,
     )
-
-
-def result_findings(result: ScanResult) -> tuple[Finding, ...]:
-    """The findings one file's scan result carries (failures, empty modules, bad relative imports)."""
-    if isinstance(result, ScanFailure):
-        code = {
-            FailureReason.SYNTAX: codes.SYNTAX_ERROR,
-            FailureReason.DECODE: codes.DECODE_ERROR,
-            FailureReason.SCANNER_LIMIT: codes.SCANNER_LIMIT,
-            FailureReason.UNREADABLE: codes.UNREADABLE,
-        }[result.reason]
-        prefix = {
-            FailureReason.SYNTAX: "syntax error: ",
-            FailureReason.DECODE: "cannot decode: ",
-            FailureReason.SCANNER_LIMIT: "",
-            FailureReason.UNREADABLE: "cannot read: ",
-        }[result.reason]
-        return (Finding(result.location, code.code, prefix + result.message, code.severity),)
-    found = list(result.findings)
-    if result.empty and result.kind is ModuleKind.MODULE:
-        found.append(
-            Finding(
-                Location(result.path, 1, 1),
-                codes.EMPTY_MODULE.code,
-                f"module '{result.name}' is empty; delete it, or add what it was meant to hold",
-                codes.EMPTY_MODULE.severity,
-            )
-        )
-    return tuple(found)

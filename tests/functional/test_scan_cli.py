@@ -167,3 +167,33 @@ def test_renamed_class_fixture_own_mocked_tests_pass(fixture_project) -> None:
         [sys.executable, "-c", "import app.streaming.pipeline"], cwd=project, capture_output=True, text=True, check=False
     )
     assert "cannot import name 'StreamingConsumer'" in broken.stderr
+
+
+def test_a_file_edited_since_the_last_run_is_scanned_beside_the_cache_reads(tmp_path: Path) -> None:
+    """check in a fresh process: from a warm cache, the parser is loaded only to scan what changed,
+    in a worker while the cached results are read; the report is the one a cold run gives."""
+    project = tmp_path / "proj"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\ndependencies = []\n')
+    for number in range(6):
+        (project / "pkg" / f"m{number}.py").write_text(f"VALUE_{number} = {number}\n")
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "use.py").write_text("from pkg.m1 import VALUE_1\n")
+    command = [sys.executable, "-m", "smokegen", "check", "--static", "--no-mypy", "-j", "2", str(project)]
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path)
+
+    assert run().returncode == 0  # fills the cache
+    (project / "pkg" / "m1.py").write_text("RENAMED = 1\n")
+    edited = run()
+    assert edited.returncode == 1
+    assert "pkg/use.py:1:20: SG101 cannot import name 'VALUE_1' from 'pkg.m1'" in edited.stdout
+    cold = subprocess.run([*command, "--no-cache"], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert cold.stdout == edited.stdout
+
+
+def test_the_cli_loads_no_parser_until_a_file_needs_scanning() -> None:
+    code = "import sys, smokegen.cli, smokegen.check, smokegen.project; print(sorted(m for m in sys.modules if m.startswith('libcst')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -6,7 +6,8 @@ import libcst as cst
 
 from smokegen.model import FailureReason, ModuleInfo, ModuleKind, ScanFailure, SourceFile
 from smokegen.positions import start_positions
-from smokegen.scan import _parse_failure, result_findings
+from smokegen.scan import _parse_failure
+from smokegen.scan_results import result_findings
 from tests.helpers import dedent, scan_bytes
 
 
