@@ -2,6 +2,7 @@
 
     python benchmarks/bench_check.py                  # Django, in a fresh virtualenv
     python benchmarks/bench_check.py --package sphinx --repeat 5
+    python benchmarks/bench_check.py --runtime      # also the import stage, with and without kept verdicts
 
 The package is installed with its dependencies into a temporary virtualenv, which is also the
 target interpreter (``--python``). Every figure is the median of ``--repeat`` runs in this run:
@@ -12,6 +13,9 @@ target interpreter (``--python``). Every figure is the median of ``--repeat`` ru
 - ``smokegen check --static, warm``: the whole command as a user runs it, in a subprocess;
   then with one file edited since the last run (the incremental case: that file is scanned again,
   every other one comes from the cache), and the pre-commit hook's ``--affected FILE`` form.
+- with ``--runtime``, ``smokegen check`` with its import stage: no verdict kept (the baseline),
+  every verdict kept and nothing changed, and one file edited since the last run (a clean verdict
+  is kept while no project file it loads changed; failures are always imported again).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import installed_project, median_time  # benchmarks/ is on sys.path when a script in it runs
@@ -37,6 +42,7 @@ def main() -> int:
     parser.add_argument("--import-name", default=None, help="its top-level import name (default: the package name)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--runtime", action="store_true", help="also time the import stage and its verdict cache")
     args = parser.parse_args()
     name = args.import_name or args.package.split("=")[0].lower()
 
@@ -76,6 +82,26 @@ def main() -> int:
         affected = median_time(
             lambda: subprocess.run(affected_command, capture_output=True, check=False, cwd=root), args.repeat, before=edit
         )
+        runtime_rows: list[tuple[str, float]] = []
+        if args.runtime:
+            run = [sys.executable, "-m", "smokegen", "check", "--no-mypy", "--python", str(python), "-j", str(args.jobs), str(root)]
+            notes: dict[str, str] = {}
+
+            def timed(label: str) -> Callable[[], object]:
+                def action() -> object:
+                    done = subprocess.run(run, capture_output=True, text=True, check=False)
+                    notes[label] = next((line for line in done.stderr.splitlines() if "not imported again" in line), "")
+                    return done
+
+                return action
+
+            verdicts = cache_dir / "verdicts"
+            runtime_rows.append(("check, no verdict kept", median_time(timed("cold"), args.repeat,
+                                 before=lambda: shutil.rmtree(verdicts, ignore_errors=True))))  # fmt: skip
+            runtime_rows.append(("check, verdicts kept, no change", median_time(timed("warm"), args.repeat)))
+            runtime_rows.append(("check, verdicts kept, one file edited", median_time(timed("edit"), args.repeat, before=edit)))
+            for label in ("warm", "edit"):
+                print(f"{label}: {notes[label].removeprefix('note: ')}")
         edited.write_bytes(original)
 
         modules = len(model.modules) + len(model.failures)
@@ -91,9 +117,15 @@ def main() -> int:
             ("  one file edited", one_file),
             ("  one file edited, --affected FILE", affected),
         ]
-        print(f"{'':34} {'seconds':>8} {'vs warm scan':>13}")
+        print(f"edited file: {edited.relative_to(root)}")
+        print(f"{'':38} {'seconds':>8} {'vs warm scan':>13}")
         for label, seconds in rows:
-            print(f"{label:34} {seconds:8.2f} {seconds / warm:12.2f}x")
+            print(f"{label:38} {seconds:8.2f} {seconds / warm:12.2f}x")
+        if runtime_rows:
+            baseline = runtime_rows[0][1]
+            print(f"{'':38} {'seconds':>8} {'vs no verdict kept':>19}")
+            for label, seconds in runtime_rows:
+                print(f"{label:38} {seconds:8.2f} {seconds / baseline:18.2f}x")
     return 0
 
 
