@@ -7,10 +7,12 @@ boundary in their JSON form, the same form the cache stores).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,6 +48,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: reading the cache builds tens of thousands of JSON objects
+    and records, none of them in a cycle, which the collector would only walk again and again (a
+    third of a warm run). Worker processes are started outside it; nothing is parsed inside it."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _scan_job(job: tuple[str, str, str, bytes]) -> dict[str, Any]:
     from smokegen.scan import scan_source  # LibCST: imported where a file is scanned
 
@@ -70,20 +86,21 @@ def scan_files(
     unread = 0
     todo: list[tuple[int, str, bytes]] = []
     hits: list[tuple[int, str, bytes, Any]] = []
-    for index, file in enumerate(files):
-        try:
-            data = (root / file.path).read_bytes()
-        except OSError as error:
-            results[index] = unreadable(file, error)
-            unread += 1
-            continue
-        key = cache_key(file, data)
-        fingerprints[file.path] = key
-        cached = cache.get(key)
-        if cached is not None:
-            hits.append((index, key, data, cached))
-        else:
-            todo.append((index, key, data))
+    with _collector_paused():
+        for index, file in enumerate(files):
+            try:
+                data = (root / file.path).read_bytes()
+            except OSError as error:
+                results[index] = unreadable(file, error)
+                unread += 1
+                continue
+            key = cache_key(file, data)
+            fingerprints[file.path] = key
+            cached = cache.get(key)
+            if cached is not None:
+                hits.append((index, key, data, cached))
+            else:
+                todo.append((index, key, data))
     total = len(files)
     done = len(results)
     workers = min(jobs, max(1, len(todo) // 16)) if len(todo) >= PARALLEL_THRESHOLD else 1
@@ -98,15 +115,16 @@ def scan_files(
         except OSError:
             pool, scanned = None, None
     again: list[tuple[int, str, bytes]] = []
-    for index, key, data, cached in hits:
-        try:
-            results[index] = decode_result(cached)
-        except (ValueError, TypeError, KeyError):
-            again.append((index, key, data))  # a corrupt or foreign entry: scan again and overwrite it
-            continue
-        done += 1
-        if progress is not None and (done == total or done % 64 == 0):
-            progress(done, total)
+    with _collector_paused():
+        for index, key, data, cached in hits:
+            try:
+                results[index] = decode_result(cached)
+            except (ValueError, TypeError, KeyError):
+                again.append((index, key, data))  # a corrupt or foreign entry: scan again and overwrite it
+                continue
+            done += 1
+            if progress is not None and (done == total or done % 64 == 0):
+                progress(done, total)
     if progress is not None:
         progress(done, total)
     remaining = todo
