@@ -161,23 +161,21 @@ def run_checks(
         if scope is not None:
             only = tuple(sorted(scope & {m.name for m in model.modules if m.kind is not ModuleKind.MAIN}))
             plans = {name: group for name, group in plans.items() if name in scope}
-        reused: dict[str, ImportVerdict] = {}
+        verdict_cache = None
         if cache.folder is not None and fingerprints is not None:
             verdict_cache = VerdictCache(cache, root, model, fingerprints, context_digest(root, model, env, runtime))
             runtime = dataclasses.replace(runtime, report_loaded=True)
-            wanted = only if only is not None else tuple(importable_modules(model))
-            reused, todo = split_cached(verdict_cache, wanted, plans)
-            if reused:
-                only = tuple(todo)
-        verdicts = run_imports(root, model, runtime, progress, plans, only, passing=reused) if only != () else ()
-        if reused:
-            notes.append(
-                f"{len(reused)} of {len(reused) + len(verdicts)} modules not imported again: they passed before and no "
-                "project file they load has changed since (--no-cache imports every module)"
-            )
-        if cache.folder is not None and fingerprints is not None:
+        wanted = only if only is not None else tuple(importable_modules(model))
+        reused, todo = split_cached(verdict_cache, wanted, plans)
+        verdicts = run_imports(root, model, runtime, progress, plans, tuple(todo), passing=reused) if todo else ()
+        if verdict_cache is not None:
             for verdict in verdicts:
                 verdict_cache.put(verdict, plans.get(verdict.module, ()))
+        if reused:
+            notes.append(
+                f"{len(reused)} of {len(wanted)} modules not imported again: they passed before and no "
+                "project file they load has changed since (--no-cache imports every module)"
+            )
         verdicts = tuple(sorted((*verdicts, *reused.values()), key=lambda v: v.module))
         optional = optional_imports(deps, env) if deps.known else frozenset()
         findings.extend(runtime_findings(verdicts, model, root, findings, optional, config.environment_errors))

@@ -102,10 +102,6 @@ class Setting:
     def repeatable(self) -> bool:
         return self.kind in (LIST, TABLE)
 
-    @property
-    def switch(self) -> bool:
-        return self.kind == BOOL
-
 
 LIST, TABLE, BOOL, NUMBER, INTEGER, STRING = "list of strings", "table", "bool", "number", "integer", "string"
 _SCANNING = ("scan", "check", "generate", "mocks")

@@ -83,8 +83,11 @@ class VerdictCache:
         self.context = context
         self.paths = {m.name: m.path for m in model.modules}
         # Longest source root first: a file under "src" is "src/...", not "./src/...".
-        bases = [(base, "" if rel == "." else f"{rel}/") for base, rel in zip(project_sys_path(root, model), model.source_roots)]
-        self.bases = sorted(((os.path.join(base, ""), prefix) for base, prefix in bases), key=lambda b: -len(b[0]))
+        bases = (
+            (os.path.join(base, ""), "" if rel == "." else f"{rel}/")
+            for base, rel in zip(project_sys_path(root, model), model.source_roots)
+        )
+        self.bases = sorted(bases, key=lambda b: -len(b[0]))
         self._graph: dict[str, set[str]] | None = None
 
     def _key(self, module: str, plans: tuple[ClassPlan, ...]) -> str:
