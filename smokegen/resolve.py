@@ -336,7 +336,7 @@ class _CycleSimulator:
         return imp, target, [_Frame(f.module, f.line) for f in chain], where
 
 
-def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
+def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
     """Tarjan's algorithm, iterative (import graphs of big projects are deep)."""
     counter = 0
     index: dict[str, int] = {}
@@ -416,7 +416,7 @@ def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
     """SG103: cycles that fail when some module of the cycle is imported first."""
     graph = import_time_graph(index)
     reported: set[tuple[Location, str]] = set()
-    for component in _strongly_connected(graph):
+    for component in strongly_connected(graph):
         if len(component) < 2:
             continue
         simulator = _CycleSimulator(index, frozenset(component))

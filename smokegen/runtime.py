@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smokegen.resolve import ProjectIndex, import_graph, runs_on_every_import
+from smokegen.resolve import (
+    ProjectIndex,
+    import_graph,
+    may_run_on_import,
+    prefixes,
+    runs_on_every_import,
+    strongly_connected,
+)
 from smokegen.model import (
     BuildVerdict,
     ClassPlan,
@@ -122,12 +129,41 @@ def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, An
     return [share for share in shares if share]
 
 
+def entering_cycles(index: ProjectIndex) -> set[str]:
+    """Project modules whose import may enter an import cycle (they are in one, or import one,
+    transitively, through any import that may run on import). Importing such a module ahead of
+    another changes where the cycle is entered, and with it whether a partly initialised module is
+    read: ``import a`` may fail alone and pass once ``b``, in the same cycle, was imported first."""
+    graph = import_graph(index, may_run_on_import)
+    unsafe = {name for component in strongly_connected(graph) if len(component) > 1 for name in component}
+    importers: dict[str, set[str]] = {}
+    for source, targets in graph.items():
+        for target in targets:
+            importers.setdefault(target, set()).add(source)
+    todo = list(unsafe)
+    while todo:
+        for source in importers.get(todo.pop(), ()):
+            if source not in unsafe:
+                unsafe.add(source)
+                todo.append(source)
+    return unsafe
+
+
 def shared_import_graph(model: ProjectModel) -> dict[str, list[str]]:
     """Module -> what importing it imports for sure (imports that run on every import, uncaught):
     project modules, parents included, and third-party modules as named. The runner imports what
-    several sibling modules share once, before them (``_runner.Closures``)."""
+    several sibling modules share once, before them (``_runner.Closures``); never a project module
+    that may enter an import cycle, nor one inside such a package (see :func:`entering_cycles`)."""
     index = ProjectIndex(model)
-    graph = {name: set(edges) for name, edges in import_graph(index, runs_on_every_import).items()}
+    unsafe = entering_cycles(index)
+
+    def shareable(name: str) -> bool:
+        return not any(prefix in unsafe for prefix in prefixes(name))
+
+    graph = {
+        name: {edge for edge in edges if shareable(edge)}
+        for name, edges in import_graph(index, runs_on_every_import).items()
+    }
     for info in model.modules:
         for imp in info.imports:
             if not imp.resolved or index.is_project(imp.module) or not runs_on_every_import(imp):

@@ -140,6 +140,24 @@ def test_sharing_common_imports_changes_no_verdict(name: str, fixture_project) -
     assert verdicts(True) == verdicts(False)
 
 
+def test_a_cycle_is_never_entered_ahead_of_a_module_by_sharing(tmp_path) -> None:
+    """``import shop.z`` fails alone (it enters the z-a cycle at z) and passes once ``shop.a``, which
+    its siblings import too, was imported first. Sharing must not import ``shop.a`` ahead of m1:
+    m1 fails in a fresh interpreter, and so in the verdicts (mypy.plugins.common, SG205 in mypy 1.x)."""
+    _package(tmp_path, "shop", {
+        "z.py": "from shop import a\nZ = 1\n", "a.py": "from shop.z import Z\nA = 2\n",
+        "m1.py": "import shop.z\n", "m2.py": "import shop.a\n", "m3.py": "import shop.a\n",
+    })  # fmt: skip
+    loaded = load_project(tmp_path, jobs=1)
+    results = {}
+    for share in (True, False):
+        options = RuntimeOptions(python=sys.executable, timeout=5.0, jobs=1, share_imports=share)
+        results[share] = {v.module: (v.status.value, v.exc_type) for v in run_imports(loaded.root, loaded.model, options)}
+    assert results[True] == results[False]
+    assert results[True]["shop.m1"] == results[True]["shop.z"] == ("error", "ImportError")
+    assert results[True]["shop.m2"] == ("ok", "")
+
+
 def test_a_module_imported_by_several_siblings_is_imported_once_for_them(tmp_path) -> None:
     """What three sibling modules all import is imported once, ahead of them, in a zygote; the
     sibling that fails still gets the verdict of a fresh interpreter (re-run from the clean state)."""
