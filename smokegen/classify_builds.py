@@ -151,6 +151,26 @@ def judge(build: BuildVerdict, plan: ClassPlan, index: ProjectIndex, root: Path,
     return Finding(plan.location, code.code, f"`{call}` {what}: {how}, it fails for every caller that does the same", code.severity)
 
 
+def _live_plans(plans: tuple[ClassPlan, ...], builds: Mapping[str, BuildVerdict], root: Path) -> list[ClassPlan]:
+    """One plan per class name. A module that defines a class twice (``if cin: class C ... else:
+    class C ...``) binds one of them at run time, and the runner built that one: its failure is
+    placed at the definition the raising line is in, else at the later one (which wins when both run)."""
+    by_name: dict[str, list[ClassPlan]] = {}
+    for plan in plans:
+        by_name.setdefault(plan.name, []).append(plan)
+    live: list[ClassPlan] = []
+    for name, same in by_name.items():
+        chosen = same[-1]
+        build = builds.get(name)
+        raised = project_frame(build.frames, root) if build is not None and len(same) > 1 else None
+        if raised is not None:
+            before = [p for p in same if p.location.path == raised[0] and p.location.line <= raised[1]]
+            if before:
+                chosen = max(before, key=lambda p: p.location.line)
+        live.append(chosen)
+    return live
+
+
 def judge_builds(
     verdicts: Iterable[ImportVerdict],
     plans: Mapping[str, tuple[ClassPlan, ...]],
@@ -166,7 +186,7 @@ def judge_builds(
     for module, module_plans in plans.items():
         verdict = by_module.get(module)
         builds = {b.name: b for b in verdict.builds} if verdict is not None else {}
-        for plan in module_plans:
+        for plan in _live_plans(module_plans, builds, root):
             if plan.skip is not None:
                 out.append(ClassOutcome(plan.key, "skipped", None, plan.skip, plan.detail))
                 continue

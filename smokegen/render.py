@@ -160,7 +160,11 @@ def render_class_test(plan: ClassPlan, function: str) -> Stmt:
 
 
 def render_classes(inputs: SuiteInputs) -> str:
-    plans = sorted((p for group in inputs.plans.values() for p in group), key=lambda p: (p.module, p.name))
+    # A class defined twice in a module (``if ...: class C`` / ``else: class C``) is one class at run
+    # time: one test, written for the later definition (which wins when both run), as smokegen.testing
+    # looks the plan up by its key.
+    by_key = {p.key: p for group in inputs.plans.values() for p in group}
+    plans = sorted(by_key.values(), key=lambda p: (p.module, p.name))
     built = [p for p in plans if p.source is not None]
     skipped = [p for p in plans if p.source is None]
     names = _function_names(built)

@@ -359,3 +359,38 @@ def test_type_checking_names_are_checked_exactly_at_run_time(tmp_path, capsys) -
         ("pkg/user.py", 3, 32, "SG209")
     ]
     assert "'Gone' is imported from 'pkg.lazy' under TYPE_CHECKING" in report["findings"][0]["message"]
+
+
+@pytest.mark.parametrize(("fast", "line"), [("", 7), ("1", 3)])
+def test_a_class_defined_twice_is_judged_once_at_the_definition_bound(tmp_path, capsys, fast: str, line: int) -> None:
+    """``if FAST: class Client ... else: class Client ...``: one class exists at run time; its failure
+    is reported once, at the definition the raising line is in (sympy's CCodeConverter)."""
+    code = (
+        "import os\n"
+        "if os.environ.get('FAST'):\n"
+        "    class Client:\n"
+        "        def __init__(self) -> None:\n"
+        "            self.rate = 1 / 0  # fast client broken\n"
+        "else:\n"
+        "    class Client:\n"
+        "        def __init__(self) -> None:\n"
+        "            self.rate = [].pop()  # slow client broken\n"
+    )
+    _package(tmp_path, "shop", {"clients.py": code})
+    env = ["--env", f"FAST={fast}"] if fast else []
+    assert main(["check", "--no-mypy", "--no-cache", "--format", "json", "--python", sys.executable, *env, str(tmp_path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["line"]) for f in report["findings"]] == [("SG210", line)]
+    assert ("ZeroDivisionError" if fast else "IndexError") in report["findings"][0]["message"]
+    assert [c["class"] for c in report["classes"]] == ["shop.clients:Client"]
+    if fast:
+        return
+    # The generated suite has one test for the one class, and it fails with the real exception.
+    assert main(["generate", "--no-mypy", str(tmp_path)]) == 0
+    suite = (tmp_path / "tests/smoke/test_smoke_classes.py").read_text()
+    assert suite.count("def test_shop_clients_Client") == 1
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/smoke/test_smoke_classes.py"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 1 and "1 failed" in run.stdout and "IndexError: pop from empty list" in run.stdout
