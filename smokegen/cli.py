@@ -24,7 +24,7 @@ from smokegen import __version__, exitcodes
 from smokegen.config import INTEGER, NUMBER, Config, ConfigError, settings_for
 from smokegen.model import Severity
 from smokegen.project import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
-from smokegen.environment import describe_distribution, resolve_python, start_probe
+from smokegen.environment import Environment, describe_distribution, resolve_python, start_probe
 from smokegen.runtime import RunnerError, RuntimeOptions
 from smokegen.files import write_atomic
 from smokegen.report import CHECK_FORMATS, render_scan_json, render_scan_text
@@ -98,6 +98,29 @@ def _settings(command_name: str) -> Callable[[Callable[..., Any]], Callable[...,
     return decorate
 
 
+def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format`` and ``--output``, as check and mocks take them."""
+    command = click.option(
+        "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
+    )(command)
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(sorted(CHECK_FORMATS)),
+        default="text",
+        show_default=True,
+        help="text, json, github (Actions annotations), junit (XML), sarif (2.1.0, for code scanning).",
+    )(command)
+
+
+def _load_with_environment(path: Path, flags: dict[str, Any]) -> tuple[LoadedProject, Environment]:
+    """The project scanned, and its interpreter asked about itself meanwhile."""
+    settings = project_settings(path, flags)
+    with start_probe(settings.config.python or None) as pending:
+        loaded = load_project(path, settings=settings, progress=_progress_bar())
+        return loaded, pending.result()
+
+
 def _emit(text: str, output: Path | None) -> None:
     """The report to ``output`` (atomically) or to standard output."""
     if output is not None:
@@ -158,15 +181,7 @@ def scan(path: Path, output_format: str, flags: dict[str, Any]) -> int:
     help="Check a distribution (or top-level package) as installed in --python's environment, "
     "instead of a source tree: every module it ships, its entry points, its declared dependencies.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(CHECK_FORMATS)),
-    default="text",
-    show_default=True,
-    help="text, json, github (Actions annotations), junit (XML), sarif (2.1.0, for code scanning).",
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@_report_options
 @_settings("check")
 def check(
     args: tuple[Path, ...],
@@ -198,10 +213,7 @@ def check(
             env = pending.result()
         entry_points_file = f"{dist.info_dir}/entry_points.txt"
     else:
-        settings = project_settings(path, flags)
-        with start_probe(settings.config.python or None) as pending:  # the interpreter starts while the project is scanned
-            loaded = load_project(path, settings=settings, progress=_progress_bar())
-            env = pending.result()
+        loaded, env = _load_with_environment(path, flags)
     config = loaded.config
     runtime = None if config.static else _runtime_options(config)
     scope = None
@@ -358,15 +370,7 @@ def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only
 
 @cli.command()
 @click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(CHECK_FORMATS)),
-    default="text",
-    show_default=True,
-    help="text, json, github, junit, sarif (as for check).",
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@_report_options
 @_settings("mocks")
 def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, Any]) -> int:
     """Audit the mock.patch targets in the tests of the project containing PATH: internal, external
@@ -378,10 +382,7 @@ def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, 
     from smokegen.mocks import audit, find_patches
     from smokegen.report_mocks import render_mocks
 
-    settings = project_settings(path, flags)
-    with start_probe(settings.config.python or None) as pending:
-        loaded = load_project(path, settings=settings, progress=_progress_bar())
-        env = pending.result()
+    loaded, env = _load_with_environment(path, flags)
     runtime = None if loaded.config.static else _runtime_options(loaded.config)
     config = dataclasses.replace(loaded.config, instantiate=False)
     checked = run_checks(
