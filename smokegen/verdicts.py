@@ -47,13 +47,17 @@ def _mtime(folder: str) -> int:
 
 def context_digest(root: Path, model: ProjectModel, env: Environment, options: RuntimeOptions) -> str:
     """What every cached verdict of this run depends on besides the project's files."""
+    own = {os.path.realpath(folder) for folder in project_sys_path(root, model)}
     parts: list[Any] = [
         __version__,
         hashlib.blake2b(RUNNER.read_bytes(), digest_size=16).hexdigest(),
         env.executable,
         list(env.version),
         sorted((name, dist.version) for name, dist in env.distributions.items()),
-        [(folder, _mtime(folder)) for folder in env.sys_path],
+        # Installing or removing a package changes its folder. Not the project's own source roots
+        # (on sys.path in an editable install): they change with every file made at their top, and
+        # the project's modules are fingerprinted one by one.
+        [(folder, _mtime(folder)) for folder in env.sys_path if os.path.realpath(folder) not in own],
         options.timeout,
         [list(pair) for pair in options.env],
         project_sys_path(root, model),

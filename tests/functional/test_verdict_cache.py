@@ -112,3 +112,15 @@ def test_a_failure_is_retried_after_siblings_whose_verdicts_were_kept(fixture_pr
     again = run_imports(loaded.root, loaded.model, options, only=("plugins.registry",), passing=kept)
     everything = {v.module: v for v in run_imports(loaded.root, loaded.model, options)}
     assert again[0].after_siblings is everything["plugins.registry"].after_siblings is ImportStatus.OK
+
+
+def test_a_new_file_beside_the_code_on_sys_path_keeps_the_verdicts(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editable install puts the project's source root on the interpreter's sys.path: a file made
+    there (a coverage report, a build artefact) changes nothing the verdicts depend on."""
+    monkeypatch.setenv("PYTHONPATH", str(project))
+    check(project, capsys)
+    (project / "report.txt").write_text("made by some tool\n")
+    _, _, err, imported = check(project, capsys)
+    assert imported == {"pkg.needs.conf"} and "not imported again" in err
