@@ -8,10 +8,11 @@ importable but are not (``my-script.py``) are reported, never dropped silently.
 
 from __future__ import annotations
 
+import difflib
 import keyword
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -301,19 +302,28 @@ def discover(root: Path, config: Config) -> Discovery:
         folder = Path(os.path.normpath(root / source_root))
         if folder != root and root not in folder.parents:
             raise ConfigError(
-                f"pyproject.toml: source root '{source_root}' is outside the project root {root}"
+                f"source root '{source_root}' is outside the project root {root}; "
+                "fix --source-root or [tool.smokegen] source_roots in pyproject.toml"
             )
         if not folder.is_dir():
             raise ConfigError(
-                f"pyproject.toml: source root '{source_root}' in [tool.smokegen] source_roots is not a folder"
+                f"source root '{source_root}' is not a folder of the project at {root}; "
+                "fix --source-root or [tool.smokegen] source_roots in pyproject.toml"
             )
         walker.walk_entries(folder, "", top=True)
     found = {f.name.split(".", 1)[0] for f in walker.files} | {n.split(".", 1)[0] for n in walker.namespaces}
     missing = [p for p in walker.config.packages if p not in found]
     if missing:
+        # What is there, whatever `packages` asked for: the names it could have meant.
+        everything = _Walker(root, replace(config, packages=()))
+        for source_root in roots:
+            everything.walk_entries(Path(os.path.normpath(root / source_root)), "", top=True)
+        there = sorted({f.name.split(".", 1)[0] for f in everything.files} | {n.split(".", 1)[0] for n in everything.namespaces})
+        close = [hit for name in missing for hit in difflib.get_close_matches(name, there, n=1)]
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise ConfigError(
-            f"pyproject.toml: [tool.smokegen] packages names {', '.join(repr(m) for m in missing)}, "
-            f"not found under {', '.join(roots)}; found: {', '.join(sorted(found)) or 'nothing'}"
+            f"packages names {', '.join(repr(m) for m in missing)}, not found under {', '.join(roots)}{hint}; "
+            f"found: {', '.join(there) or 'nothing'}; fix --package or [tool.smokegen] packages in pyproject.toml"
         )
     files = sorted(walker.files, key=lambda f: (f.name, f.path))
     return Discovery(

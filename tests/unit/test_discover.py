@@ -125,6 +125,8 @@ def test_packages_and_exclude_options(tmp_path: Path) -> None:
     assert sorted(names(tmp_path, config)) == ["a", "a.new"]
     with pytest.raises(ConfigError, match="'c', not found under"):
         discover(tmp_path, Config(packages=("c",)))
+    with pytest.raises(ConfigError, match=r"'aa', not found under \. \(did you mean 'a'\?\); found: a, b; fix --package"):
+        discover(tmp_path, Config(packages=("a", "aa")))
 
 
 def test_source_roots_option(tmp_path: Path) -> None:
