@@ -297,7 +297,7 @@ def generate(
 
     With --direct, write per-module direct-test scaffolds instead (ARGS: module names).
     """
-    from smokegen.generate import suite_files, write_suite
+    from smokegen.generate import generated_by, regenerate_command, suite_files, write_suite
 
     if direct:
         path = project_path or Path(".")
@@ -313,17 +313,25 @@ def generate(
     if direct:
         return _generate_direct(loaded, modules, check_only, dry_run, force)
     run_mypy, _ = _mypy_wanted(loaded.config.mypy, loaded.root)
-    files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy)
+    files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy, regenerate_command(flags))
     result = write_suite(loaded.root, files, loaded.config, check=check_only or dry_run, force=force)
     for rel in result.refused:
         click.echo(
-            f"smokegen: error: {rel} was not written by smokegen (no generated header); move it away, set "
-            "[tool.smokegen] smoke_dir, or pass --force to overwrite it",
+            f"smokegen: error: {rel} was not written by smokegen (no generated header); move it away, choose "
+            "another folder (--smoke-dir, or [tool.smokegen] smoke_dir), or pass --force to overwrite it",
             err=True,
         )
     if check_only:
+        command = regenerate_command(flags)
         for rel in result.written:
-            click.echo(f"{rel}: out of date; run `smokegen generate`")
+            made_by = generated_by(loaded.root / rel)
+            if made_by is not None and made_by != command:
+                click.echo(
+                    f"{rel}: out of date for `{command}`; it was made by `{made_by}`: give every run the same "
+                    "settings, best in [tool.smokegen]"
+                )
+            else:
+                click.echo(f"{rel}: out of date; run `{command}`")
         for rel in result.removed:
             click.echo(f"{rel}: no longer part of the suite; run `smokegen generate`")
         if result.refused:

@@ -8,13 +8,16 @@ file of the suite's name that smokegen did not write is never overwritten withou
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from smokegen.config import Config
+from smokegen.config import SETTINGS, Config
 from smokegen.files import write_atomic
 from smokegen.model import ProjectModel
-from smokegen.render import GENERATED_MARK, SuiteInputs, render_suite
+from smokegen.render import GENERATED_MARK, REGENERATE, SuiteInputs, render_suite
 from smokegen.synth import plan_classes
 
 SUITE_PREFIX = "test_smoke_"
@@ -29,8 +32,31 @@ class GenerateResult:
     refused: list[str] = field(default_factory=list)  # not smokegen's: left alone
 
 
-def suite_files(root: Path, model: ProjectModel, config: Config, mypy: bool) -> dict[str, str]:
-    """The suite for this project: file name -> source."""
+# The settings that change what the suite holds (the others change how fast it is made).
+SUITE_SETTINGS = ("packages", "source_roots", "exclude", "test_patterns", "instantiate", "factories", "mypy", "smoke_dir")
+
+
+def regenerate_command(flags: Mapping[str, Any]) -> str:
+    """``smokegen generate`` with the command-line flags that shaped the suite, in a stable order:
+    the header of every generated file names it, so the same command gives the same files."""
+    parts = ["smokegen", "generate"]
+    for setting in SETTINGS:
+        raw = flags.get(setting.key)
+        if setting.key not in SUITE_SETTINGS or raw is None or raw == ():
+            continue
+        if isinstance(raw, bool):
+            on, _, off = setting.flag.partition("/")
+            parts.append(on if raw else off)
+        elif isinstance(raw, (tuple, list)):
+            for value in raw:
+                parts += [setting.flag, shlex.quote(str(value))]
+        else:
+            parts += [setting.flag, shlex.quote(str(raw))]
+    return " ".join(parts)
+
+
+def suite_files(root: Path, model: ProjectModel, config: Config, mypy: bool, command: str = REGENERATE) -> dict[str, str]:
+    """The suite for this project: file name -> source; ``command`` regenerates it."""
     depth = len(Path(config.smoke_dir).parts)
     inputs = SuiteInputs(
         model=model,
@@ -38,8 +64,20 @@ def suite_files(root: Path, model: ProjectModel, config: Config, mypy: bool) -> 
         instantiate=config.instantiate,
         mypy=mypy,
         root_from_suite="/".join([".."] * depth) or ".",
+        command=command,
     )
     return render_suite(inputs)
+
+
+def generated_by(path: Path) -> str | None:
+    """The command the header of a file smokegen generated names; None for any other file."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline().rstrip("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    _, sep, command = first.partition(" Regenerate with: ")
+    return command if sep and first.startswith(GENERATED_MARK) else None
 
 
 def _generated(path: Path) -> bool:

@@ -30,10 +30,11 @@ class SuiteInputs:
     instantiate: bool
     mypy: bool  # the mypy stage is on for this project
     root_from_suite: str  # the project root relative to the suite's folder ("../..")
+    command: str = REGENERATE  # what regenerates the suite: with the flags that shaped it
 
 
-def _header(what: Sequence[str]) -> list[cst.EmptyLine]:
-    lines = [GENERATED_MARK + f" Regenerate with: {REGENERATE}", *what]
+def _header(command: str, what: Sequence[str]) -> list[cst.EmptyLine]:
+    lines = [GENERATED_MARK + f" Regenerate with: {command}", *what]
     return [cst.EmptyLine(comment=cst.Comment(f"# {line}" if not line.startswith("#") else line)) for line in lines]
 
 
@@ -58,10 +59,10 @@ def _spaced(statement: Stmt, blank: int) -> Stmt:
     return statement
 
 
-def _module(header: Sequence[str], body: Sequence[Stmt], footer: Sequence[str] = ()) -> str:
+def _module(inputs: SuiteInputs, header: Sequence[str], body: Sequence[Stmt], footer: Sequence[str] = ()) -> str:
     statements = [_spaced(body[0], 1), *body[1:]] if body else []
     trailer = [cst.EmptyLine(), cst.EmptyLine(), *_comment_lines(footer)] if footer else []
-    module = cst.Module(body=statements, header=_header(header), footer=trailer)
+    module = cst.Module(body=statements, header=_header(inputs.command, header), footer=trailer)
     return module.code
 
 
@@ -97,6 +98,7 @@ def render_imports(inputs: SuiteInputs) -> str:
         _spaced(test, 2),
     ]
     return _module(
+        inputs,
         [
             "Every module imported in a fresh interpreter, isolated exactly as `smokegen check` isolates it;",
             "a failure shows smokegen's finding and the real traceback. Test ids are the dotted module names.",
@@ -179,6 +181,7 @@ def render_classes(inputs: SuiteInputs) -> str:
             footer.append(f"  {plan.key}: {reason}" + (f": {plan.detail}" if plan.detail else ""))
         footer.append("A factory in [tool.smokegen] factories builds a class your way.")
     return _module(
+        inputs,
         [
             "One test per public class that can be built, its arguments written out. A class that",
             "turns out not to be buildable is skipped with the reason; a constructor that fails the",
@@ -193,6 +196,7 @@ def render_classes(inputs: SuiteInputs) -> str:
 def render_mypy(inputs: SuiteInputs) -> str:
     test = cst.parse_statement("def test_mypy() -> None:\n    smoke.assert_mypy(PROJECT)\n")
     return _module(
+        inputs,
         [
             "mypy over the project with its own configuration, as `smokegen check` runs it: optional",
             "imports guarded by `except ImportError` are not errors; a file that does not parse does",
@@ -218,6 +222,7 @@ def render_entry_points(inputs: SuiteInputs) -> str:
         _spaced(test, 2),
     ]
     return _module(
+        inputs,
         [
             "Every entry point the project declares loads in a fresh interpreter, as the installed",
             "script wrapper loads it; a console or GUI script's target is callable. Ids: group:name.",
