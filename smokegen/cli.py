@@ -333,7 +333,7 @@ def generate(
             else:
                 click.echo(f"{rel}: out of date; run `{command}`")
         for rel in result.removed:
-            click.echo(f"{rel}: no longer part of the suite; run `smokegen generate`")
+            click.echo(f"{rel}: no longer part of the suite; run `{command}`")
         if result.refused:
             return exitcodes.USAGE
         return exitcodes.FINDINGS if result.written or result.removed else exitcodes.OK

@@ -80,14 +80,6 @@ def generated_by(path: Path) -> str | None:
     return command if sep and first.startswith(GENERATED_MARK) else None
 
 
-def _generated(path: Path) -> bool:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return handle.readline().startswith(GENERATED_MARK)
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
 def write_suite(root: Path, files: dict[str, str], config: Config, *, check: bool = False, force: bool = False) -> GenerateResult:
     """Bring ``config.smoke_dir`` in line with ``files``; with ``check``, write nothing and list
     what would change in ``written``/``removed``."""
@@ -113,7 +105,7 @@ def write_suite(root: Path, files: dict[str, str], config: Config, *, check: boo
             write_atomic(path, text)
     if folder.is_dir():
         for path in sorted(folder.glob(f"{SUITE_PREFIX}*.py")):
-            if path.name not in files and _generated(path):
+            if path.name not in files and generated_by(path) is not None:
                 result.removed.append(f"{result.folder}/{path.name}")
                 if not check:
                     path.unlink()
