@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from smokegen.model import GuardKind, ImportInfo, ProjectModel
-from smokegen.resolve import ProjectIndex, import_graph
+from smokegen.resolve import ProjectIndex, import_graph, reaching
 
 PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
@@ -30,20 +30,9 @@ def affected_modules(model: ProjectModel, changed: Iterable[str]) -> set[str]:
         return every
     by_path = {m.path: m.name for m in model.modules} | {f.path: f.name for f in model.failures}
     start = {by_path[p] for p in paths if p in by_path}
-    graph = import_graph(ProjectIndex(model), _runs_when_imported)
-    importers: dict[str, set[str]] = {}
-    for module, edges in graph.items():
-        for target in edges:
-            importers.setdefault(target, set()).add(module)
+    graph = {name: set(edges) for name, edges in import_graph(ProjectIndex(model), _runs_when_imported).items()}
     for module in every:  # importing a submodule runs its package's __init__ first
         parent = module.rpartition(".")[0]
         if parent:
-            importers.setdefault(parent, set()).add(module)
-    seen = set(start)
-    todo = list(start)
-    while todo:
-        for importer in importers.get(todo.pop(), ()):
-            if importer not in seen:
-                seen.add(importer)
-                todo.append(importer)
-    return seen
+            graph.setdefault(module, set()).add(parent)
+    return reaching(start, graph)

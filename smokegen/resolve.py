@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 
 import difflib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -443,6 +443,22 @@ def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
 
 
 # --- submodules reached only by import order ----------------------------------------------------
+
+
+def reaching(targets: Iterable[str], graph: Mapping[str, Iterable[str]]) -> set[str]:
+    """``targets`` and every module of ``graph`` that reaches one of them, transitively: their importers."""
+    importers: dict[str, set[str]] = {}
+    for source, edges in graph.items():
+        for target in edges:
+            importers.setdefault(target, set()).add(source)
+    seen = set(targets)
+    todo = list(seen)
+    while todo:
+        for importer in importers.get(todo.pop(), ()):
+            if importer not in seen:
+                seen.add(importer)
+                todo.append(importer)
+    return seen
 
 
 def import_closure(start: str, graph: dict[str, set[str]]) -> set[str]:

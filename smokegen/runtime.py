@@ -23,6 +23,7 @@ from smokegen.resolve import (
     import_graph,
     may_run_on_import,
     prefixes,
+    reaching,
     runs_on_every_import,
     strongly_connected,
 )
@@ -135,18 +136,8 @@ def entering_cycles(index: ProjectIndex) -> set[str]:
     another changes where the cycle is entered, and with it whether a partly initialised module is
     read: ``import a`` may fail alone and pass once ``b``, in the same cycle, was imported first."""
     graph = import_graph(index, may_run_on_import)
-    unsafe = {name for component in strongly_connected(graph) if len(component) > 1 for name in component}
-    importers: dict[str, set[str]] = {}
-    for source, targets in graph.items():
-        for target in targets:
-            importers.setdefault(target, set()).add(source)
-    todo = list(unsafe)
-    while todo:
-        for source in importers.get(todo.pop(), ()):
-            if source not in unsafe:
-                unsafe.add(source)
-                todo.append(source)
-    return unsafe
+    cyclic = {name for component in strongly_connected(graph) if len(component) > 1 for name in component}
+    return reaching(cyclic, graph)
 
 
 def shared_import_graph(model: ProjectModel) -> dict[str, list[str]]:

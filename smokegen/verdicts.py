@@ -31,7 +31,7 @@ from smokegen import __version__
 from smokegen.cache import ScanCache
 from smokegen.environment import Environment
 from smokegen.model import ClassPlan, ImportStatus, ImportVerdict, ProjectModel
-from smokegen.resolve import ProjectIndex, import_graph
+from smokegen.resolve import ProjectIndex, import_closure, import_graph
 from smokegen.runtime import RUNNER, RuntimeOptions, build_spec, project_sys_path
 from smokegen.serialize import from_json, to_json
 
@@ -109,14 +109,7 @@ class VerdictCache:
     def _static_closure(self, module: str) -> set[str]:
         if self._graph is None:
             self._graph = import_graph(ProjectIndex(self.model), lambda imp: True)
-        seen = {module}
-        todo = [module]
-        while todo:
-            for edge in self._graph.get(todo.pop(), ()):
-                if edge not in seen:
-                    seen.add(edge)
-                    todo.append(edge)
-        return seen
+        return import_closure(module, self._graph)
 
     def get(self, module: str, plans: tuple[ClassPlan, ...] = ()) -> ImportVerdict | None:
         """The kept verdict of ``module``, when every file it depends on is unchanged."""
