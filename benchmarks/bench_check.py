@@ -29,11 +29,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from _common import installed_project, median_time  # benchmarks/ is on sys.path when a script in it runs
-from smokegen.cache import ScanCache
-from smokegen.config import Config
-from smokegen.environment import probe
-from smokegen.project import build_model, default_jobs
-from smokegen.check import run_checks
+from smokegen.scan.cache import ScanCache
+from smokegen.project.config import Config
+from smokegen.project.environment import probe
+from smokegen.scan.loader import build_model, default_jobs
+from smokegen.pipeline import run_checks
 
 
 def main() -> int:

@@ -22,11 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from _common import installed_project, median_time  # benchmarks/ is on sys.path when a script in it runs
-from smokegen.config import Config
+from smokegen.project.config import Config
 from smokegen.model import ImportStatus, ImportVerdict
-from smokegen.project import build_model, default_jobs
-from smokegen.runtime import RuntimeOptions, importable_modules, run_imports
-from smokegen.synth import plan_classes
+from smokegen.scan.loader import build_model, default_jobs
+from smokegen.runtime.imports import RuntimeOptions, importable_modules, run_imports
+from smokegen.plan.synth import plan_classes
 
 SEQUENTIAL = """
 import importlib, sys

@@ -26,9 +26,9 @@ from pathlib import Path
 import libcst
 
 from _common import median_time  # benchmarks/ is on sys.path when a script in it runs
-from smokegen.config import Config
-from smokegen.discover import discover
-from smokegen.project import build_model, default_jobs
+from smokegen.project.config import Config
+from smokegen.project.discover import discover
+from smokegen.scan.loader import build_model, default_jobs
 
 
 def install(package: str, into: Path) -> Path:

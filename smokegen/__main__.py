@@ -2,7 +2,7 @@
 
 import sys
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -67,7 +67,7 @@ class BuildItem(pytest.Item):
         self.plan = plan
 
     def runtest(self) -> None:
-        from smokegen.render import import_lines
+        from smokegen.generate.suite import import_lines
         from smokegen.testing import constructing, require_import
 
         plan = self.plan
@@ -86,7 +86,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if not config.getoption("--smokegen"):
         return
     from smokegen import testing
-    from smokegen.render import import_modules
+    from smokegen.generate.suite import import_modules
 
     chosen = config.getoption("--smokegen-project")
     root = Path(chosen).resolve() if chosen else config.rootpath

@@ -49,9 +49,9 @@ import pytest
 
 if TYPE_CHECKING:
     from smokegen.model import ClassPlan, Finding, ImportVerdict, ProjectModel
-    from smokegen.project import LoadedProject
-    from smokegen.resolve import ProjectIndex
-    from smokegen.runtime import RuntimeOptions
+    from smokegen.scan.loader import LoadedProject
+    from smokegen.graph.resolve import ProjectIndex
+    from smokegen.runtime.imports import RuntimeOptions
 
 __all__ = [
     "Project",
@@ -105,13 +105,13 @@ class _State:
 
 @functools.lru_cache(maxsize=None)
 def _state(root: Path) -> _State:
-    from smokegen.check import optional_imports
-    from smokegen.deps import read_dependencies
-    from smokegen.environment import probe
-    from smokegen.project import load_project
-    from smokegen.resolve import ProjectIndex
-    from smokegen.runtime import RuntimeOptions, project_sys_path
-    from smokegen.synth import plan_classes
+    from smokegen.pipeline import optional_imports
+    from smokegen.project.deps import read_dependencies
+    from smokegen.project.environment import probe
+    from smokegen.scan.loader import load_project
+    from smokegen.graph.resolve import ProjectIndex
+    from smokegen.runtime.imports import RuntimeOptions, project_sys_path
+    from smokegen.plan.synth import plan_classes
 
     loaded = load_project(root, jobs=1)
     model, config = loaded.model, loaded.config
@@ -131,7 +131,7 @@ def _state(root: Path) -> _State:
 
 @functools.lru_cache(maxsize=None)
 def _import_verdict(root: Path, module: str) -> ImportVerdict:
-    from smokegen.runtime import run_imports
+    from smokegen.runtime.imports import run_imports
 
     state = _state(root)
     [verdict] = run_imports(root, state.model, state.options, only=(module,))
@@ -140,7 +140,7 @@ def _import_verdict(root: Path, module: str) -> ImportVerdict:
 
 def _traceback(verdict: ImportVerdict) -> str:
     """The child's traceback, without the runner's own frames."""
-    from smokegen.runtime import MISSING_NAME
+    from smokegen.runtime.imports import MISSING_NAME
 
     lines = []
     for frame in verdict.frames:
@@ -160,7 +160,7 @@ def _traceback(verdict: ImportVerdict) -> str:
 
 def _judged(findings: list[Finding], state: _State) -> tuple[str, str]:
     """("error" | "warning" | "silenced" | "", the findings as text); silenced ones count for nothing."""
-    from smokegen.check import apply_silencing
+    from smokegen.pipeline import apply_silencing
     from smokegen.model import Severity
 
     kept, silenced = apply_silencing(findings, state.model, state.loaded.config)
@@ -184,7 +184,7 @@ def _outcome(kind: str, text: str) -> None:
 def _import_judgement(root: Path, module: str) -> tuple[str, str]:
     """How ``smokegen check`` judges ``module``'s fresh import: ("ok" | "error" | "warning" |
     "silenced" | "", text); a module whose package fails is judged as its package."""
-    from smokegen.check import import_findings
+    from smokegen.pipeline import import_findings
     from smokegen.model import ImportStatus
 
     state = _state(root)
@@ -257,7 +257,7 @@ class constructing:
         return ClassPlan(self.module, self.name, Location(self.module.replace(".", "/") + ".py", 1, 1), BuildSource.DEFAULTS)
 
     def __enter__(self) -> constructing:
-        from smokegen import _runner
+        from smokegen.runtime import _runner
         from smokegen.model import BuildSource
 
         state = _state(self.project.root)
@@ -303,10 +303,10 @@ class constructing:
         self._restore()
         if exc is None or isinstance(exc, pytest.skip.Exception) or isinstance(exc, pytest.fail.Exception):
             return None
-        from smokegen import _runner
-        from smokegen.classify_builds import judge
+        from smokegen.runtime import _runner
+        from smokegen.checks.build_verdicts import judge
         from smokegen.model import BuildSource, Finding
-        from smokegen.runtime import build_verdict
+        from smokegen.runtime.imports import build_verdict
 
         state = _state(self.project.root)
         plan = self._built
@@ -345,10 +345,10 @@ def _on_alarm(signum: int, frame: object) -> None:
 
 def assert_entry_point(project: Project, key: str) -> None:
     """The declared entry point ``group:name`` loads (and a script's is callable), in a fresh child."""
-    from smokegen.classify import entry_point_findings
-    from smokegen.config import entry_point_locations
+    from smokegen.checks.import_verdicts import entry_point_findings
+    from smokegen.project.config import entry_point_locations
     from smokegen.model import ImportStatus
-    from smokegen.runtime import entry_point_lookups, run_lookups
+    from smokegen.runtime.imports import entry_point_lookups, run_lookups
 
     state = _state(project.root)
     group, _, name = key.partition(":")
@@ -368,9 +368,9 @@ def assert_entry_point(project: Project, key: str) -> None:
 
 def assert_mypy(project: Project) -> None:
     """The mypy stage of ``smokegen check``, with the project's own configuration."""
-    from smokegen.check import apply_silencing
+    from smokegen.pipeline import apply_silencing
     from smokegen.model import Severity
-    from smokegen.typecheck import find_mypy_config, run_mypy
+    from smokegen.checks.typecheck import find_mypy_config, run_mypy
 
     state = _state(project.root)
     result = run_mypy(project.root, state.model, sys.executable, find_mypy_config(project.root))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, ScanFailure, SourceFile
-from smokegen.scan import scan_source
+from smokegen.scan.source import scan_source
 
 if sys.version_info >= (3, 11):
     import tomllib

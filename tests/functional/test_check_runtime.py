@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from smokegen.model import ImportStatus
-from smokegen.project import load_project
-from smokegen.runtime import RuntimeOptions, run_imports
+from smokegen.scan.loader import load_project
+from smokegen.runtime.imports import RuntimeOptions, run_imports
 from tests.helpers import FIXTURE_NAMES, expected
 
 TIMEOUT = "2"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from tests.helpers import FIXTURE_NAMES, expected
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.cli import main
-from smokegen.config import Config, ConfigError, apply_flags, parse_config
+from smokegen.cli.main import main
+from smokegen.project.config import Config, ConfigError, apply_flags, parse_config
 from tests.helpers import write_project
 
 BROKEN_IMPORT = {

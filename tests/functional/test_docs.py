@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from smokegen.cli import cli
-from smokegen.codes import ALL_CODES
-from smokegen.config import SETTINGS, Config
+from smokegen.cli.main import cli
+from smokegen.model.codes import ALL_CODES
+from smokegen.project.config import SETTINGS, Config
 from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from tests.helpers import FIXTURE_NAMES, REPO, dedent, expected
 
 SUITE = Path("tests/smoke")

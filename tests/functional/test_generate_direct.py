@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from tests.helpers import expected, write_project
 
 HEALTHY = {

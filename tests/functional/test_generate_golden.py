@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from tests.helpers import REPO
 
 GOLDEN = REPO / "tests" / "golden"

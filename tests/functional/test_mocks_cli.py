@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from tests.helpers import expected
 
 

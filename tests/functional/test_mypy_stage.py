@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from tests.helpers import FIXTURE_NAMES, expected, write_project
 
 

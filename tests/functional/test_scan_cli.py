@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from smokegen.model import ProjectModel
-from smokegen.serialize import project_from_json, project_to_json
+from smokegen.model.serialize import project_from_json, project_to_json
 from tests.helpers import FIXTURE_NAMES, REPO, expected
 
 
@@ -194,6 +194,6 @@ def test_a_file_edited_since_the_last_run_is_scanned_beside_the_cache_reads(tmp_
 
 
 def test_the_cli_loads_no_parser_until_a_file_needs_scanning() -> None:
-    code = "import sys, smokegen.cli, smokegen.check, smokegen.project; print(sorted(m for m in sys.modules if m.startswith('libcst')))"
+    code = "import sys, smokegen.cli.main, smokegen.pipeline, smokegen.scan.loader; print(sorted(m for m in sys.modules if m.startswith('libcst')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from smokegen.model import ImportStatus
-from smokegen.project import load_project
-from smokegen.runtime import RuntimeOptions, run_imports
+from smokegen.scan.loader import load_project
+from smokegen.runtime.imports import RuntimeOptions, run_imports
 from tests.helpers import write_project
 
 LOGGED = "import os\nwith open(os.environ['IMPORT_LOG'], 'a') as _log:\n    _log.write(__name__ + '\\n')\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.cli import main
+from smokegen.cli.main import main
 from tests.slow.helpers import make_site
 
 pytestmark = pytest.mark.slow

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.config import Config
+from smokegen.project.config import Config
 from smokegen.model import ImportStatus
-from smokegen.project import build_model
-from smokegen.runtime import RuntimeOptions, importable_modules, run_imports
+from smokegen.scan.loader import build_model
+from smokegen.runtime.imports import RuntimeOptions, importable_modules, run_imports
 from tests.slow.helpers import make_site
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smokegen.affected import affected_modules
+from smokegen.graph.affected import affected_modules
 from smokegen.model import ModuleKind, ProjectModel
 from tests.helpers import scan_code
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.config import Config, ConfigError, parse_config, read_pyproject
-from smokegen.discover import discover, find_project_root, match_glob
+from smokegen.project.config import Config, ConfigError, parse_config, read_pyproject
+from smokegen.project.discover import discover, find_project_root, match_glob
 from smokegen.model import ModuleKind
 
 

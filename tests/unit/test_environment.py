@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.config import ConfigError
-from smokegen.environment import default_python, probe
+from smokegen.project.config import ConfigError
+from smokegen.project.environment import default_python, probe
 
 
 def test_probe_reads_the_interpreter_without_importing_packages() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smokegen.mocks import PatchTarget, audit, find_patches
+from smokegen.checks.mocks import PatchTarget, audit, find_patches
 from smokegen.model import Finding, Location, ModuleKind, ProjectModel, Severity
 from tests.helpers import dedent, scan_code
 

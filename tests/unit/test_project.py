@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.config import Config
+from smokegen.project.config import Config
 from smokegen.model import ModuleInfo, ProjectModel
-from smokegen.project import PARALLEL_THRESHOLD, build_model
-from smokegen.serialize import from_json, project_from_json, project_to_json, to_json
+from smokegen.scan.loader import PARALLEL_THRESHOLD, build_model
+from smokegen.model.serialize import from_json, project_from_json, project_to_json, to_json
 from tests.helpers import dedent, scan_code
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from smokegen.resolve import check_project
+from smokegen.graph.resolve import check_project
 from tests.helpers import project_from
 
 

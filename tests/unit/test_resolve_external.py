@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.cache import ScanCache
-from smokegen.deps import Dependencies, Declared, marker_applies, read_dependencies
-from smokegen.environment import Distribution, Environment
-from smokegen.external import Installed, Kind
-from smokegen.resolve import ProjectIndex
-from smokegen.resolve_external import check_broad_guards, check_dependencies, check_installed_names
+from smokegen.scan.cache import ScanCache
+from smokegen.project.deps import Dependencies, Declared, marker_applies, read_dependencies
+from smokegen.project.environment import Distribution, Environment
+from smokegen.scan.installed import Installed, Kind
+from smokegen.graph.resolve import ProjectIndex
+from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
 from tests.helpers import dedent, project_from
 
 MARKERS = {"python_version": "3.11", "sys_platform": "linux", "os_name": "posix", "platform_system": "Linux"}

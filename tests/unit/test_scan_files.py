@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from smokegen.model import FailureReason, ModuleInfo, ModuleKind, ScanFailure, SourceFile
-from smokegen.positions import start_positions
-from smokegen.scan import _parse_failure
-from smokegen.scan_results import result_findings
+from smokegen.scan.positions import start_positions
+from smokegen.scan.source import _parse_failure
+from smokegen.scan.results import result_findings
 from tests.helpers import dedent, scan_bytes
 
 
@@ -63,7 +63,7 @@ def test_empty_module_finding_only_for_plain_modules() -> None:
     plain = scan_bytes(b"")
     assert [f.code for f in result_findings(plain)] == ["SG007"]
     package = SourceFile("pkg", "pkg/__init__.py", ModuleKind.PACKAGE)
-    from smokegen.scan import scan_source
+    from smokegen.scan.source import scan_source
 
     assert result_findings(scan_source(b"", package)) == ()
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from smokegen.model import GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind
-from smokegen.scan_imports import resolve_relative
+from smokegen.scan.imports import resolve_relative
 from tests.helpers import scan_code, scan_bytes
 
 

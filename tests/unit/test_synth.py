@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smokegen.model import BuildSource, ModuleKind, ProjectModel, SkipReason
-from smokegen.synth import Synthesiser, plan_classes
+from smokegen.plan.synth import Synthesiser, plan_classes
 from tests.helpers import scan_code
 
 

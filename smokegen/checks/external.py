@@ -1,0 +1,324 @@
+"""Static checks of what the project imports from outside: declared dependencies and installed names.
+
+Guards, for imports of third-party and standard library modules:
+
+- dependency checks (SG106, SG107) read imports that run on import: no guard, or only
+  ``sys.version_info``/``sys.platform`` tests (another interpreter runs that branch). Imports
+  inside functions are how optional integrations are written and are not reported; neither are
+  imports under ``try/except ImportError`` or ``TYPE_CHECKING``.
+- installed names (SG110, SG111) are checked for imports that run here: no guard, inside a
+  function, or in a ``__main__`` block; never under ``try/except ImportError``, ``TYPE_CHECKING``
+  (stub-only modules such as ``_typeshed`` exist for the type checker only) or a condition
+  (the branch may be for another interpreter).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from smokegen.model import codes
+from smokegen.project.deps import Dependencies, declaration_line, marker_applies, normalize
+from smokegen.project.environment import Environment
+from smokegen.scan.installed import Installed, Kind
+from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind
+from smokegen.graph.resolve import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, import_closure, import_time_graph, prefixes
+
+_ELSEWHERE_OK = frozenset({GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.TRY_OTHER})
+_NAME_CHECK_SKIP = HANDLED | {
+    GuardKind.TYPE_CHECKING,
+    GuardKind.VERSION,
+    GuardKind.PLATFORM,
+    GuardKind.CONDITION,
+    GuardKind.TRY_FALLBACK,
+    GuardKind.TRY_ELSE,
+}
+
+
+def _finding(code: codes.Code, location: Location, message: str) -> Finding:
+    return Finding(location, code.code, message, code.severity)
+
+
+def _external_imports(index: ProjectIndex, env: Environment) -> Iterator[tuple[ModuleInfo, ImportInfo, str]]:
+    """(module, import, top-level name) for every import of something outside the project and the stdlib."""
+    for info in index.model.modules:
+        for imp in info.imports:
+            if not imp.resolved:
+                continue
+            top = imp.module.split(".", 1)[0]
+            if not top or top == "__future__" or index.is_project(imp.module):
+                continue
+            yield info, imp, top
+
+
+def _required_by(env: Environment) -> dict[str, set[str]]:
+    """Distribution -> the installed distributions that require it."""
+    reverse: dict[str, set[str]] = {}
+    for dist in env.distributions.values():
+        for line in dist.requires:
+            try:
+                requirement = Requirement(line)
+            except InvalidRequirement:
+                continue
+            if requirement.marker is not None and "extra" in str(requirement.marker):
+                continue  # pulled in only with an extra of that distribution
+            name = normalize(requirement.name)
+            reverse.setdefault(name, set()).add(dist.name)
+    return reverse
+
+
+def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependencies, root: Path) -> Iterator[Finding]:
+    """SG106, SG107, SG108."""
+    env = installed.env
+    own = normalize(index.model.name) if index.model.name else None
+    core = core_modules(index)
+    required = deps.required()
+    declared = deps.any_declared()
+    reverse: dict[str, set[str]] | None = None
+    for info, imp, top in _external_imports(index, env):
+        if top in env.stdlib:
+            continue
+        if not all(g.kind in _ELSEWHERE_OK for g in imp.guards):
+            continue
+        # A module that neither `import <package>`, an entry point nor a __main__ module pulls in is an
+        # opt-in integration (urllib3.contrib.pyopenssl, pydantic.mypy, starlette's sessions
+        # middleware): a missing or extra-only distribution there is its design, not a finding, and
+        # an installed but undeclared one is a warning (SG112).
+        opt_in = info.name not in core
+        if _is_test_support(info.name) or _is_vendored(info.name):
+            continue  # test support or another project's vendored code: not this project's dependencies
+        dists = set(env.packages.get(top, ()))
+        if own is not None and own in dists:
+            continue  # the project itself, installed (editable or not): never its own dependency
+        if not dists:
+            elsewhere = any(g.kind in (GuardKind.VERSION, GuardKind.PLATFORM) for g in imp.guards)
+            if opt_in or elsewhere or top in env.hooked or installed.locate(top) is not None or normalize(top) in declared:
+                # an opt-in module; a branch for another interpreter (annotationlib on 3.14); importable
+                # without metadata; or declared but not installed (SG108 says so)
+                continue
+            yield _finding(
+                codes.UNDECLARED_DEPENDENCY,
+                imp.location,
+                f"'{top}' is imported but no declared dependency provides it and it is not installed in the "
+                "target interpreter: ModuleNotFoundError; declare the distribution that provides it",
+            )
+            continue
+        if dists & required:
+            continue
+        names = ", ".join(sorted(dists))
+        if dists & declared:
+            if opt_in:
+                continue
+            extras = sorted({d.extra or "" for d in deps.declared if d.name in dists and d.extra})
+            yield _finding(
+                codes.EXTRA_ONLY_DEPENDENCY,
+                imp.location,
+                f"'{top}' ({names}) is declared only in the extra{'s' if len(extras) > 1 else ''} "
+                f"{', '.join(repr(e) for e in extras)} but imported unguarded: installs without the extra fail "
+                "with ModuleNotFoundError; guard the import, move it into the function that needs it, "
+                "or make the dependency required",
+            )
+            continue
+        if reverse is None:
+            reverse = _required_by(env)
+        via = sorted(set().union(*(reverse.get(d, set()) for d in dists)) & (declared | ({own} if own else set())))
+        why = f"; it is installed only because {', '.join(repr(v) for v in via)} depends on it" if via else ""
+        if opt_in:
+            yield _finding(
+                codes.OPT_IN_UNDECLARED,
+                imp.location,
+                f"'{top}' comes from {names}, which is not a declared dependency ({deps.source}){why}; "
+                f"'{info.name}' is not imported by the package or its entry points, so it may be an opt-in "
+                f"integration: declare {names} in an extra, or as a dependency if the module is always used",
+            )
+            continue
+        yield _finding(
+            codes.UNDECLARED_DEPENDENCY,
+            imp.location,
+            f"'{top}' comes from {names}, which is not a declared dependency ({deps.source}){why}: "
+            f"an image built from the declared dependencies fails with ModuleNotFoundError; add {names} to the dependencies",
+        )
+    for dep in deps.declared:
+        if dep.extra is not None or not marker_applies(dep.marker, env.markers):
+            continue
+        if dep.name == own or dep.name in env.distributions:
+            continue
+        line = declaration_line(root, dep)
+        where = "pyproject.toml" if (root / "pyproject.toml").is_file() else "setup.cfg"
+        yield _finding(
+            codes.MISSING_DEPENDENCY,
+            Location(where, line, 1),
+            f"declared dependency '{dep.text}' is not installed in the target interpreter: its imports fail; "
+            "install the project's dependencies, or pass --python for the project's interpreter",
+        )
+
+
+def _is_test_support(module: str) -> bool:
+    """``mypy.test.helpers``, ``pkg.testing.fixtures``, ``pkg.tests.test_x``: code for test suites."""
+    parts = module.split(".")
+    leaf = parts[-1]
+    return (
+        any(p in ("test", "tests", "testing") for p in parts)
+        or leaf.startswith("test_")
+        or leaf.endswith("_test")
+        or leaf == "conftest"
+    )
+
+
+def _is_vendored(module: str) -> bool:
+    """``pip._vendor.rich``: third-party code copied into the package."""
+    return any(p in ("_vendor", "vendor", "_vendored", "vendored", "extern", "_extern", "third_party") for p in module.split("."))
+
+
+def core_modules(index: ProjectIndex) -> set[str]:
+    """Modules that run whenever the project is used as declared: on ``import <top-level package>``,
+    through a declared entry point, or as a ``__main__`` module."""
+    graph = import_time_graph(index)
+    roots = {t for t in index.tops if t in index.modules}
+    roots |= {e.module for e in index.model.entry_points if e.module in index.modules}
+    roots |= {m.name for m in index.model.modules if m.kind is ModuleKind.MAIN}
+    core: set[str] = set()
+    for root in sorted(roots):
+        if root not in core:
+            core |= import_closure(root, graph)
+    return core
+
+
+def check_broad_guards(index: ProjectIndex, env: Environment) -> Iterator[Finding]:
+    """SG109: one ``try/except ImportError`` around an optional third-party import and the project's own imports."""
+    for info in index.model.modules:
+        groups: dict[int, list[ImportInfo]] = {}
+        for imp in info.imports:
+            if imp.guards and imp.guards[-1].kind in HANDLED and imp.guards[-1].line:
+                groups.setdefault(imp.guards[-1].line, []).append(imp)
+        for line, imports in sorted(groups.items()):
+            optional = [
+                i for i in imports
+                if not index.is_project(i.module) and i.module.split(".", 1)[0] not in env.stdlib
+                and i.module.split(".", 1)[0] != "__future__"
+            ]  # fmt: skip
+            internal = [i for i in imports if i.resolved and index.is_project(i.module)]
+            if not optional or not internal:
+                continue
+            first = internal[0]
+            what = f"from {first.module} import {first.name}" if first.name else f"import {first.module}"
+            yield _finding(
+                codes.BROAD_IMPORT_GUARD,
+                first.location,
+                f"the 'except {imports[0].guards[-1].detail}' of the try at line {line} guards the optional import of "
+                f"'{optional[0].module}' and also the project's own '{what}': if that breaks, it is silently "
+                f"treated as a missing optional dependency; keep only the optional import inside the try",
+            )
+
+
+def _provides(installed: Installed, module: str, name: str, seen: frozenset[str] = frozenset()) -> Verdict:
+    if name in MODULE_DUNDERS or module in seen:
+        return Verdict.YES if name in MODULE_DUNDERS else Verdict.UNKNOWN
+    located = installed.locate(module)
+    if located is None or located.kind is Kind.OPAQUE:
+        return Verdict.UNKNOWN
+    if located.kind in (Kind.PACKAGE, Kind.NAMESPACE) and installed.locate(f"{module}.{name}") is not None:
+        return Verdict.YES
+    if located.kind is Kind.NAMESPACE:
+        return Verdict.NO
+    info = installed.info(module)
+    if info is None or installed.opaque(module):
+        return Verdict.UNKNOWN
+    if name in info.bound_names():
+        return Verdict.YES
+    verdict = Verdict.NO
+    for imp in info.imports:
+        if imp.name != "*" or any(g.kind in (GuardKind.TYPE_CHECKING, GuardKind.FUNCTION) for g in imp.guards):
+            continue
+        if not imp.resolved:
+            return Verdict.UNKNOWN
+        target = installed.info(imp.module)
+        if target is not None and target.all_names is not None and not target.dynamic_all:
+            if name not in target.all_names:
+                continue
+        elif name.startswith("_"):
+            continue
+        found = _provides(installed, imp.module, name, seen | {module})
+        if found is Verdict.YES:
+            return found
+        if found is Verdict.UNKNOWN:
+            verdict = found
+    return verdict
+
+
+def check_installed_names(index: ProjectIndex, installed: Installed) -> Iterator[Finding]:
+    """SG110, SG111: names and submodules imported from installed packages exist there."""
+    env = installed.env
+    for _, imp, top in _external_imports(index, env):
+        if any(g.kind in _NAME_CHECK_SKIP for g in imp.guards) or top in env.hooked:
+            continue
+        if installed.locate(top) is None:
+            continue  # not importable from files: an import hook, or missing (the dependency checks say so)
+        missing = None
+        for prefix in prefixes(imp.module)[1:]:
+            parent = prefix.rpartition(".")[0]
+            located_parent = installed.locate(parent)
+            if located_parent is None or located_parent.kind not in (Kind.PACKAGE, Kind.NAMESPACE):
+                break  # a plain module or an extension with "submodules": sys.modules tricks, unknowable
+            if located_parent.kind is Kind.PACKAGE and installed.opaque(parent):
+                break
+            if installed.locate(prefix) is None:
+                missing = prefix
+                break
+        if missing is not None:
+            parent, _, leaf = missing.rpartition(".")
+            siblings = _siblings(installed, parent)
+            close = difflib.get_close_matches(leaf, siblings, n=3, cutoff=0.6)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            yield _finding(
+                codes.MISSING_EXTERNAL_MODULE,
+                imp.location,
+                f"no module named '{missing}' in the installed {_describe(env, top)}{hint}: ModuleNotFoundError; "
+                "import it from its new place, or pin the dependency",
+            )
+            continue
+        if imp.name is None or imp.name == "*":
+            continue
+        located = installed.locate(imp.module)
+        if located is None:
+            continue
+        if _provides(installed, imp.module, imp.name) is not Verdict.NO:
+            continue
+        info = installed.info(imp.module)
+        pool = sorted(info.bound_names() if info is not None else set())
+        close = difflib.get_close_matches(imp.name, [n for n in pool if not n.startswith("_")], n=3, cutoff=0.6)
+        hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+        yield _finding(
+            codes.MISSING_EXTERNAL_NAME,
+            imp.location,
+            f"cannot import name '{imp.name}' from '{imp.module}' (the installed {_describe(env, top)}){hint}: "
+            "a release removed or renamed it; use the new name, or pin the dependency",
+        )
+
+
+def _describe(env: Environment, top: str) -> str:
+    if top in env.stdlib:
+        return f"standard library of Python {env.version[0]}.{env.version[1]}"
+    dists = env.packages.get(top, ())
+    if not dists:
+        return f"'{top}'"
+    return ", ".join(f"{d} {env.distributions[d].version}" if d in env.distributions else d for d in dists)
+
+
+def _siblings(installed: Installed, parent: str) -> list[str]:
+    located = installed.locate(parent)
+    names: set[str] = set()
+    for folder in located.portions if located is not None else ():
+        try:
+            for entry in folder.iterdir():
+                stem = entry.name.split(".", 1)[0]
+                if stem.isidentifier() and (entry.is_dir() or entry.suffix in (".py", ".so", ".pyd")):
+                    names.add(stem)
+        except OSError:
+            continue
+    names.discard("__init__")
+    return sorted(names)
+

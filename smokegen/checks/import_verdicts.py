@@ -1,0 +1,274 @@
+"""Import verdicts -> findings. Pure: verdicts and the model in, findings out.
+
+Classes (codes): broken (SG201), timeout (SG202), crash (SG203), exit (SG204), order-dependent
+(SG205) fail the run; environment (SG206: the module needs configuration, such as an
+environment variable) and missing optional dependency (SG207: an opt-in module whose
+third-party import is not installed) are warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from smokegen.model import codes
+from smokegen.model import EntryPoint, Finding, GuardKind, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
+from smokegen.graph.resolve import ProjectIndex
+from smokegen.checks.external import core_modules
+from smokegen.runtime.imports import MISSING_NAME
+
+ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "EnvironmentError")
+
+
+def project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int] | None:
+    """The innermost traceback frame in the project's files, as (relative path, line)."""
+    for frame in reversed(frames):
+        if not Path(frame.path).is_absolute():
+            continue  # "<frozen os>", "<string>": not a file (resolving it would name one in the working folder)
+        try:
+            relative = Path(frame.path).resolve().relative_to(root)
+        except (ValueError, OSError):
+            continue
+        return relative.as_posix(), frame.line
+    return None
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def environment_reason(
+    exc_type: str, message: str, frames: tuple[TraceFrame, ...], patterns: tuple[str, ...] = ()
+) -> str | None:
+    """Why a failure is a missing configuration, or None: an unset ``os.environ`` key, an exception
+    named like Django's ``ImproperlyConfigured``, or one matching a configured ``environment_errors``
+    pattern (a regular expression searched in ``"Type: message"``)."""
+    last = frames[-1] if frames else None
+    in_environ = last is not None and (last.path == "<frozen os>" or Path(last.path).name == "os.py")
+    if exc_type == "KeyError" and in_environ:
+        return f"environment variable {message} is not set"
+    if any(exc_type.endswith(name) for name in ENVIRONMENT_ERRORS):
+        return one_line(message)
+    text = f"{exc_type}: {message}"
+    if any(re.search(pattern, text) for pattern in patterns):
+        return one_line(text)
+    return None
+
+
+_PLATFORM_TEST = re.compile(r"\bsys\.platform\b|\bos\.name\b|\bplatform\.system\b|\bsys\.version_info\b|\bsys\.implementation\b")
+
+
+def platform_specific(model: ProjectModel) -> set[str]:
+    """Modules that the project imports only under a ``sys.platform``/``sys.version_info`` test."""
+    guarded: dict[str, bool] = {}
+    for info in model.modules:
+        for imp in info.imports:
+            targets = [imp.module] + ([f"{imp.module}.{imp.name}"] if imp.name and imp.name != "*" else [])
+            conditional = any(g.kind in (GuardKind.PLATFORM, GuardKind.VERSION) for g in imp.guards)
+            for target in targets:
+                guarded[target] = guarded.get(target, True) and conditional
+    return {name for name, only_guarded in guarded.items() if only_guarded}
+
+
+_PLATFORM_WORDS = re.compile(r"\b(windows|win32|linux|darwin|macos|posix|cygwin|platform)\b", re.IGNORECASE)
+
+
+def _refuses_platform(verdict: ImportVerdict, root: Path) -> bool:
+    """The module stops itself on this interpreter: ``assert sys.platform == "win32"``, or
+    ``raise ImportError("... can only be imported on Windows")``."""
+    where = project_frame(verdict.frames, root)
+    frame = next((f for f in reversed(verdict.frames) if where and f.line == where[1]), None)
+    if frame is not None and _PLATFORM_TEST.search(frame.text) is not None:
+        return True
+    refusing = verdict.exc_type in ("ImportError", "AssertionError", "OSError", "RuntimeError", "NotImplementedError")
+    return refusing and _PLATFORM_WORDS.search(verdict.message) is not None
+
+
+def missing_module(verdict: ImportVerdict) -> str | None:
+    """The top-level name of the module a failed import did not find, also behind
+    ``raise ImportError("pyglet is required") from exc``."""
+    if verdict.missing:
+        return verdict.missing.split(".")[0]
+    if verdict.exc_type not in ("ModuleNotFoundError", "ImportError"):
+        return None
+    found = re.search(r"No module named '([^']+)'", verdict.message)
+    return found.group(1).split(".")[0] if found else None
+
+
+def _tombstone(verdict: ImportVerdict, path: str, root: Path) -> bool:
+    """The module raises ImportError itself, at its top level: it exists to say it is gone
+    (``sympy.galgebra``: "maintained separately")."""
+    if verdict.exc_type != "ImportError" or verdict.missing or not verdict.frames:
+        return False
+    last = verdict.frames[-1]
+    if not last.text.startswith("raise"):
+        return False  # `from x import Gone` failing is a broken import, not a module saying it is gone
+    where = project_frame((last,), root)
+    return where is not None and where[0] == path and last.function == "<module>"
+
+
+def runtime_findings(
+    verdicts: Iterable[ImportVerdict],
+    model: ProjectModel,
+    root: Path,
+    static: Iterable[Finding] = (),
+    optional: frozenset[str] = frozenset(),
+    environment_errors: tuple[str, ...] = (),
+) -> Iterator[Finding]:
+    """Findings for failed imports; one the static stage already reported at that line is not repeated.
+    ``optional``: top-level import names of distributions declared only in extras;
+    ``environment_errors``: the configured patterns of failures that mean missing configuration."""
+    by_name = {m.name: m for m in model.modules}
+    taken = {(f.location.path, f.location.line) for f in static if f.severity is Severity.ERROR}
+    index = ProjectIndex(model)
+    computed: list[set[str]] = []
+
+    def core_of() -> set[str]:  # computed on first need: most runs have no failure that asks
+        if not computed:
+            computed.append(core_modules(index))
+        return computed[0]
+
+    elsewhere = platform_specific(model)
+    for verdict in verdicts:
+        info = by_name.get(verdict.module)
+        if info is None or verdict.status in (ImportStatus.OK, ImportStatus.PARENT_FAILED):
+            continue
+        where = project_frame(verdict.frames, root)
+        location = Location(where[0], where[1], 1) if where else Location(info.path, 1, 1)
+        name = verdict.module
+        if verdict.status is ImportStatus.TIMEOUT:
+            yield Finding(
+                Location(info.path, 1, 1),
+                codes.IMPORT_TIMEOUT.code,
+                f"`import {name}` was still running after {verdict.detail} s (an endless loop, or waiting on "
+                "a network or a lock); raise the timeout if it is only slow",
+                codes.IMPORT_TIMEOUT.severity,
+            )
+        elif verdict.status is ImportStatus.SIGNAL:
+            yield Finding(
+                Location(info.path, 1, 1),
+                codes.IMPORT_CRASH.code,
+                f"`import {name}` kills the interpreter with {verdict.detail} (a crash in native code)",
+                codes.IMPORT_CRASH.severity,
+            )
+        elif verdict.status is ImportStatus.EXIT:
+            how = f"{verdict.exc_type or 'exit'}({verdict.detail})"
+            yield Finding(
+                location,
+                codes.IMPORT_EXITS.code,
+                f"`import {name}` exits the interpreter ({how}): whatever imports it dies with it; "
+                "move the exit under `if __name__ == \"__main__\":`",
+                codes.IMPORT_EXITS.severity,
+            )
+        else:
+            if (location.path, location.line) in taken:
+                continue
+            if name in elsewhere or _refuses_platform(verdict, root):
+                continue  # a module for another platform or Python version, and it says so
+            if _tombstone(verdict, info.path, root):
+                if name not in core_of():
+                    continue  # an opt-in module that refuses on purpose; nothing in the package uses it
+            error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
+            if verdict.after_siblings is ImportStatus.OK:
+                yield Finding(
+                    location,
+                    codes.IMPORT_ORDER_DEPENDENT.code,
+                    f"`import {name}` fails alone ({error}) but works after its sibling modules are imported: "
+                    "it depends on import order; import what it uses explicitly",
+                    codes.IMPORT_ORDER_DEPENDENT.severity,
+                )
+                continue
+            environment = environment_reason(verdict.exc_type, verdict.message, verdict.frames, environment_errors)
+            if environment is not None:
+                yield Finding(
+                    location,
+                    codes.IMPORT_NEEDS_ENVIRONMENT.code,
+                    f"`import {name}` needs configuration: {environment}",
+                    codes.IMPORT_NEEDS_ENVIRONMENT.severity,
+                )
+                continue
+            top = missing_module(verdict)
+            if top is not None:
+                if not index.is_project(top) and (name not in core_of() or top in optional):
+                    why = (
+                        "it is declared only in an extra"
+                        if top in optional
+                        else "nothing imports this module on `import` of the package or through an entry point, "
+                        "so it may be an opt-in integration"
+                    )
+                    yield Finding(
+                        location,
+                        codes.IMPORT_MISSING_OPTIONAL.code,
+                        f"`import {name}` needs '{top}', which is not installed; {why}",
+                        codes.IMPORT_MISSING_OPTIONAL.severity,
+                    )
+                    continue
+            yield Finding(
+                location,
+                codes.IMPORT_FAILS.code,
+                f"`import {name}` fails: {error}",
+                codes.IMPORT_FAILS.severity,
+            )
+
+
+def _describe_point(point: EntryPoint) -> str:
+    kind = {"console_scripts": "console script", "gui_scripts": "GUI script"}.get(point.group, f"entry point ({point.group})")
+    return f"{kind} '{point.name}' = '{point.value}'"
+
+
+def entry_point_findings(
+    verdicts: Mapping[EntryPoint, ImportVerdict],
+    lines: Mapping[EntryPoint, Location],
+    static: Iterable[Finding] = (),
+    optional: frozenset[str] = frozenset(),
+) -> Iterator[Finding]:
+    """SG208 for entry points that do not load; one the static stage already reported is not repeated,
+    nor one that fails only for a distribution the project declares in an extra."""
+    taken = {(f.location.path, f.location.line) for f in static}
+    for point, verdict in sorted(verdicts.items()):
+        location = lines[point]
+        if verdict.status is ImportStatus.OK or (location.path, location.line) in taken:
+            continue
+        missing = missing_module(verdict)
+        if missing is not None and ("[" in point.value or missing in optional):
+            continue  # "module:attr [extra]", or a plugin needing an extra, which is not installed here
+        if verdict.status is ImportStatus.ERROR:
+            why = f"{verdict.exc_type}: {one_line(verdict.message)}"
+        elif verdict.status is ImportStatus.TIMEOUT:
+            why = f"loading it did not finish in {verdict.detail} s"
+        elif verdict.status is ImportStatus.SIGNAL:
+            why = f"loading it killed the interpreter ({verdict.detail})"
+        else:
+            why = f"loading it exited the interpreter ({verdict.exc_type}({verdict.detail}))"
+        yield Finding(
+            location,
+            codes.BROKEN_ENTRY_POINT.code,
+            f"{_describe_point(point)} does not load: {why}; the installed command fails on every run",
+            codes.BROKEN_ENTRY_POINT.severity,
+        )
+
+
+def type_checking_findings(
+    verdicts: Mapping[str, ImportVerdict], model: ProjectModel, static: Iterable[Finding] = ()
+) -> Iterator[Finding]:
+    """SG209: a name imported under TYPE_CHECKING that the imported module, once really imported,
+    does not have. Only the missing name counts: a module that fails to import has its own finding."""
+    taken = {(f.location.path, f.location.line) for f in static}
+    for info in model.modules:
+        for imp in info.imports:
+            if imp.name in (None, "*") or not any(g.kind is GuardKind.TYPE_CHECKING for g in imp.guards):
+                continue
+            verdict = verdicts.get(f"{imp.module}:{imp.name}")
+            if verdict is None or verdict.exc_type != MISSING_NAME:
+                continue
+            if (imp.location.path, imp.location.line) in taken:
+                continue
+            yield Finding(
+                imp.location,
+                codes.TYPE_CHECKING_NAME_MISSING.code,
+                f"'{imp.name}' is imported from '{imp.module}' under TYPE_CHECKING, but '{imp.module}' has no "
+                f"'{imp.name}' once imported: type checking fails and readers are misled",
+                codes.TYPE_CHECKING_NAME_MISSING.severity,
+            )

@@ -1,0 +1,309 @@
+"""``smokegen mocks``: the mock.patch targets in a project's tests, audited against the project. Pure.
+
+The incident this project exists for: the unit tests patched the very name that was broken, so
+they passed while production died on the import. This module finds every patch target in the
+tests statically (``find_patches``: source text in, targets out) and judges them against the
+model and the findings of the other checks (``audit``):
+
+- the forms: ``mock.patch("a.b.C")`` / ``unittest.mock.patch`` / a bare imported ``patch``,
+  ``patch.object(obj, "name")`` where ``obj`` is a module or class the test imports,
+  ``patch.multiple``, ``patch.dict("sys.modules", ...)``, pytest-mock's ``mocker.patch*``,
+  ``monkeypatch.setattr("a.b.c", ...)`` / ``(obj, "name", ...)``, ``monkeypatch.delattr``,
+  ``monkeypatch.setitem(sys.modules, ...)``; as decorators, context managers and plain calls.
+  A call is a patch only when its callee resolves to ``unittest.mock``/``mock`` through the
+  file's imports, or is the ``mocker``/``monkeypatch`` fixture: ``client.patch("/items")`` or
+  ``requests.patch(url)`` (HTTP PATCH) are not.
+- kinds: internal (the project's own code), external (standard library, third party),
+  module-hiding (``sys.modules`` patched).
+- SG401 (error): an internal target that no longer exists (outside ``create=True``): what it
+  stood for was renamed or removed, and the test keeps a ghost alive.
+- SG402 (error): an internal target whose real code fails the other checks: its module has an
+  error finding, or an import of the very name patched fails (``from m import Name``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from smokegen.model import codes
+from smokegen.scan.cst_tools import dotted_name
+from smokegen.model import Finding, Location, ProjectModel, Severity
+from smokegen.graph.resolve import ProjectIndex, Verdict
+
+_MOCK_MODULES = ("unittest.mock", "mock")
+
+
+class TargetKind(enum.Enum):
+    INTERNAL = "internal"
+    EXTERNAL = "external"
+    MODULE_HIDING = "module-hiding"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PatchTarget:
+    location: Location
+    test: str  # the enclosing test (``TestX.test_y``), "" at module level
+    form: str  # patch | patch.object | patch.multiple | patch.dict | mocker.patch | monkeypatch.setattr ...
+    target: str  # dotted: "a.b.C"; for sys.modules: the hidden module ("" when unknown)
+    create: bool = False
+    hides_modules: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditedTarget:
+    patch: PatchTarget
+    kind: TargetKind
+
+
+@dataclass(frozen=True, slots=True)
+class MocksReport:
+    targets: tuple[AuditedTarget, ...]
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]  # test files read
+
+
+def _string(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+class _Aliases(cst.CSTVisitor):
+    """Local name -> dotted origin, from the file's imports (any depth)."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted_name(alias.name)
+            if full is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.names[alias.asname.name.value] = full
+            else:
+                top = full.split(".")[0]
+                self.names.setdefault(top, top)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted_name(node.module)
+        if module is None:
+            return
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if name is None:
+                continue
+            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            self.names[local] = f"{module}.{name}"
+
+
+class _Patches(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, path: str, aliases: dict[str, str]) -> None:
+        self.path = path
+        self.aliases = aliases
+        self.scope: list[str] = []
+        self.found: list[PatchTarget] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scope.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scope.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scope.pop()
+
+    def _resolve(self, dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        origin = self.aliases.get(head)
+        if origin is None:
+            return dotted
+        return f"{origin}.{rest}" if rest else origin
+
+    def _form(self, callee: str) -> str | None:
+        """The patch form a callee is, or None for anything else."""
+        head = callee.split(".")[0]
+        if head in ("mocker", "monkeypatch") and head not in self.aliases:
+            tail = callee.partition(".")[2]
+            if head == "mocker" and tail in ("patch", "patch.object", "patch.multiple", "patch.dict"):
+                return f"mocker.{tail}"
+            if head == "monkeypatch" and tail in ("setattr", "delattr", "setitem", "delitem"):
+                return f"monkeypatch.{tail}"
+            return None
+        resolved = self._resolve(callee)
+        for module in _MOCK_MODULES:
+            if resolved.startswith(f"{module}.patch"):
+                tail = resolved[len(module) + 1 :]
+                if tail in ("patch", "patch.object", "patch.multiple", "patch.dict"):
+                    return tail
+        return None
+
+    def _is_sys_modules(self, node: cst.BaseExpression) -> bool:
+        text = _string(node)
+        if text is not None:
+            return text == "sys.modules"
+        name = dotted_name(node)
+        return name is not None and self._resolve(name) == "sys.modules"
+
+    def _object(self, node: cst.BaseExpression) -> str | None:
+        name = dotted_name(node)
+        if name is None or name.split(".")[0] not in self.aliases:
+            return None  # a local object: not statically known
+        return self._resolve(name)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = dotted_name(node.func)
+        form = None if callee is None else self._form(callee)
+        if form is None:
+            return
+        position = self.get_metadata(PositionProvider, node).start
+        where = Location(self.path, position.line, position.column + 1)
+        test = ".".join(self.scope)
+        positional = [a.value for a in node.args if a.keyword is None and a.star == ""]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        # create=True (mock) / raising=False (monkeypatch): a missing attribute is made, not an error
+        flag = keywords.get("raising" if form.startswith("monkeypatch.") else "create")
+        create = isinstance(flag, cst.Name) and flag.value == ("False" if form.startswith("monkeypatch.") else "True")
+
+        def add(target: str, *, hides: bool = False) -> None:
+            self.found.append(PatchTarget(where, test, form, target, create, hides))
+
+        kind = form.rpartition(".")[2]
+        if not positional:
+            return
+        first = positional[0]
+        if kind in ("setitem", "delitem"):
+            if self._is_sys_modules(first):
+                key = _string(positional[1]) if len(positional) > 1 else None
+                add(key or "", hides=True)
+            return
+        if kind == "dict":
+            if self._is_sys_modules(first):
+                hidden = []
+                if len(positional) > 1 and isinstance(positional[1], cst.Dict):
+                    hidden = [k for e in positional[1].elements if isinstance(e, cst.DictElement) and (k := _string(e.key))]
+                for name in hidden or [""]:
+                    add(name, hides=True)
+            else:
+                target = _string(first) or self._object(first)  # patch.dict(os.environ, ...), ("app.settings.FLAGS")
+                if target is not None:
+                    add(target)
+            return
+        if kind == "patch":
+            text = _string(first)
+            if text is not None and "." in text:
+                add(text)
+            return
+        if kind in ("setattr", "delattr"):
+            text = _string(first)
+            if text is not None and "." in text and (len(positional) == 2 or kind == "delattr"):
+                add(text)  # monkeypatch.setattr("a.b.c", value)
+                return
+            if len(positional) >= 2:
+                obj, attr = self._object(first), _string(positional[1])
+                if obj is not None and attr is not None:
+                    add(f"{obj}.{attr}")
+            return
+        if kind == "object" and len(positional) >= 2:
+            obj, attr = self._object(first), _string(positional[1])
+            if obj is not None and attr is not None:
+                add(f"{obj}.{attr}")
+            return
+        if kind == "multiple":
+            obj = _string(first) or self._object(first)
+            if obj is not None:
+                for name in sorted(k for k in keywords if k not in ("spec", "spec_set", "create", "new_callable", "autospec")):
+                    add(f"{obj}.{name}")
+
+
+def find_patches(source: str, path: str) -> list[PatchTarget]:
+    """Every patch target in one test file's source (none when it does not parse)."""
+    try:
+        module = cst.parse_module(source)
+    except Exception:  # a test file that does not parse has no targets to audit
+        return []
+    aliases = _Aliases()
+    module.visit(aliases)
+    finder = _Patches(path, aliases.names)
+    MetadataWrapper(module, unsafe_skip_copy=True).visit(finder)
+    return sorted(finder.found)
+
+
+def _split(index: ProjectIndex, target: str) -> tuple[str, list[str]] | None:
+    """(the longest project module prefix with at least one attribute after it, the attributes)."""
+    parts = target.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:cut])
+        if index.exists(module):
+            return module, parts[cut:]
+    return None
+
+
+def classify(index: ProjectIndex, patch: PatchTarget) -> TargetKind:
+    if patch.hides_modules:
+        return TargetKind.MODULE_HIDING
+    return TargetKind.INTERNAL if index.is_project(patch.target) else TargetKind.EXTERNAL
+
+
+def _describe(patch: PatchTarget) -> str:
+    who = f"test {patch.test}" if patch.test else "module-level code"
+    return f"{who} patches '{patch.target}' ({patch.form})"
+
+
+def audit(model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequence[Finding], files: Sequence[str]) -> MocksReport:
+    """Classify every target; SG401 for stale internal targets, SG402 for mocked-and-broken ones.
+    ``findings``: the other checks' findings for the project (static, and runtime when run)."""
+    index = ProjectIndex(model)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    by_path: dict[str, list[Finding]] = {}
+    by_line: dict[tuple[str, int], list[Finding]] = {}
+    for finding in errors:
+        by_path.setdefault(finding.location.path, []).append(finding)
+        by_line.setdefault((finding.location.path, finding.location.line), []).append(finding)
+    imports_of: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for info in model.modules:
+        for imp in info.imports:
+            if imp.name not in (None, "*"):
+                imports_of.setdefault((imp.module, imp.name), []).append((imp.location.path, imp.location.line))
+    paths = {m.name: m.path for m in model.modules} | {f.name: f.path for f in model.failures}
+    audited: list[AuditedTarget] = []
+    out: list[Finding] = []
+    for patch in sorted(set(patches)):
+        kind = classify(index, patch)
+        audited.append(AuditedTarget(patch, kind))
+        if kind is not TargetKind.INTERNAL:
+            continue
+        split = _split(index, patch.target)
+        if split is None:
+            if not patch.create:
+                stale = codes.STALE_MOCK
+                top = patch.target.split(".")[0]
+                out.append(Finding(patch.location, stale.code, f"{_describe(patch)}, but no module of '{top}' provides it: what it stood for was renamed or removed; patch the new name or delete the mock", stale.severity))
+            continue
+        module, attributes = split
+        broken: list[Finding] = list(by_path.get(paths.get(module, ""), []))
+        for where in imports_of.get((module, attributes[0]), []):
+            broken.extend(by_line.get(where, []))
+        if broken:
+            first = sorted(set(broken))[0]
+            more = f" (and {len(set(broken)) - 1} more)" if len(set(broken)) > 1 else ""
+            code = codes.MOCKED_AND_BROKEN
+            out.append(Finding(patch.location, code.code, f"{_describe(patch)}, and the real code is broken: {first}{more}; the mock hides it from this test", code.severity))
+            continue
+        if not patch.create and index.provides(module, attributes[0]) is Verdict.NO:
+            stale = codes.STALE_MOCK
+            out.append(Finding(patch.location, stale.code, f"{_describe(patch)}, but '{module}' has no '{attributes[0]}': what it stood for was renamed or removed; patch the new name or delete the mock", stale.severity))
+    return MocksReport(tuple(audited), tuple(sorted(out)), tuple(sorted(files)))

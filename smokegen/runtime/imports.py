@@ -1,0 +1,415 @@
+"""Runs every module's import in isolation, in the project's interpreter (see ``_runner.py``).
+
+This is one of the few modules that starts processes. smokegen never imports project code
+itself: the runner script runs under ``--python`` with the project's source roots first on
+``sys.path`` and the project root as its working directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from smokegen.graph.resolve import (
+    ProjectIndex,
+    import_graph,
+    may_run_on_import,
+    prefixes,
+    reaching,
+    runs_on_every_import,
+    strongly_connected,
+)
+from smokegen.model import (
+    BuildVerdict,
+    ClassPlan,
+    EntryPoint,
+    GuardKind,
+    ImportStatus,
+    ImportVerdict,
+    ModuleKind,
+    ProjectModel,
+    SkipReason,
+    TraceFrame,
+)
+
+RUNNER = Path(__file__).with_name("_runner.py")
+
+
+class RunnerError(Exception):
+    """The runner itself failed: smokegen could not run (exit code 3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeOptions:
+    python: str
+    timeout: float = 10.0
+    jobs: int = 1
+    output_limit: int = 4000
+    env: tuple[tuple[str, str], ...] = ()  # set on top of smokegen's own environment
+    # Import what sibling modules import anyway once, before them (failures are confirmed from the
+    # clean state); False imports every module from its ancestors only.
+    share_imports: bool = True
+    # A passing import reports the project files it loaded (``ImportVerdict.loaded``), for the verdict cache.
+    report_loaded: bool = False
+
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, **dict(self.env)}
+
+
+def importable_modules(model: ProjectModel) -> list[str]:
+    """Every module a fresh import can be tried on: scanned fine, and not a ``__main__`` (that runs the program)."""
+    return sorted(m.name for m in model.modules if m.kind is not ModuleKind.MAIN)
+
+
+def project_sys_path(root: Path, model: ProjectModel) -> list[str]:
+    """The project's source roots, absolute: what goes first on the child's ``sys.path``."""
+    return [str(root) if r == "." else str((root / r).resolve()) for r in model.source_roots]
+
+
+def build_spec(plan: ClassPlan) -> dict[str, Any]:
+    """A plan as the runner reads it (``_runner.build``)."""
+    return {
+        "name": plan.name,
+        "source": plan.source.value if plan.source is not None else "",
+        "arguments": [[a.keyword, a.code] for a in plan.arguments],
+        "imports": [list(pair) for pair in plan.imports],
+        "factory": plan.factory,
+        "forwards": plan.forwards,
+    }
+
+
+def _groups(
+    modules: list[str], plans: Mapping[str, tuple[ClassPlan, ...]], passing: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    by_parent: dict[str, list[str]] = {}
+    for name in modules:
+        by_parent.setdefault(name.rpartition(".")[0], []).append(name)
+    known: dict[str, list[str]] = {}
+    for name in passing:
+        known.setdefault(name.rpartition(".")[0], []).append(name)
+    groups = []
+    for parent, names in sorted(by_parent.items()):
+        builds = {
+            name: [build_spec(p) for p in plans[name] if p.source is not None] for name in names if name in plans
+        }
+        groups.append(
+            {
+                "parent": parent,
+                "modules": sorted(names),
+                "builds": {k: v for k, v in builds.items() if v},
+                "passing": sorted(known.get(parent, [])),
+            }
+        )
+    return groups
+
+
+def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
+    """Contiguous runs of groups in package order, of about equal size: a package's subpackages mostly
+    land in the same worker, which imports their common ancestors once."""
+    def size_of(group: dict[str, Any]) -> int:
+        return len(group["modules"]) + sum(len(b) for b in group["builds"].values()) // 4
+
+    total = sum(size_of(g) for g in groups)
+    target = max(1, -(-total // workers))
+    shares: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for group in groups:  # already sorted by parent
+        if size >= target and len(shares) < workers:
+            shares.append([])
+            size = 0
+        shares[-1].append(group)
+        size += size_of(group)
+    return [share for share in shares if share]
+
+
+def entering_cycles(index: ProjectIndex) -> set[str]:
+    """Project modules whose import may enter an import cycle (they are in one, or import one,
+    transitively, through any import that may run on import). Importing such a module ahead of
+    another changes where the cycle is entered, and with it whether a partly initialised module is
+    read: ``import a`` may fail alone and pass once ``b``, in the same cycle, was imported first."""
+    graph = import_graph(index, may_run_on_import)
+    cyclic = {name for component in strongly_connected(graph) if len(component) > 1 for name in component}
+    return reaching(cyclic, graph)
+
+
+def shared_import_graph(model: ProjectModel) -> dict[str, list[str]]:
+    """Module -> what importing it imports for sure (imports that run on every import, uncaught):
+    project modules, parents included, and third-party modules as named. The runner imports what
+    several sibling modules share once, before them (``_runner.Closures``); never a project module
+    that may enter an import cycle, nor one inside such a package (see :func:`entering_cycles`)."""
+    index = ProjectIndex(model)
+    unsafe = entering_cycles(index)
+
+    def shareable(name: str) -> bool:
+        return not any(prefix in unsafe for prefix in prefixes(name))
+
+    graph = {
+        name: {edge for edge in edges if shareable(edge)}
+        for name, edges in import_graph(index, runs_on_every_import).items()
+    }
+    for info in model.modules:
+        for imp in info.imports:
+            if not imp.resolved or index.is_project(imp.module) or not runs_on_every_import(imp):
+                continue
+            if imp.module == "__future__":
+                continue
+            graph[info.name].add(imp.module)
+            if imp.name is not None and imp.name != "*":
+                graph[info.name].add(f"{imp.module}.{imp.name}")  # a submodule, or an attribute (then skipped)
+    return {name: sorted(edges) for name, edges in sorted(graph.items()) if edges}
+
+
+_DETAIL_KEYS = {
+    ImportStatus.EXIT: "code",
+    ImportStatus.SIGNAL: "signal",
+    ImportStatus.TIMEOUT: "seconds",
+    ImportStatus.PARENT_FAILED: "parent",
+}
+
+
+def _detail(status: ImportStatus, record: dict[str, Any], default: str = "") -> str:
+    """The exit code, the signal name, the timeout or the parent package, as the runner reported it."""
+    key = _DETAIL_KEYS.get(status)
+    return str(record.get(key, "")) if key is not None else default
+
+
+def _verdict(record: dict[str, Any]) -> ImportVerdict:
+    status = ImportStatus(record["status"])
+    detail = _detail(status, record)
+    return ImportVerdict(
+        module=record["module"],
+        status=status,
+        exc_type=str(record.get("type", record.get("via", ""))),
+        message=str(record.get("message", "")),
+        frames=_frames(record),
+        detail=detail,
+        output=str(record.get("output", "")),
+        missing=str(record.get("missing", "")),
+        builds=tuple(build_verdict(record["module"], b) for b in record.get("builds", ())),
+        loaded=tuple(str(path) for path in record.get("loaded", ())),
+    )
+
+
+def _frames(record: dict[str, Any]) -> tuple[TraceFrame, ...]:
+    return tuple(
+        TraceFrame(str(f[0]), int(f[1] or 0), str(f[2]), str(f[3]) if len(f) > 3 else "")
+        for f in record.get("frames", [])
+    )
+
+
+def build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
+    """A runner's build record (``_runner.build``) as a :class:`BuildVerdict`."""
+    status = ImportStatus(record["status"])
+    skip = SkipReason(record["skip"]) if record.get("skip") else None
+    detail = _detail(status, record, str(record.get("detail", "")))
+    return BuildVerdict(
+        module=module,
+        name=str(record["build"]),
+        status=status,
+        skip=skip,
+        exc_type=str(record.get("type", record.get("via", ""))),
+        message=str(record.get("message", "")),
+        frames=_frames(record),
+        detail=detail,
+        bases=tuple(str(b) for b in record.get("bases", ())),
+        open_signature=bool(record.get("open", False)),
+        compiled=bool(record.get("compiled", False)),
+    )
+
+
+def run_imports(
+    root: Path,
+    model: ProjectModel,
+    options: RuntimeOptions,
+    progress: Callable[[int, int], None] | None = None,
+    plans: Mapping[str, tuple[ClassPlan, ...]] | None = None,
+    only: tuple[str, ...] | None = None,
+    passing: Collection[str] = (),
+) -> tuple[ImportVerdict, ...]:
+    """One verdict per importable module (or per module of ``only``), identical whatever ``jobs`` is;
+    a module that imports builds the classes ``plans`` plans for it (each in a child of its own).
+    ``passing``: modules not imported here that are known to pass (kept verdicts); a failure is
+    retried after them as after its other passing siblings."""
+    modules = sorted(only) if only is not None else importable_modules(model)
+    if not modules:
+        return ()
+    sys_path = project_sys_path(root, model)
+    graph = shared_import_graph(model)
+    # More shares than workers, pulled from a queue: a worker that drew light packages takes more.
+    shares = _split(_groups(modules, plans or {}, passing), 4 * max(1, options.jobs))
+    queue = list(reversed(shares))
+    verdicts: dict[str, ImportVerdict] = {}
+    retries: dict[str, ImportStatus] = {}
+    lock = threading.Lock()
+    failures: list[str] = []
+
+    def work(share: list[dict[str, Any]]) -> None:
+        request = json.dumps(
+            {
+                "sys_path": sys_path,
+                "timeout": options.timeout,
+                "output_limit": options.output_limit,
+                "groups": share,
+                "graph": graph if options.share_imports else {},
+                "loaded_from": sys_path if options.report_loaded else [],
+            }
+        )
+        with tempfile.TemporaryFile() as errors:
+            try:
+                proc = subprocess.Popen(
+                    [options.python, str(RUNNER)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                    cwd=root,
+                    text=True,
+                    env=options.environment(),
+                )
+            except OSError as exc:
+                with lock:
+                    failures.append(f"cannot start {options.python}: {exc}")
+                return
+            builds = sum(len(b) for g in share for b in g["builds"].values())
+            budget = (sum(len(g["modules"]) for g in share) * 2 + builds) * (options.timeout + 2) + 60
+            watchdog = threading.Timer(budget, proc.kill)  # the runner enforces every timeout; this is a backstop
+            watchdog.start()
+            with proc:
+                assert proc.stdin is not None and proc.stdout is not None
+                proc.stdin.write(request)
+                proc.stdin.close()
+                for line in proc.stdout:
+                    try:
+                        record = json.loads(line) if line.startswith("{") else None
+                    except ValueError:
+                        record = None  # not a verdict line; a missing verdict is reported below
+                    if not isinstance(record, dict) or "module" not in record:
+                        continue
+                    with lock:
+                        if "after_siblings" in record:
+                            retries[record["module"]] = ImportStatus(record["after_siblings"])
+                        else:
+                            verdicts[record["module"]] = _verdict(record)
+                            if progress is not None:
+                                progress(len(verdicts), len(modules))
+                code = proc.wait()
+            watchdog.cancel()
+            if code != 0:
+                errors.seek(0)
+                tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+                with lock:
+                    failures.append(f"the import runner exited with {code}: {tail[0]}")
+
+    def pull() -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                share = queue.pop()
+            work(share)
+
+    threads = [threading.Thread(target=pull) for _ in range(min(max(1, options.jobs), len(shares)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    missing = [m for m in modules if m not in verdicts]
+    if failures or missing:
+        why = "; ".join(failures) or f"no verdict for {', '.join(missing[:5])}"
+        raise RunnerError(f"the isolated import runner failed ({why})")
+    out = []
+    for name in modules:
+        verdict = verdicts[name]
+        if name in retries:
+            verdict = dataclasses.replace(verdict, after_siblings=retries[name])
+        out.append(verdict)
+    return tuple(out)
+
+
+
+MISSING_NAME = "smokegen.MissingName"  # the exc_type of a lookup whose module imports but lacks the name
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """``module:attr.path`` to resolve in a fresh child."""
+
+    key: str
+    value: str
+    callable: bool = False
+    submodules: bool = False  # import ``module.attr`` for a missing attribute, as ``from m import x`` does
+
+
+def run_lookups(root: Path, model: ProjectModel, options: RuntimeOptions, lookups: list[Lookup]) -> dict[str, ImportVerdict]:
+    """Resolve each lookup in a fresh child of a clean runner; a verdict per key."""
+    if not lookups:
+        return {}
+    request = json.dumps(
+        {
+            "sys_path": project_sys_path(root, model),
+            "timeout": options.timeout,
+            "output_limit": options.output_limit,
+            "groups": [],
+            "lookups": [dataclasses.asdict(item) for item in lookups],
+        }
+    )
+    try:
+        done = subprocess.run(
+            [options.python, str(RUNNER)],
+            input=request,
+            capture_output=True,
+            text=True,
+            cwd=root,
+            env=options.environment(),
+            timeout=len(lookups) * (options.timeout + 2) + 60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RunnerError(f"the runner failed ({exc})") from None
+    found: dict[str, ImportVerdict] = {}
+    for line in done.stdout.splitlines():
+        try:
+            record = json.loads(line) if line.startswith("{") else None
+        except ValueError:
+            record = None
+        if isinstance(record, dict) and "lookup" in record:
+            record["module"] = record.pop("lookup")
+            found[record["module"]] = _verdict(record)
+    missing = [item.key for item in lookups if item.key not in found]
+    if missing:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RunnerError(f"the runner stopped early ({tail})")
+    return found
+
+
+def entry_point_lookups(model: ProjectModel) -> dict[EntryPoint, Lookup]:
+    """Each declared entry point, loaded as the installer's script wrapper would."""
+    return {
+        # submodules: a script wrapper's `from module import attr` imports a submodule it names, too
+        e: Lookup(f"entry-point {e.group}:{e.name}", e.value, e.group in ("console_scripts", "gui_scripts"), True)
+        for e in model.entry_points
+    }
+
+
+def type_checking_lookups(model: ProjectModel, unknown: Callable[[str, str], bool]) -> list[Lookup]:
+    """``from pkg.mod import Name`` under TYPE_CHECKING from the project's own modules, where
+    ``unknown(module, name)``: the static check could not tell (``__getattr__``, star imports from
+    elsewhere...). Names the module binds under TYPE_CHECKING itself are fine and never looked up;
+    modules with a ``.pyi`` stub are what the type checker reads, and are not looked up either."""
+    stubs = set(model.stub_modules)
+    seen: dict[str, Lookup] = {}
+    for info in model.modules:
+        for imp in info.imports:
+            if not imp.resolved or imp.name is None or imp.name == "*" or imp.module in stubs:
+                continue
+            if any(g.kind is GuardKind.TYPE_CHECKING for g in imp.guards) and unknown(imp.module, imp.name):
+                value = f"{imp.module}:{imp.name}"
+                seen.setdefault(value, Lookup(value, value, submodules=True))
+    return sorted(seen.values(), key=lambda item: item.key)

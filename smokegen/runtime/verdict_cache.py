@@ -1,0 +1,159 @@
+"""Per-module import verdicts kept between runs of ``smokegen check`` (``verdicts/`` in the cache folder).
+
+A module's verdict is reused only when nothing it depends on has changed. An entry is found by the
+module's name and the run's *context*: smokegen's runner, the interpreter, its installed
+distributions and the folders on its ``sys.path`` (installing or removing a package changes their
+modification times), the runtime options (timeout, the configured ``env``, the source roots), and
+the classes planned for the module and how they are built. The entry holds the fingerprint of every
+project file the verdict depends on: the files the import loaded (the child reports them, so a
+dynamic import counts as well as a static one), and, for a module whose classes are built, every
+project module it imports statically, transitively, under any guard and inside functions (a
+constructor may run those). One changed byte in any of them and the module is imported again.
+
+Only clean verdicts are kept: the import passed and every planned class was built or skipped for a
+reason read from the code. A failure is always imported again, so its message is current and a fix
+made outside the project (a variable set, a service started) is seen at once.
+
+Not part of the context: environment variables other than ``env``, and files that are not project
+modules (a data file read at import). ``--no-cache`` imports every module again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from smokegen import __version__
+from smokegen.scan.cache import ScanCache
+from smokegen.project.environment import Environment
+from smokegen.model import ClassPlan, ImportStatus, ImportVerdict, ProjectModel
+from smokegen.graph.resolve import ProjectIndex, import_closure, import_graph
+from smokegen.runtime.imports import RUNNER, RuntimeOptions, build_spec, project_sys_path
+from smokegen.model.serialize import from_json, to_json
+
+_SECTION = "verdicts"
+
+
+def _mtime(folder: str) -> int:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def context_digest(root: Path, model: ProjectModel, env: Environment, options: RuntimeOptions) -> str:
+    """What every cached verdict of this run depends on besides the project's files."""
+    own = {os.path.realpath(folder) for folder in project_sys_path(root, model)}
+    parts: list[Any] = [
+        __version__,
+        hashlib.blake2b(RUNNER.read_bytes(), digest_size=16).hexdigest(),
+        env.executable,
+        list(env.version),
+        sorted((name, dist.version) for name, dist in env.distributions.items()),
+        # Installing or removing a package changes its folder. Not the project's own source roots
+        # (on sys.path in an editable install): they change with every file made at their top, and
+        # the project's modules are fingerprinted one by one.
+        [(folder, _mtime(folder)) for folder in env.sys_path if os.path.realpath(folder) not in own],
+        options.timeout,
+        [list(pair) for pair in options.env],
+        project_sys_path(root, model),
+    ]
+    return hashlib.blake2b(json.dumps(parts).encode(), digest_size=20).hexdigest()
+
+
+def clean(verdict: ImportVerdict) -> bool:
+    """A verdict worth keeping: the import passed, and so did every build (or it was skipped)."""
+    return verdict.status is ImportStatus.OK and all(b.status is ImportStatus.OK for b in verdict.builds)
+
+
+class VerdictCache:
+    """Import verdicts by module, valid while the files they depend on keep their fingerprints."""
+
+    def __init__(
+        self,
+        cache: ScanCache,
+        root: Path,
+        model: ProjectModel,
+        fingerprints: Mapping[str, str],
+        context: str,
+    ) -> None:
+        self.cache = cache
+        self.model = model
+        self.fingerprints = fingerprints
+        self.context = context
+        self.paths = {m.name: m.path for m in model.modules}
+        # Longest source root first: a file under "src" is "src/...", not "./src/...".
+        bases = (
+            (os.path.join(base, ""), "" if rel == "." else f"{rel}/")
+            for base, rel in zip(project_sys_path(root, model), model.source_roots)
+        )
+        self.bases = sorted(bases, key=lambda b: -len(b[0]))
+        self._graph: dict[str, set[str]] | None = None
+
+    def _key(self, module: str, plans: tuple[ClassPlan, ...]) -> str:
+        specs = [build_spec(p) for p in plans if p.source is not None]
+        text = json.dumps([self.context, module, specs])
+        return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+    def _relative(self, path: str) -> str | None:
+        for base, prefix in self.bases:
+            if path.startswith(base):
+                rel = prefix + path[len(base) :].replace(os.sep, "/")
+                return rel if rel in self.fingerprints else None
+        return None
+
+    def _static_closure(self, module: str) -> set[str]:
+        if self._graph is None:
+            self._graph = import_graph(ProjectIndex(self.model), lambda imp: True)
+        return import_closure(module, self._graph)
+
+    def get(self, module: str, plans: tuple[ClassPlan, ...] = ()) -> ImportVerdict | None:
+        """The kept verdict of ``module``, when every file it depends on is unchanged."""
+        entry = self.cache.get(self._key(module, plans), _SECTION)
+        if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+            return None
+        files: dict[str, Any] = entry["files"]
+        if self.paths.get(module) not in files:
+            return None
+        if any(self.fingerprints.get(path) != digest for path, digest in files.items()):
+            return None
+        try:
+            verdict: ImportVerdict = from_json(ImportVerdict, entry["verdict"])
+        except (ValueError, TypeError, KeyError):
+            return None
+        return verdict if verdict.module == module and clean(verdict) else None
+
+    def put(self, verdict: ImportVerdict, plans: tuple[ClassPlan, ...] = ()) -> None:
+        """Keep a clean verdict, with the fingerprints of the files it depends on."""
+        own = self.paths.get(verdict.module)
+        if not clean(verdict) or own is None:
+            return
+        files = {own} | {rel for rel in map(self._relative, verdict.loaded) if rel is not None}
+        if plans:
+            files |= {self.paths[m] for m in self._static_closure(verdict.module) if m in self.paths}
+        entry = {
+            "files": {path: self.fingerprints[path] for path in sorted(files) if path in self.fingerprints},
+            "verdict": to_json(verdict),
+        }
+        self.cache.put(self._key(verdict.module, plans), entry, _SECTION)
+
+
+def split_cached(
+    cache: VerdictCache | None, modules: Iterable[str], plans: Mapping[str, tuple[ClassPlan, ...]]
+) -> tuple[dict[str, ImportVerdict], list[str]]:
+    """The modules whose kept verdict still holds (with it), and the ones to import. (Pass the kept
+    ones to ``run_imports(passing=...)``: a failure's retry after its passing siblings, SG205, then
+    sees the same siblings as on a run without the cache.)"""
+    kept: dict[str, ImportVerdict] = {}
+    todo: list[str] = []
+    for name in modules:
+        verdict = cache.get(name, plans.get(name, ())) if cache is not None else None
+        if verdict is not None:
+            kept[name] = verdict
+        else:
+            todo.append(name)
+    return kept, todo

@@ -1,0 +1,279 @@
+"""Discovery + cache + parallel scan -> :class:`ProjectModel`.
+
+Files are read and hashed here; cache misses are scanned in worker processes
+when there are enough of them to pay for the pool (results cross the process
+boundary in their JSON form, the same form the cache stores).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
+from smokegen.project.config import Config, Pyproject, apply_flags, read_pyproject
+from smokegen.project.discover import discover, find_project_root
+from smokegen.project.environment import InstalledDistribution
+from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
+from smokegen.scan.results import result_findings, unreadable
+
+# Below this many files to scan, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    files: int
+    cache_hits: int
+    scanned: int
+    workers: int
+    # Project path -> a digest of the file's bytes (its cache key): what the verdict cache compares.
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: reading the cache builds tens of thousands of JSON objects
+    and records, none of them in a cycle, which the collector would only walk again and again (a
+    third of a warm run). Worker processes are started outside it; nothing is parsed inside it."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _scan_job(job: tuple[str, str, str, bytes]) -> dict[str, Any]:
+    from smokegen.scan.source import scan_source  # LibCST: imported where a file is scanned
+
+    name, path, kind, data = job
+    return encode_result(scan_source(data, SourceFile(name, path, ModuleKind(kind))))
+
+
+def scan_files(
+    root: Path,
+    files: Sequence[SourceFile],
+    cache: ScanCache,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[list[ScanResult], ScanStats]:
+    """Each file's scan result, from the cache or scanned (and cached). Files to scan go to worker
+    processes when there are many; when there are a few (an edit since the last run) and this
+    process has not loaded the parser yet, to one worker, which loads it and scans while this
+    process decodes the cached results."""
+    results: dict[int, ScanResult] = {}
+    fingerprints: dict[str, str] = {}
+    unread = 0
+    todo: list[tuple[int, str, bytes]] = []
+    hits: list[tuple[int, str, bytes, Any]] = []
+    with _collector_paused():
+        for index, file in enumerate(files):
+            try:
+                data = (root / file.path).read_bytes()
+            except OSError as error:
+                results[index] = unreadable(file, error)
+                unread += 1
+                continue
+            key = cache_key(file, data)
+            fingerprints[file.path] = key
+            cached = cache.get(key)
+            if cached is not None:
+                hits.append((index, key, data, cached))
+            else:
+                todo.append((index, key, data))
+    total = len(files)
+    done = len(results)
+    workers = min(jobs, max(1, len(todo) // 16)) if len(todo) >= PARALLEL_THRESHOLD else 1
+    beside = bool(todo) and workers == 1 and jobs > 1 and "libcst" not in sys.modules
+    pool: ProcessPoolExecutor | None = None
+    scanned: Iterator[dict[str, Any]] | None = None
+    if workers > 1 or beside:
+        payload = [(files[i].name, files[i].path, files[i].kind.value, data) for i, _, data in todo]
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers)
+            scanned = pool.map(_scan_job, payload, chunksize=max(1, len(payload) // (workers * 8)))
+        except OSError:
+            pool, scanned = None, None
+    again: list[tuple[int, str, bytes]] = []
+    with _collector_paused():
+        for index, key, data, cached in hits:
+            try:
+                results[index] = decode_result(cached)
+            except (ValueError, TypeError, KeyError):
+                again.append((index, key, data))  # a corrupt or foreign entry: scan again and overwrite it
+                continue
+            done += 1
+            if progress is not None and (done == total or done % 64 == 0):
+                progress(done, total)
+    if progress is not None:
+        progress(done, total)
+    remaining = todo
+    if pool is not None and scanned is not None:
+        try:
+            with pool:
+                for (index, key, _), encoded in zip(todo, scanned):
+                    results[index] = decode_result(encoded)
+                    cache.put(key, encoded)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+            remaining = []
+        except (BrokenProcessPool, OSError):
+            # A worker died (or no pool could be started): finish in this process.
+            remaining = [item for item in todo if item[0] not in results]
+    if remaining or again:
+        from smokegen.scan.source import scan_source
+
+        for index, key, data in remaining + again:
+            result = scan_source(data, files[index])
+            results[index] = result
+            cache.put(key, encode_result(result))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    stats = ScanStats(
+        files=total,
+        cache_hits=len(hits) - len(again),
+        scanned=len(todo) + len(again),
+        workers=workers,
+        fingerprints=fingerprints,
+    )
+    return [results[i] for i in range(total)], stats
+
+
+def build_model(
+    root: Path,
+    config: Config,
+    *,
+    project_name: str | None = None,
+    entry_points: tuple[EntryPoint, ...] = (),
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> tuple[ProjectModel, ScanStats]:
+    """Discover and scan the project at ``root``."""
+    found = discover(root, config)
+    cache = ScanCache(root / config.cache_dir if use_cache else None)
+    results, stats = scan_files(
+        root, found.files, cache, jobs=jobs if jobs is not None else default_jobs(), progress=progress
+    )
+    modules = tuple(r for r in results if isinstance(r, ModuleInfo))
+    failures = tuple(r for r in results if isinstance(r, ScanFailure))
+    findings = list(found.findings)
+    for result in results:
+        findings.extend(result_findings(result))
+    model = ProjectModel(
+        name=project_name,
+        source_roots=found.source_roots,
+        namespace_packages=found.namespace_packages,
+        modules=modules,
+        failures=failures,
+        findings=tuple(sorted(findings)),
+        extension_modules=found.extension_modules,
+        stub_modules=found.stub_modules,
+        entry_points=entry_points,
+        excluded_modules=found.excluded_modules,
+    )
+    return model, stats
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedProject:
+    root: Path
+    config: Config
+    model: ProjectModel
+    stats: ScanStats
+
+    def cache(self) -> ScanCache:
+        """The scan cache, or a disabled one when ``config.cache`` is false."""
+        return ScanCache(self.root / self.config.cache_dir if self.config.cache else None)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSettings:
+    """A project's root, its pyproject.toml, and its settings with the command line's over them."""
+
+    root: Path
+    pyproject: Pyproject
+    config: Config
+
+
+def project_settings(path: Path, flags: Mapping[str, Any] | None = None) -> ProjectSettings:
+    """Find the project containing ``path`` and read its configuration: ``flags`` (the command
+    line's settings, see :func:`config.apply_flags`) over ``[tool.smokegen]``."""
+    root = find_project_root(path)
+    pyproject = read_pyproject(root / "pyproject.toml")
+    config = pyproject.config
+    if config.python and (os.sep in config.python or "/" in config.python):
+        config = replace(config, python=str(root / config.python))  # relative to the project, not the caller
+    return ProjectSettings(root, pyproject, apply_flags(config, flags or {}))
+
+
+def load_project(
+    path: Path,
+    *,
+    flags: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    use_cache: bool | None = None,
+    progress: Progress | None = None,
+    settings: ProjectSettings | None = None,
+) -> LoadedProject:
+    """Find the project containing ``path``, read its configuration (or take ``settings``, from
+    :func:`project_settings`), and scan it. ``jobs`` and ``use_cache`` override the settings."""
+    settings = settings or project_settings(path, flags)
+    config = settings.config
+    model, stats = build_model(
+        settings.root,
+        config,
+        project_name=settings.pyproject.name,
+        entry_points=settings.pyproject.entry_points,
+        jobs=jobs if jobs is not None else config.jobs,
+        use_cache=use_cache if use_cache is not None else config.cache,
+        progress=progress,
+    )
+    return LoadedProject(settings.root, config, model, stats)
+
+
+def load_installed(
+    dist: InstalledDistribution,
+    *,
+    flags: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> LoadedProject:
+    """The installed files of ``dist`` as a project rooted at its site-packages folder: every module it
+    ships, its entry points and its metadata. Nothing is cached (site-packages may be read-only);
+    ``flags`` as for :func:`load_project`."""
+    config = apply_flags(Config(packages=dist.top_level, source_roots=(".",)), flags or {})
+    config = replace(config, cache=False)
+    points = tuple(sorted(EntryPoint(g, n, v) for g, n, v in dist.entry_points))
+    model, stats = build_model(
+        dist.root,
+        config,
+        project_name=dist.name,
+        entry_points=points,
+        jobs=jobs if jobs is not None else config.jobs,
+        use_cache=False,
+        progress=progress,
+    )
+    return LoadedProject(dist.root, config, model, stats)
