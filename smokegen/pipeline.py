@@ -30,7 +30,9 @@ from smokegen.model import (
     ModuleKind,
     ProjectModel,
 )
-from smokegen.graph.resolve import ProjectIndex, Verdict, check_entry_points, check_project
+from smokegen.checks.entry_points import check_entry_points
+from smokegen.checks.imports import check_project
+from smokegen.graph.index import ProjectIndex, Verdict
 from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
 from smokegen.runtime.imports import (
     RuntimeOptions,
@@ -103,7 +105,7 @@ def import_findings(
     failure = next((f for f in model.failures if f.name == verdict.module), None)
     location = failure.location if failure is not None else Location(verdict.module.replace(".", "/") + ".py", 1, 1)
     error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
-    return [Finding(location, codes.IMPORT_FAILS.code, f"`import {verdict.module}` fails: {error}", codes.IMPORT_FAILS.severity)]
+    return [codes.IMPORT_FAILS.at(location, f"`import {verdict.module}` fails: {error}")]
 
 
 def run_checks(

@@ -50,7 +50,7 @@ import pytest
 if TYPE_CHECKING:
     from smokegen.model import ClassPlan, Finding, ImportVerdict, ProjectModel
     from smokegen.scan.loader import LoadedProject
-    from smokegen.graph.resolve import ProjectIndex
+    from smokegen.graph.index import ProjectIndex
     from smokegen.runtime.imports import RuntimeOptions
 
 __all__ = [
@@ -109,7 +109,7 @@ def _state(root: Path) -> _State:
     from smokegen.project.deps import read_dependencies
     from smokegen.project.environment import probe
     from smokegen.scan.loader import load_project
-    from smokegen.graph.resolve import ProjectIndex
+    from smokegen.graph.index import ProjectIndex
     from smokegen.runtime.imports import RuntimeOptions, project_sys_path
     from smokegen.plan.synth import plan_classes
 

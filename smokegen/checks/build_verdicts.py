@@ -42,7 +42,7 @@ from smokegen.model import (
     SkipReason,
     TraceFrame,
 )
-from smokegen.graph.resolve import ProjectIndex
+from smokegen.graph.index import ProjectIndex
 
 _INSTALL_HINT = re.compile(r"\b(pip install|install|installed)\b", re.IGNORECASE)
 _ENVIRONMENT_BASES = frozenset({"OSError"})  # FileNotFoundError, PermissionError, ConnectionError, socket errors
@@ -134,7 +134,7 @@ def judge(build: BuildVerdict, plan: ClassPlan, index: ProjectIndex, root: Path,
     environment = _environment(build, index, patterns)
     if environment is not None:
         code = codes.CONSTRUCTOR_NEEDS_ENVIRONMENT
-        return Finding(plan.location, code.code, f"`{call}` needs the environment: {environment}{where}", code.severity)
+        return code.at(plan.location, f"`{call}` needs the environment: {environment}{where}")
     if build.status is ImportStatus.ERROR and _deliberate(build):
         return f"the constructor refused {plan.call()}: {build.exc_type}: {one_line(build.message)}{where}"
     what = _failure(build) + where
@@ -142,13 +142,13 @@ def judge(build: BuildVerdict, plan: ClassPlan, index: ProjectIndex, root: Path,
     if doubtful:
         code = codes.CONSTRUCTOR_FAILS_SYNTHESISED
         message = f"`{call}` {what}; {doubtful}: name a factory in [tool.smokegen] factories to build it your way"
-        return Finding(plan.location, code.code, message, code.severity)
+        return code.at(plan.location, message)
     code = codes.CONSTRUCTOR_FAILS
     how = {
         BuildSource.FACTORY: f"built by the factory '{plan.factory}'",
         BuildSource.INHERITED: "built without arguments, as its inherited signature allows",
     }.get(plan.source or BuildSource.DEFAULTS, "built from its defaults")
-    return Finding(plan.location, code.code, f"`{call}` {what}: {how}, it fails for every caller that does the same", code.severity)
+    return code.at(plan.location, f"`{call}` {what}: {how}, it fails for every caller that does the same")
 
 
 def _live_plans(plans: tuple[ClassPlan, ...], builds: Mapping[str, BuildVerdict], root: Path) -> list[ClassPlan]:

@@ -25,7 +25,8 @@ from smokegen.project.deps import Dependencies, declaration_line, marker_applies
 from smokegen.project.environment import Environment
 from smokegen.scan.installed import Installed, Kind
 from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind
-from smokegen.graph.resolve import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, import_closure, import_time_graph, prefixes
+from smokegen.graph.imports import import_closure, import_time_graph
+from smokegen.graph.index import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, prefixes
 
 _ELSEWHERE_OK = frozenset({GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.TRY_OTHER})
 _NAME_CHECK_SKIP = HANDLED | {
@@ -37,9 +38,6 @@ _NAME_CHECK_SKIP = HANDLED | {
     GuardKind.TRY_ELSE,
 }
 
-
-def _finding(code: codes.Code, location: Location, message: str) -> Finding:
-    return Finding(location, code.code, message, code.severity)
 
 
 def _external_imports(index: ProjectIndex, env: Environment) -> Iterator[tuple[ModuleInfo, ImportInfo, str]]:
@@ -99,9 +97,7 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
                 # an opt-in module; a branch for another interpreter (annotationlib on 3.14); importable
                 # without metadata; or declared but not installed (SG108 says so)
                 continue
-            yield _finding(
-                codes.UNDECLARED_DEPENDENCY,
-                imp.location,
+            yield codes.UNDECLARED_DEPENDENCY.at(imp.location,
                 f"'{top}' is imported but no declared dependency provides it and it is not installed in the "
                 "target interpreter: ModuleNotFoundError; declare the distribution that provides it",
             )
@@ -113,9 +109,7 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
             if opt_in:
                 continue
             extras = sorted({d.extra or "" for d in deps.declared if d.name in dists and d.extra})
-            yield _finding(
-                codes.EXTRA_ONLY_DEPENDENCY,
-                imp.location,
+            yield codes.EXTRA_ONLY_DEPENDENCY.at(imp.location,
                 f"'{top}' ({names}) is declared only in the extra{'s' if len(extras) > 1 else ''} "
                 f"{', '.join(repr(e) for e in extras)} but imported unguarded: installs without the extra fail "
                 "with ModuleNotFoundError; guard the import, move it into the function that needs it, "
@@ -127,17 +121,13 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
         via = sorted(set().union(*(reverse.get(d, set()) for d in dists)) & (declared | ({own} if own else set())))
         why = f"; it is installed only because {', '.join(repr(v) for v in via)} depends on it" if via else ""
         if opt_in:
-            yield _finding(
-                codes.OPT_IN_UNDECLARED,
-                imp.location,
+            yield codes.OPT_IN_UNDECLARED.at(imp.location,
                 f"'{top}' comes from {names}, which is not a declared dependency ({deps.source}){why}; "
                 f"'{info.name}' is not imported by the package or its entry points, so it may be an opt-in "
                 f"integration: declare {names} in an extra, or as a dependency if the module is always used",
             )
             continue
-        yield _finding(
-            codes.UNDECLARED_DEPENDENCY,
-            imp.location,
+        yield codes.UNDECLARED_DEPENDENCY.at(imp.location,
             f"'{top}' comes from {names}, which is not a declared dependency ({deps.source}){why}: "
             f"an image built from the declared dependencies fails with ModuleNotFoundError; add {names} to the dependencies",
         )
@@ -148,9 +138,7 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
             continue
         line = declaration_line(root, dep)
         where = "pyproject.toml" if (root / "pyproject.toml").is_file() else "setup.cfg"
-        yield _finding(
-            codes.MISSING_DEPENDENCY,
-            Location(where, line, 1),
+        yield codes.MISSING_DEPENDENCY.at(Location(where, line, 1),
             f"declared dependency '{dep.text}' is not installed in the target interpreter: its imports fail; "
             "install the project's dependencies, or pass --python for the project's interpreter",
         )
@@ -205,9 +193,7 @@ def check_broad_guards(index: ProjectIndex, env: Environment) -> Iterator[Findin
                 continue
             first = internal[0]
             what = f"from {first.module} import {first.name}" if first.name else f"import {first.module}"
-            yield _finding(
-                codes.BROAD_IMPORT_GUARD,
-                first.location,
+            yield codes.BROAD_IMPORT_GUARD.at(first.location,
                 f"the 'except {imports[0].guards[-1].detail}' of the try at line {line} guards the optional import of "
                 f"'{optional[0].module}' and also the project's own '{what}': if that breaks, it is silently "
                 f"treated as a missing optional dependency; keep only the optional import inside the try",
@@ -273,9 +259,7 @@ def check_installed_names(index: ProjectIndex, installed: Installed) -> Iterator
             siblings = _siblings(installed, parent)
             close = difflib.get_close_matches(leaf, siblings, n=3, cutoff=0.6)
             hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-            yield _finding(
-                codes.MISSING_EXTERNAL_MODULE,
-                imp.location,
+            yield codes.MISSING_EXTERNAL_MODULE.at(imp.location,
                 f"no module named '{missing}' in the installed {_describe(env, top)}{hint}: ModuleNotFoundError; "
                 "import it from its new place, or pin the dependency",
             )
@@ -291,9 +275,7 @@ def check_installed_names(index: ProjectIndex, installed: Installed) -> Iterator
         pool = sorted(info.bound_names() if info is not None else set())
         close = difflib.get_close_matches(imp.name, [n for n in pool if not n.startswith("_")], n=3, cutoff=0.6)
         hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-        yield _finding(
-            codes.MISSING_EXTERNAL_NAME,
-            imp.location,
+        yield codes.MISSING_EXTERNAL_NAME.at(imp.location,
             f"cannot import name '{imp.name}' from '{imp.module}' (the installed {_describe(env, top)}){hint}: "
             "a release removed or renamed it; use the new name, or pin the dependency",
         )

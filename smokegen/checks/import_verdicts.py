@@ -14,7 +14,7 @@ from pathlib import Path
 
 from smokegen.model import codes
 from smokegen.model import EntryPoint, Finding, GuardKind, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
-from smokegen.graph.resolve import ProjectIndex
+from smokegen.graph.index import ProjectIndex
 from smokegen.checks.external import core_modules
 from smokegen.runtime.imports import MISSING_NAME
 
@@ -139,29 +139,17 @@ def runtime_findings(
         location = Location(where[0], where[1], 1) if where else Location(info.path, 1, 1)
         name = verdict.module
         if verdict.status is ImportStatus.TIMEOUT:
-            yield Finding(
-                Location(info.path, 1, 1),
-                codes.IMPORT_TIMEOUT.code,
+            yield codes.IMPORT_TIMEOUT.at(Location(info.path, 1, 1),
                 f"`import {name}` was still running after {verdict.detail} s (an endless loop, or waiting on "
-                "a network or a lock); raise the timeout if it is only slow",
-                codes.IMPORT_TIMEOUT.severity,
-            )
+                "a network or a lock); raise the timeout if it is only slow")
         elif verdict.status is ImportStatus.SIGNAL:
-            yield Finding(
-                Location(info.path, 1, 1),
-                codes.IMPORT_CRASH.code,
-                f"`import {name}` kills the interpreter with {verdict.detail} (a crash in native code)",
-                codes.IMPORT_CRASH.severity,
-            )
+            yield codes.IMPORT_CRASH.at(Location(info.path, 1, 1),
+                f"`import {name}` kills the interpreter with {verdict.detail} (a crash in native code)")
         elif verdict.status is ImportStatus.EXIT:
             how = f"{verdict.exc_type or 'exit'}({verdict.detail})"
-            yield Finding(
-                location,
-                codes.IMPORT_EXITS.code,
+            yield codes.IMPORT_EXITS.at(location,
                 f"`import {name}` exits the interpreter ({how}): whatever imports it dies with it; "
-                "move the exit under `if __name__ == \"__main__\":`",
-                codes.IMPORT_EXITS.severity,
-            )
+                "move the exit under `if __name__ == \"__main__\":`")
         else:
             if (location.path, location.line) in taken:
                 continue
@@ -172,22 +160,14 @@ def runtime_findings(
                     continue  # an opt-in module that refuses on purpose; nothing in the package uses it
             error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
             if verdict.after_siblings is ImportStatus.OK:
-                yield Finding(
-                    location,
-                    codes.IMPORT_ORDER_DEPENDENT.code,
+                yield codes.IMPORT_ORDER_DEPENDENT.at(location,
                     f"`import {name}` fails alone ({error}) but works after its sibling modules are imported: "
-                    "it depends on import order; import what it uses explicitly",
-                    codes.IMPORT_ORDER_DEPENDENT.severity,
-                )
+                    "it depends on import order; import what it uses explicitly")
                 continue
             environment = environment_reason(verdict.exc_type, verdict.message, verdict.frames, environment_errors)
             if environment is not None:
-                yield Finding(
-                    location,
-                    codes.IMPORT_NEEDS_ENVIRONMENT.code,
-                    f"`import {name}` needs configuration: {environment}",
-                    codes.IMPORT_NEEDS_ENVIRONMENT.severity,
-                )
+                yield codes.IMPORT_NEEDS_ENVIRONMENT.at(location,
+                    f"`import {name}` needs configuration: {environment}")
                 continue
             top = missing_module(verdict)
             if top is not None:
@@ -198,19 +178,11 @@ def runtime_findings(
                         else "nothing imports this module on `import` of the package or through an entry point, "
                         "so it may be an opt-in integration"
                     )
-                    yield Finding(
-                        location,
-                        codes.IMPORT_MISSING_OPTIONAL.code,
-                        f"`import {name}` needs '{top}', which is not installed; {why}",
-                        codes.IMPORT_MISSING_OPTIONAL.severity,
-                    )
+                    yield codes.IMPORT_MISSING_OPTIONAL.at(location,
+                        f"`import {name}` needs '{top}', which is not installed; {why}")
                     continue
-            yield Finding(
-                location,
-                codes.IMPORT_FAILS.code,
-                f"`import {name}` fails: {error}",
-                codes.IMPORT_FAILS.severity,
-            )
+            yield codes.IMPORT_FAILS.at(location,
+                f"`import {name}` fails: {error}")
 
 
 def _describe_point(point: EntryPoint) -> str:
@@ -242,12 +214,8 @@ def entry_point_findings(
             why = f"loading it killed the interpreter ({verdict.detail})"
         else:
             why = f"loading it exited the interpreter ({verdict.exc_type}({verdict.detail}))"
-        yield Finding(
-            location,
-            codes.BROKEN_ENTRY_POINT.code,
-            f"{_describe_point(point)} does not load: {why}; the installed command fails on every run",
-            codes.BROKEN_ENTRY_POINT.severity,
-        )
+        yield codes.BROKEN_ENTRY_POINT.at(location,
+            f"{_describe_point(point)} does not load: {why}; the installed command fails on every run")
 
 
 def type_checking_findings(
@@ -265,10 +233,6 @@ def type_checking_findings(
                 continue
             if (imp.location.path, imp.location.line) in taken:
                 continue
-            yield Finding(
-                imp.location,
-                codes.TYPE_CHECKING_NAME_MISSING.code,
+            yield codes.TYPE_CHECKING_NAME_MISSING.at(imp.location,
                 f"'{imp.name}' is imported from '{imp.module}' under TYPE_CHECKING, but '{imp.module}' has no "
-                f"'{imp.name}' once imported: type checking fails and readers are misled",
-                codes.TYPE_CHECKING_NAME_MISSING.severity,
-            )
+                f"'{imp.name}' once imported: type checking fails and readers are misled")

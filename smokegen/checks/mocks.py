@@ -33,7 +33,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from smokegen.model import codes
 from smokegen.scan.cst_tools import dotted_name
 from smokegen.model import Finding, Location, ProjectModel, Severity
-from smokegen.graph.resolve import ProjectIndex, Verdict
+from smokegen.graph.index import ProjectIndex, Verdict
 
 _MOCK_MODULES = ("unittest.mock", "mock")
 
@@ -291,7 +291,7 @@ def audit(model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequenc
             if not patch.create:
                 stale = codes.STALE_MOCK
                 top = patch.target.split(".")[0]
-                out.append(Finding(patch.location, stale.code, f"{_describe(patch)}, but no module of '{top}' provides it: what it stood for was renamed or removed; patch the new name or delete the mock", stale.severity))
+                out.append(stale.at(patch.location, f"{_describe(patch)}, but no module of '{top}' provides it: what it stood for was renamed or removed; patch the new name or delete the mock"))
             continue
         module, attributes = split
         broken: list[Finding] = list(by_path.get(paths.get(module, ""), []))
@@ -301,9 +301,9 @@ def audit(model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequenc
             first = sorted(set(broken))[0]
             more = f" (and {len(set(broken)) - 1} more)" if len(set(broken)) > 1 else ""
             code = codes.MOCKED_AND_BROKEN
-            out.append(Finding(patch.location, code.code, f"{_describe(patch)}, and the real code is broken: {first}{more}; the mock hides it from this test", code.severity))
+            out.append(code.at(patch.location, f"{_describe(patch)}, and the real code is broken: {first}{more}; the mock hides it from this test"))
             continue
         if not patch.create and index.provides(module, attributes[0]) is Verdict.NO:
             stale = codes.STALE_MOCK
-            out.append(Finding(patch.location, stale.code, f"{_describe(patch)}, but '{module}' has no '{attributes[0]}': what it stood for was renamed or removed; patch the new name or delete the mock", stale.severity))
+            out.append(stale.at(patch.location, f"{_describe(patch)}, but '{module}' has no '{attributes[0]}': what it stood for was renamed or removed; patch the new name or delete the mock"))
     return MocksReport(tuple(audited), tuple(sorted(out)), tuple(sorted(files)))

@@ -27,6 +27,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,7 +185,7 @@ def mypy_findings(records: Sequence[dict[str, Any]], model: ProjectModel, root: 
         if record.get("severity") == "note":
             if keep_notes and findings and message:
                 last = findings[-1]
-                findings[-1] = Finding(last.location, last.code, f"{last.message}; note: {message}", last.severity)
+                findings[-1] = dataclasses.replace(last, message=f"{last.message}; note: {message}")
             continue
         kind = str(record.get("code") or "")
         if kind == "import-not-found" and (path, line) in guarded:
@@ -193,7 +194,7 @@ def mypy_findings(records: Sequence[dict[str, Any]], model: ProjectModel, root: 
             continue
         keep_notes = True
         text = f"mypy: {message} [{kind}]" if kind else f"mypy: {message}"
-        findings.append(Finding(Location(path, max(1, line), max(1, column)), code.code, text, code.severity))
+        findings.append(code.at(Location(path, max(1, line), max(1, column)), text))
     return findings, dropped
 
 
@@ -219,13 +220,9 @@ def run_mypy(root: Path, model: ProjectModel, python: str, config: MypyConfig | 
 
     unchecked = codes.MYPY_UNCHECKED
     skipped: list[Finding] = [
-        Finding(
-            f.location,
-            unchecked.code,
+        unchecked.at(f.location,
             f"mypy did not check {f.path}: {_WHY.get(f.reason, 'it cannot be read')} (see its SG0xx finding); "
-            "the other files were checked with an empty module standing in for it",
-            unchecked.severity,
-        )
+            "the other files were checked with an empty module standing in for it")
         for f in model.failures
     ]
     shadowed = sorted(f.path for f in model.failures)
@@ -249,13 +246,9 @@ def run_mypy(root: Path, model: ProjectModel, python: str, config: MypyConfig | 
                 record = blocking[path]
                 where = Location(path, max(1, int(record.get("line") or 1)), int(record.get("column") or 0) + 1)
                 skipped.append(
-                    Finding(
-                        where,
-                        unchecked.code,
+                    unchecked.at(where,
                         f"mypy did not check {path}: it stops there ({record.get('message', '')}); the other files "
-                        "were checked with an empty module standing in for it",
-                        unchecked.severity,
-                    )
+                        "were checked with an empty module standing in for it")
                 )
             shadowed = sorted(set(shadowed) | set(fresh))
     if status not in (0, 1) or (status == 1 and not records):
@@ -263,7 +256,7 @@ def run_mypy(root: Path, model: ProjectModel, python: str, config: MypyConfig | 
         why = lines[-1].strip() if lines else f"exit status {status}"
         where = Location(config.path if config is not None else "pyproject.toml", 1, 1)
         failed = codes.MYPY_FAILED
-        finding = Finding(where, failed.code, f"mypy could not run: {why}", failed.severity)
+        finding = failed.at(where, f"mypy could not run: {why}")
         return MypyResult((finding, *skipped), files, 0, False)
     findings, dropped = mypy_findings(records, model, root)
     return MypyResult(tuple(sorted(set(findings + skipped))), files, dropped, True)

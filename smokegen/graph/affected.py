@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from smokegen.model import GuardKind, ImportInfo, ProjectModel
-from smokegen.graph.resolve import ProjectIndex, import_graph, reaching
+from smokegen.graph.imports import import_graph, reaching
+from smokegen.graph.index import ProjectIndex
 
 PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from smokegen.model import Severity
+from smokegen.model import Finding, Location, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,10 @@ class Code:
     code: str
     title: str
     severity: Severity
+
+    def at(self, location: Location, message: str) -> Finding:
+        """A finding of this code at ``location``: the one way findings are made."""
+        return Finding(location, self.code, message, self.severity)
 
 
 SYNTAX_ERROR = Code("SG001", "file does not parse", Severity.ERROR)

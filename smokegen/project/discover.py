@@ -156,7 +156,7 @@ class _Walker:
     def not_importable(self, path: Path, why: str) -> None:
         rel = self.rel(path)
         self.findings.append(
-            Finding(Location(rel, 1, 1), codes.NOT_IMPORTABLE.code, why, codes.NOT_IMPORTABLE.severity)
+            codes.NOT_IMPORTABLE.at(Location(rel, 1, 1), why)
         )
 
     def has_python(self, folder: Path | str) -> bool:
@@ -240,13 +240,9 @@ class _Walker:
             if stem in dirs and (dirs[stem] / "__init__.py").is_file():
                 rel_pkg = self.rel(dirs[stem])
                 self.findings.append(
-                    Finding(
-                        Location(self.rel(path), 1, 1),
-                        codes.SHADOWED.code,
+                    codes.SHADOWED.at(Location(self.rel(path), 1, 1),
                         f"'{entry.name}' is never imported: the package '{rel_pkg}/' of the same name wins; "
-                        "rename or delete one of them",
-                        codes.SHADOWED.severity,
-                    )
+                        "rename or delete one of them")
                 )
                 continue
             name = f"{prefix}.{stem}" if prefix else stem
@@ -274,13 +270,9 @@ class _Walker:
                 continue
             if not regular and (folder / f"{name}.py").is_file():
                 self.findings.append(
-                    Finding(
-                        Location(self.rel(self.first_python_file(path)), 1, 1),
-                        codes.SHADOWED.code,
+                    codes.SHADOWED.at(Location(self.rel(self.first_python_file(path)), 1, 1),
                         f"folder '{self.rel(path)}/' is never imported as a namespace package: "
-                        f"the module '{name}.py' beside it wins; rename one of them",
-                        codes.SHADOWED.severity,
-                    )
+                        f"the module '{name}.py' beside it wins; rename one of them")
                 )
                 continue
             self.walk_package(path, f"{prefix}.{name}" if prefix else name)

@@ -18,15 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smokegen.graph.resolve import (
-    ProjectIndex,
-    import_graph,
-    may_run_on_import,
-    prefixes,
-    reaching,
-    runs_on_every_import,
-    strongly_connected,
-)
+from smokegen.graph.imports import import_graph, reaching, strongly_connected
+from smokegen.graph.index import ProjectIndex, may_run_on_import, prefixes, runs_on_every_import
 from smokegen.model import (
     BuildVerdict,
     ClassPlan,

@@ -31,7 +31,8 @@ from smokegen import __version__
 from smokegen.scan.cache import ScanCache
 from smokegen.project.environment import Environment
 from smokegen.model import ClassPlan, ImportStatus, ImportVerdict, ProjectModel
-from smokegen.graph.resolve import ProjectIndex, import_closure, import_graph
+from smokegen.graph.imports import import_closure, import_graph
+from smokegen.graph.index import ProjectIndex
 from smokegen.runtime.imports import RUNNER, RuntimeOptions, build_spec, project_sys_path
 from smokegen.model.serialize import from_json, to_json
 

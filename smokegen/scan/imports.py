@@ -57,12 +57,8 @@ def collect_imports(ctx: Context) -> tuple[tuple[ImportInfo, ...], tuple[Finding
                 else:
                     why = f"'from {target} import ...' in top-level module '{file.name}', which has no parent package"
                 findings.append(
-                    Finding(
-                        where,
-                        codes.RELATIVE_BEYOND_TOP.code,
-                        f"{why}: it fails with ImportError at import time; use an absolute import",
-                        codes.RELATIVE_BEYOND_TOP.severity,
-                    )
+                    codes.RELATIVE_BEYOND_TOP.at(where,
+                        f"{why}: it fails with ImportError at import time; use an absolute import")
                 )
             if isinstance(stmt.names, cst.ImportStar):
                 imports.append(

@@ -33,15 +33,11 @@ def result_findings(result: ScanResult) -> tuple[Finding, ...]:
             FailureReason.SCANNER_LIMIT: "",
             FailureReason.UNREADABLE: "cannot read: ",
         }[result.reason]
-        return (Finding(result.location, code.code, prefix + result.message, code.severity),)
+        return (code.at(result.location, prefix + result.message),)
     found = list(result.findings)
     if result.empty and result.kind is ModuleKind.MODULE:
         found.append(
-            Finding(
-                Location(result.path, 1, 1),
-                codes.EMPTY_MODULE.code,
-                f"module '{result.name}' is empty; delete it, or add what it was meant to hold",
-                codes.EMPTY_MODULE.severity,
-            )
+            codes.EMPTY_MODULE.at(Location(result.path, 1, 1),
+                f"module '{result.name}' is empty; delete it, or add what it was meant to hold")
         )
     return tuple(found)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from smokegen.graph.resolve import check_project
+from smokegen.checks.imports import check_project
 from tests.helpers import project_from
 
 

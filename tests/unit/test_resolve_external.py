@@ -11,7 +11,7 @@ from smokegen.scan.cache import ScanCache
 from smokegen.project.deps import Dependencies, Declared, marker_applies, read_dependencies
 from smokegen.project.environment import Distribution, Environment
 from smokegen.scan.installed import Installed, Kind
-from smokegen.graph.resolve import ProjectIndex
+from smokegen.graph.index import ProjectIndex
 from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
 from tests.helpers import dedent, project_from
 

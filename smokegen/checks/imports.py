@@ -1,0 +1,82 @@
+"""SG101, SG102, SG105: every import of the project's own modules resolves; and
+:func:`check_project`, every static check of those imports (names and modules, cycles, order).
+
+Pure: the index in, findings out. How each guard is treated:
+
+- ``try/except ImportError`` (or a broader ``except``): a failure there is handled, not a
+  production failure; not reported.
+- ``if TYPE_CHECKING:``: still checked, under its own code (SG105), since a stale name breaks the
+  type check and misleads readers; names the target binds under TYPE_CHECKING count.
+- inside a function: checked; the finding says it fails when the function is first called.
+- ``if sys.version_info``/``sys.platform``/other conditions and ``__main__`` blocks: checked
+  (the project's own modules do not change with the condition).
+- cycles and import order consider only imports that run on every import of the module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from smokegen.checks.cycles import check_cycles
+from smokegen.checks.import_order import check_import_order
+from smokegen.graph.index import HANDLED, ProjectIndex, Verdict, prefixes
+from smokegen.model import Finding, GuardKind, ImportInfo, ProjectModel, codes
+
+def _context(imp: ImportInfo) -> str:
+    functions = [g.detail for g in imp.guards if g.kind is GuardKind.FUNCTION]
+    if functions:
+        return f"; it fails when '{functions[-1]}' is first called"
+    if any(g.kind is GuardKind.MAIN_BLOCK for g in imp.guards):
+        return "; it fails when the module is run as a script"
+    return ""
+
+
+def check_project_imports(index: ProjectIndex) -> Iterator[Finding]:
+    """SG101, SG102, SG105: every import of the project's own modules resolves."""
+    for info in index.model.modules:
+        for imp in info.imports:
+            if not imp.resolved or not index.is_project(imp.module):
+                continue
+            kinds = {g.kind for g in imp.guards}
+            if kinds & HANDLED:
+                continue
+            type_only = GuardKind.TYPE_CHECKING in kinds
+            if type_only and any(p in index.stubs for p in prefixes(imp.module)):
+                continue  # the type checker reads the .pyi stub, which smokegen does not scan
+            missing = index.first_missing(imp.module)
+            if missing is not None:
+                parent, _, leaf = missing.rpartition(".")
+                hint = index.suggest(parent, leaf) if parent else ""
+                if type_only:
+                    yield codes.STALE_TYPE_CHECKING.at(imp.location,
+                        f"stale TYPE_CHECKING import: no module named '{missing}'{hint}; "
+                        "type checking fails and readers are misled",
+                    )
+                else:
+                    yield codes.MISSING_MODULE.at(imp.location, f"no module named '{missing}'{hint}{_context(imp)}")
+                continue
+            if imp.name is None or imp.name == "*":
+                continue
+            if index.provides(imp.module, imp.name, type_only=type_only) is not Verdict.NO:
+                continue
+            target = index.modules.get(imp.module)
+            where = f" ({target.path})" if target is not None else " (namespace package)"
+            hint = index.suggest(imp.module, imp.name)
+            if type_only:
+                yield codes.STALE_TYPE_CHECKING.at(imp.location,
+                    f"stale TYPE_CHECKING import: cannot import name '{imp.name}' from '{imp.module}'{where}{hint}; "
+                    "type checking fails and readers are misled",
+                )
+            else:
+                yield codes.MISSING_NAME.at(imp.location,
+                    f"cannot import name '{imp.name}' from '{imp.module}'{where}{hint}{_context(imp)}",
+                )
+
+
+def check_project(model: ProjectModel, index: ProjectIndex | None = None) -> list[Finding]:
+    """Every static check of the project's own imports."""
+    index = index or ProjectIndex(model)
+    found: list[Finding] = []
+    for check in (check_project_imports, check_cycles, check_import_order):
+        found.extend(check(index))
+    return found
