@@ -32,8 +32,10 @@ def installed_project(package: str, import_name: str, folder: Path) -> tuple[str
     subprocess.run([python, "-m", "pip", "install", "-q", package], check=True)
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     root = folder / "project"
     root.mkdir()
     (root / "sp").symlink_to(purelib)

@@ -29,11 +29,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from _common import installed_project, median_time  # benchmarks/ is on sys.path when a script in it runs
-from smokegen.scan.cache import ScanCache
+
+from smokegen.pipeline import run_checks
 from smokegen.project.config import Config
 from smokegen.project.environment import probe
+from smokegen.scan.cache import ScanCache
 from smokegen.scan.loader import build_model, default_jobs
-from smokegen.pipeline import run_checks
 
 
 def main() -> int:
@@ -77,14 +78,29 @@ def main() -> int:
         def edit() -> None:
             edited.write_bytes(original + f"\n# edit {next(edits)}\n".encode())
 
-        one_file = median_time(lambda: subprocess.run(command, capture_output=True, check=False), args.repeat, before=edit)
+        one_file = median_time(
+            lambda: subprocess.run(command, capture_output=True, check=False), args.repeat, before=edit
+        )
         affected_command = [*command[:-1], "--affected", str(edited)]
         affected = median_time(
-            lambda: subprocess.run(affected_command, capture_output=True, check=False, cwd=root), args.repeat, before=edit
+            lambda: subprocess.run(affected_command, capture_output=True, check=False, cwd=root),
+            args.repeat,
+            before=edit,
         )
         runtime_rows: list[tuple[str, float]] = []
         if args.runtime:
-            run = [sys.executable, "-m", "smokegen", "check", "--no-mypy", "--python", str(python), "-j", str(args.jobs), str(root)]
+            run = [
+                sys.executable,
+                "-m",
+                "smokegen",
+                "check",
+                "--no-mypy",
+                "--python",
+                str(python),
+                "-j",
+                str(args.jobs),
+                str(root),
+            ]
             notes: dict[str, str] = {}
 
             def timed(label: str) -> Callable[[], object]:
@@ -96,18 +112,26 @@ def main() -> int:
                 return action
 
             verdicts = cache_dir / "verdicts"
-            runtime_rows.append(("check, no verdict kept", median_time(timed("cold"), args.repeat,
-                                 before=lambda: shutil.rmtree(verdicts, ignore_errors=True))))  # fmt: skip
+            runtime_rows.append(
+                (
+                    "check, no verdict kept",
+                    median_time(timed("cold"), args.repeat, before=lambda: shutil.rmtree(verdicts, ignore_errors=True)),
+                )
+            )
             runtime_rows.append(("check, verdicts kept, no change", median_time(timed("warm"), args.repeat)))
-            runtime_rows.append(("check, verdicts kept, one file edited", median_time(timed("edit"), args.repeat, before=edit)))
+            runtime_rows.append(
+                ("check, verdicts kept, one file edited", median_time(timed("edit"), args.repeat, before=edit))
+            )
             for label in ("warm", "edit"):
                 print(f"{label}: {notes[label].removeprefix('note: ')}")
         edited.write_bytes(original)
 
         modules = len(model.modules) + len(model.failures)
         imports = sum(len(m.imports) for m in model.modules)
-        print(f"{args.package}: {modules} modules, {imports} imports, {len(report.findings)} findings; "
-              f"{args.jobs} jobs, median of {args.repeat}")  # fmt: skip
+        print(
+            f"{args.package}: {modules} modules, {imports} imports, {len(report.findings)} findings; "
+            f"{args.jobs} jobs, median of {args.repeat}"
+        )
         rows = [
             ("scan, cold", cold),
             ("scan, warm", warm),

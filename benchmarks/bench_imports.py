@@ -22,11 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from _common import installed_project, median_time  # benchmarks/ is on sys.path when a script in it runs
-from smokegen.project.config import Config
+
 from smokegen.model import ImportStatus, ImportVerdict
-from smokegen.scan.loader import build_model, default_jobs
-from smokegen.runtime.imports import RuntimeOptions, importable_modules, run_imports
 from smokegen.plan.synth import plan_classes
+from smokegen.project.config import Config
+from smokegen.runtime.imports import RuntimeOptions, importable_modules, run_imports
+from smokegen.scan.loader import build_model, default_jobs
 
 SEQUENTIAL = """
 import importlib, sys
@@ -61,9 +62,13 @@ def main() -> int:
         def one(module: str) -> None:
             try:
                 done = subprocess.run(
-                    [python, "-c", f"import {module}"], capture_output=True, stdin=subprocess.DEVNULL,
-                    timeout=args.timeout, check=False, cwd=root,
-                )  # fmt: skip
+                    [python, "-c", f"import {module}"],
+                    capture_output=True,
+                    stdin=subprocess.DEVNULL,
+                    timeout=args.timeout,
+                    check=False,
+                    cwd=root,
+                )
                 naive_ok[module] = done.returncode == 0
             except subprocess.TimeoutExpired:
                 naive_ok[module] = False
@@ -109,7 +114,9 @@ def main() -> int:
         ):
             print(f"{label:46} {seconds:8.2f} {1000 * seconds / len(modules):10.1f} {b / seconds:7.1f}x")
         failing = sum(1 for ok in naive_ok.values() if not ok)
-        print(f"verdicts (c): {len(modules) - len(differ)}/{len(modules)} identical ({failing} fail in (b)); differ: {differ[:10]}")
+        print(
+            f"verdicts (c): {len(modules) - len(differ)}/{len(modules)} identical ({failing} fail in (b)); differ: {differ[:10]}"
+        )
         print(f"verdicts (c0): {len(modules) - len(differ0)}/{len(modules)} identical; differ: {differ0[:10]}")
     return 0
 

@@ -19,13 +19,13 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from importlib import metadata
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import libcst
-
 from _common import median_time  # benchmarks/ is on sys.path when a script in it runs
+
 from smokegen.project.config import Config
 from smokegen.project.discover import discover
 from smokegen.scan.loader import build_model, default_jobs
@@ -59,7 +59,9 @@ def main() -> int:
         paths = [root / f.path for f in files]
         sources = [p.read_bytes() for p in paths]
         size = sum(len(s) for s in sources) / 1e6
-        print(f"{len(files)} files, {size:.1f} MB, {args.jobs} jobs, median of {args.repeat}; libcst {metadata.version('libcst')}")
+        print(
+            f"{len(files)} files, {size:.1f} MB, {args.jobs} jobs, median of {args.repeat}; libcst {metadata.version('libcst')}"
+        )
 
         def parse_ast() -> None:
             with warnings.catch_warnings():

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from smokegen.scan.cache import ScanCache
-from smokegen.checks.import_verdicts import entry_point_findings, one_line, runtime_findings, type_checking_findings
 from smokegen.checks.build_verdicts import judge_builds
-from smokegen.project.config import Config, entry_point_locations
-from smokegen.project.deps import Dependencies, read_dependencies
-from smokegen.project.environment import Environment
-from smokegen.scan.installed import Installed
-from smokegen.model import codes
+from smokegen.checks.entry_points import check_entry_points
+from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
+from smokegen.checks.import_verdicts import entry_point_findings, one_line, runtime_findings, type_checking_findings
+from smokegen.checks.imports import check_project
+from smokegen.checks.typecheck import MypyConfig, run_mypy
+from smokegen.graph.index import ProjectIndex, Verdict
 from smokegen.model import (
     CheckReport,
     ClassOutcome,
@@ -29,11 +28,12 @@ from smokegen.model import (
     ModuleInfo,
     ModuleKind,
     ProjectModel,
+    codes,
 )
-from smokegen.checks.entry_points import check_entry_points
-from smokegen.checks.imports import check_project
-from smokegen.graph.index import ProjectIndex, Verdict
-from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
+from smokegen.plan.synth import plan_classes
+from smokegen.project.config import Config, entry_point_locations
+from smokegen.project.deps import Dependencies, read_dependencies
+from smokegen.project.environment import Environment
 from smokegen.runtime.imports import (
     RuntimeOptions,
     entry_point_lookups,
@@ -42,9 +42,9 @@ from smokegen.runtime.imports import (
     run_lookups,
     type_checking_lookups,
 )
-from smokegen.plan.synth import plan_classes
-from smokegen.checks.typecheck import MypyConfig, run_mypy
 from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_cached
+from smokegen.scan.cache import ScanCache
+from smokegen.scan.installed import Installed
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +135,7 @@ def run_checks(
     point_locations = entry_point_locations(root, model.entry_points, entry_points_file)
     findings.extend(check_entry_points(index, point_locations))
     notes: list[str] = []
-    deps = read_dependencies(
-        root, model.name, {name: dist.requires for name, dist in env.distributions.items()}
-    )
+    deps = read_dependencies(root, model.name, {name: dist.requires for name, dist in env.distributions.items()})
     if deps.known:
         findings.extend(check_dependencies(index, installed, deps, root))
     else:

@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from smokegen.model import ClassPlan, Finding, ImportVerdict, ProjectModel
-    from smokegen.scan.loader import LoadedProject
     from smokegen.graph.index import ProjectIndex
+    from smokegen.model import ClassPlan, Finding, ImportVerdict, ProjectModel
     from smokegen.runtime.imports import RuntimeOptions
+    from smokegen.scan.loader import LoadedProject
 
 __all__ = [
     "Project",
@@ -103,15 +103,15 @@ class _State:
         return self.loaded.model
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _state(root: Path) -> _State:
+    from smokegen.graph.index import ProjectIndex
     from smokegen.pipeline import optional_imports
+    from smokegen.plan.synth import plan_classes
     from smokegen.project.deps import read_dependencies
     from smokegen.project.environment import probe
-    from smokegen.scan.loader import load_project
-    from smokegen.graph.index import ProjectIndex
     from smokegen.runtime.imports import RuntimeOptions, project_sys_path
-    from smokegen.plan.synth import plan_classes
+    from smokegen.scan.loader import load_project
 
     loaded = load_project(root, jobs=1)
     model, config = loaded.model, loaded.config
@@ -129,7 +129,7 @@ def _state(root: Path) -> _State:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _import_verdict(root: Path, module: str) -> ImportVerdict:
     from smokegen.runtime.imports import run_imports
 
@@ -160,8 +160,8 @@ def _traceback(verdict: ImportVerdict) -> str:
 
 def _judged(findings: list[Finding], state: _State) -> tuple[str, str]:
     """("error" | "warning" | "silenced" | "", the findings as text); silenced ones count for nothing."""
-    from smokegen.pipeline import apply_silencing
     from smokegen.model import Severity
+    from smokegen.pipeline import apply_silencing
 
     kept, silenced = apply_silencing(findings, state.model, state.loaded.config)
     errors = [f for f in kept if f.severity is Severity.ERROR]
@@ -184,8 +184,8 @@ def _outcome(kind: str, text: str) -> None:
 def _import_judgement(root: Path, module: str) -> tuple[str, str]:
     """How ``smokegen check`` judges ``module``'s fresh import: ("ok" | "error" | "warning" |
     "silenced" | "", text); a module whose package fails is judged as its package."""
-    from smokegen.pipeline import import_findings
     from smokegen.model import ImportStatus
+    from smokegen.pipeline import import_findings
 
     state = _state(root)
     verdict = _import_verdict(root, module)
@@ -254,11 +254,13 @@ class constructing:
         found = state.plans.get(self.key)
         if found is not None:
             return found
-        return ClassPlan(self.module, self.name, Location(self.module.replace(".", "/") + ".py", 1, 1), BuildSource.DEFAULTS)
+        return ClassPlan(
+            self.module, self.name, Location(self.module.replace(".", "/") + ".py", 1, 1), BuildSource.DEFAULTS
+        )
 
     def __enter__(self) -> constructing:
-        from smokegen.runtime import _runner
         from smokegen.model import BuildSource
+        from smokegen.runtime import _runner
 
         state = _state(self.project.root)
         plan = self._built = self._plan(state)
@@ -279,7 +281,9 @@ class constructing:
             try:
                 signature.bind(*positional, **keywords)
             except TypeError as exc:
-                pytest.skip(f"{self.key} is not built: required-args: its signature at run time is {self.name}{signature}: {exc}")
+                pytest.skip(
+                    f"{self.key} is not built: required-args: its signature at run time is {self.name}{signature}: {exc}"
+                )
         self._caller = self._call_code if self._call_code is not None else sys._getframe(1).f_code
         self._cwd = os.getcwd()
         self._workdir = tempfile.mkdtemp(prefix="smokegen-build-")
@@ -297,15 +301,13 @@ class constructing:
         os.chdir(self._cwd)
         shutil.rmtree(self._workdir, ignore_errors=True)
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._restore()
-        if exc is None or isinstance(exc, pytest.skip.Exception) or isinstance(exc, pytest.fail.Exception):
+        if exc is None or isinstance(exc, (pytest.skip.Exception, pytest.fail.Exception)):
             return None
-        from smokegen.runtime import _runner
         from smokegen.checks.build_verdicts import judge
         from smokegen.model import BuildSource, Finding
+        from smokegen.runtime import _runner
         from smokegen.runtime.imports import build_verdict
 
         state = _state(self.project.root)
@@ -346,8 +348,8 @@ def _on_alarm(signum: int, frame: object) -> None:
 def assert_entry_point(project: Project, key: str) -> None:
     """The declared entry point ``group:name`` loads (and a script's is callable), in a fresh child."""
     from smokegen.checks.import_verdicts import entry_point_findings
-    from smokegen.project.config import entry_point_locations
     from smokegen.model import ImportStatus
+    from smokegen.project.config import entry_point_locations
     from smokegen.runtime.imports import entry_point_lookups, run_lookups
 
     state = _state(project.root)
@@ -368,9 +370,9 @@ def assert_entry_point(project: Project, key: str) -> None:
 
 def assert_mypy(project: Project) -> None:
     """The mypy stage of ``smokegen check``, with the project's own configuration."""
-    from smokegen.pipeline import apply_silencing
-    from smokegen.model import Severity
     from smokegen.checks.typecheck import find_mypy_config, run_mypy
+    from smokegen.model import Severity
+    from smokegen.pipeline import apply_silencing
 
     state = _state(project.root)
     result = run_mypy(project.root, state.model, sys.executable, find_mypy_config(project.root))

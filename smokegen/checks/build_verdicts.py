@@ -29,8 +29,8 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from smokegen.model import codes
 from smokegen.checks.import_verdicts import environment_reason, missing_module, one_line, project_frame
+from smokegen.graph.index import ProjectIndex
 from smokegen.model import (
     BuildSource,
     BuildVerdict,
@@ -41,8 +41,8 @@ from smokegen.model import (
     ImportVerdict,
     SkipReason,
     TraceFrame,
+    codes,
 )
-from smokegen.graph.index import ProjectIndex
 
 _INSTALL_HINT = re.compile(r"\b(pip install|install|installed)\b", re.IGNORECASE)
 _ENVIRONMENT_BASES = frozenset({"OSError"})  # FileNotFoundError, PermissionError, ConnectionError, socket errors
@@ -125,7 +125,9 @@ def _doubt(build: BuildVerdict, plan: ClassPlan) -> str:
     return ""
 
 
-def judge(build: BuildVerdict, plan: ClassPlan, index: ProjectIndex, root: Path, patterns: tuple[str, ...]) -> Finding | str | None:
+def judge(
+    build: BuildVerdict, plan: ClassPlan, index: ProjectIndex, root: Path, patterns: tuple[str, ...]
+) -> Finding | str | None:
     """A finding, the detail of a deliberate refusal (the class is skipped), or None when it was built."""
     if build.status is ImportStatus.OK:
         return None

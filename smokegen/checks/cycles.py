@@ -3,6 +3,7 @@ replay in :mod:`smokegen.graph.cycles`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from smokegen.graph.cycles import CycleReplay
@@ -10,6 +11,7 @@ from smokegen.graph.imports import import_time_graph, strongly_connected
 from smokegen.graph.index import ProjectIndex
 from smokegen.model import Finding, Location, codes
 from smokegen.util.deepstack import on_deep_stack
+
 
 def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
     """SG103: cycles that fail when some module of the cycle is imported first."""
@@ -23,7 +25,7 @@ def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
             try:
                 failure = simulator.run(entry)
             except RecursionError:  # a very long chain: replay it on a deep stack
-                failure = on_deep_stack(lambda: simulator.run(entry))
+                failure = on_deep_stack(functools.partial(simulator.run, entry))
             if failure is None:
                 continue
             imp, target, chain = failure.import_, failure.target, failure.chain
@@ -36,7 +38,8 @@ def check_cycles(index: ProjectIndex) -> Iterator[Finding]:
                 continue
             reported.add(key)
             path = " -> ".join(f"{f.module}:{f.line}" for f in chain) + f" -> {target}"
-            yield codes.IMPORT_CYCLE.at(imp.location,
+            yield codes.IMPORT_CYCLE.at(
+                imp.location,
                 f"circular import: 'from {target} import {imp.name}' runs while '{target}' is only partly "
                 f"initialised ({where}): {path}; `import {entry}` fails with ImportError. "
                 "Move the import into the function that needs it, or under TYPE_CHECKING if it is only for types",

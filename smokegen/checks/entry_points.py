@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from smokegen.graph.index import ProjectIndex, Verdict
 from smokegen.model import EntryPoint, Finding, Location, codes
 
+
 def check_entry_points(index: ProjectIndex, locations: Mapping[EntryPoint, Location]) -> Iterator[Finding]:
     """SG113: a declared entry point names a project module or attribute that does not exist."""
     for point in index.model.entry_points:
@@ -25,6 +26,7 @@ def check_entry_points(index: ProjectIndex, locations: Mapping[EntryPoint, Locat
         else:
             continue
         kind = {"console_scripts": "console script", "gui_scripts": "GUI script"}.get(point.group, point.group)
-        yield codes.BROKEN_ENTRY_POINT_STATIC.at(locations[point],
+        yield codes.BROKEN_ENTRY_POINT_STATIC.at(
+            locations[point],
             f"{kind} '{point.name}' = '{point.value}': {problem}; the installed command fails on every run",
         )

@@ -20,13 +20,12 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from smokegen.model import codes
+from smokegen.graph.imports import import_closure, import_time_graph
+from smokegen.graph.index import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, prefixes
+from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind, codes
 from smokegen.project.deps import Dependencies, declaration_line, marker_applies, normalize
 from smokegen.project.environment import Environment
 from smokegen.scan.installed import Installed, Kind
-from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind
-from smokegen.graph.imports import import_closure, import_time_graph
-from smokegen.graph.index import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, prefixes
 
 _ELSEWHERE_OK = frozenset({GuardKind.VERSION, GuardKind.PLATFORM, GuardKind.TRY_OTHER})
 _NAME_CHECK_SKIP = HANDLED | {
@@ -37,7 +36,6 @@ _NAME_CHECK_SKIP = HANDLED | {
     GuardKind.TRY_FALLBACK,
     GuardKind.TRY_ELSE,
 }
-
 
 
 def _external_imports(index: ProjectIndex, env: Environment) -> Iterator[tuple[ModuleInfo, ImportInfo, str]]:
@@ -93,11 +91,18 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
             continue  # the project itself, installed (editable or not): never its own dependency
         if not dists:
             elsewhere = any(g.kind in (GuardKind.VERSION, GuardKind.PLATFORM) for g in imp.guards)
-            if opt_in or elsewhere or top in env.hooked or installed.locate(top) is not None or normalize(top) in declared:
+            if (
+                opt_in
+                or elsewhere
+                or top in env.hooked
+                or installed.locate(top) is not None
+                or normalize(top) in declared
+            ):
                 # an opt-in module; a branch for another interpreter (annotationlib on 3.14); importable
                 # without metadata; or declared but not installed (SG108 says so)
                 continue
-            yield codes.UNDECLARED_DEPENDENCY.at(imp.location,
+            yield codes.UNDECLARED_DEPENDENCY.at(
+                imp.location,
                 f"'{top}' is imported but no declared dependency provides it and it is not installed in the "
                 "target interpreter: ModuleNotFoundError; declare the distribution that provides it",
             )
@@ -109,7 +114,8 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
             if opt_in:
                 continue
             extras = sorted({d.extra or "" for d in deps.declared if d.name in dists and d.extra})
-            yield codes.EXTRA_ONLY_DEPENDENCY.at(imp.location,
+            yield codes.EXTRA_ONLY_DEPENDENCY.at(
+                imp.location,
                 f"'{top}' ({names}) is declared only in the extra{'s' if len(extras) > 1 else ''} "
                 f"{', '.join(repr(e) for e in extras)} but imported unguarded: installs without the extra fail "
                 "with ModuleNotFoundError; guard the import, move it into the function that needs it, "
@@ -121,13 +127,15 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
         via = sorted(set().union(*(reverse.get(d, set()) for d in dists)) & (declared | ({own} if own else set())))
         why = f"; it is installed only because {', '.join(repr(v) for v in via)} depends on it" if via else ""
         if opt_in:
-            yield codes.OPT_IN_UNDECLARED.at(imp.location,
+            yield codes.OPT_IN_UNDECLARED.at(
+                imp.location,
                 f"'{top}' comes from {names}, which is not a declared dependency ({deps.source}){why}; "
                 f"'{info.name}' is not imported by the package or its entry points, so it may be an opt-in "
                 f"integration: declare {names} in an extra, or as a dependency if the module is always used",
             )
             continue
-        yield codes.UNDECLARED_DEPENDENCY.at(imp.location,
+        yield codes.UNDECLARED_DEPENDENCY.at(
+            imp.location,
             f"'{top}' comes from {names}, which is not a declared dependency ({deps.source}){why}: "
             f"an image built from the declared dependencies fails with ModuleNotFoundError; add {names} to the dependencies",
         )
@@ -138,7 +146,8 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
             continue
         line = declaration_line(root, dep)
         where = "pyproject.toml" if (root / "pyproject.toml").is_file() else "setup.cfg"
-        yield codes.MISSING_DEPENDENCY.at(Location(where, line, 1),
+        yield codes.MISSING_DEPENDENCY.at(
+            Location(where, line, 1),
             f"declared dependency '{dep.text}' is not installed in the target interpreter: its imports fail; "
             "install the project's dependencies, or pass --python for the project's interpreter",
         )
@@ -158,7 +167,10 @@ def _is_test_support(module: str) -> bool:
 
 def _is_vendored(module: str) -> bool:
     """``pip._vendor.rich``: third-party code copied into the package."""
-    return any(p in ("_vendor", "vendor", "_vendored", "vendored", "extern", "_extern", "third_party") for p in module.split("."))
+    return any(
+        p in ("_vendor", "vendor", "_vendored", "vendored", "extern", "_extern", "third_party")
+        for p in module.split(".")
+    )
 
 
 def core_modules(index: ProjectIndex) -> set[str]:
@@ -184,16 +196,19 @@ def check_broad_guards(index: ProjectIndex, env: Environment) -> Iterator[Findin
                 groups.setdefault(imp.guards[-1].line, []).append(imp)
         for line, imports in sorted(groups.items()):
             optional = [
-                i for i in imports
-                if not index.is_project(i.module) and i.module.split(".", 1)[0] not in env.stdlib
+                i
+                for i in imports
+                if not index.is_project(i.module)
+                and i.module.split(".", 1)[0] not in env.stdlib
                 and i.module.split(".", 1)[0] != "__future__"
-            ]  # fmt: skip
+            ]
             internal = [i for i in imports if i.resolved and index.is_project(i.module)]
             if not optional or not internal:
                 continue
             first = internal[0]
             what = f"from {first.module} import {first.name}" if first.name else f"import {first.module}"
-            yield codes.BROAD_IMPORT_GUARD.at(first.location,
+            yield codes.BROAD_IMPORT_GUARD.at(
+                first.location,
                 f"the 'except {imports[0].guards[-1].detail}' of the try at line {line} guards the optional import of "
                 f"'{optional[0].module}' and also the project's own '{what}': if that breaks, it is silently "
                 f"treated as a missing optional dependency; keep only the optional import inside the try",
@@ -259,7 +274,8 @@ def check_installed_names(index: ProjectIndex, installed: Installed) -> Iterator
             siblings = _siblings(installed, parent)
             close = difflib.get_close_matches(leaf, siblings, n=3, cutoff=0.6)
             hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-            yield codes.MISSING_EXTERNAL_MODULE.at(imp.location,
+            yield codes.MISSING_EXTERNAL_MODULE.at(
+                imp.location,
                 f"no module named '{missing}' in the installed {_describe(env, top)}{hint}: ModuleNotFoundError; "
                 "import it from its new place, or pin the dependency",
             )
@@ -275,7 +291,8 @@ def check_installed_names(index: ProjectIndex, installed: Installed) -> Iterator
         pool = sorted(info.bound_names() if info is not None else set())
         close = difflib.get_close_matches(imp.name, [n for n in pool if not n.startswith("_")], n=3, cutoff=0.6)
         hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-        yield codes.MISSING_EXTERNAL_NAME.at(imp.location,
+        yield codes.MISSING_EXTERNAL_NAME.at(
+            imp.location,
             f"cannot import name '{imp.name}' from '{imp.module}' (the installed {_describe(env, top)}){hint}: "
             "a release removed or renamed it; use the new name, or pin the dependency",
         )
@@ -303,4 +320,3 @@ def _siblings(installed: Installed, parent: str) -> list[str]:
             continue
     names.discard("__init__")
     return sorted(names)
-

@@ -9,6 +9,7 @@ from smokegen.graph.imports import import_closure, import_graph
 from smokegen.graph.index import ProjectIndex, may_run_on_import
 from smokegen.model import Finding, codes
 
+
 def check_import_order(index: ProjectIndex) -> Iterator[Finding]:
     """SG104: ``import pkg`` then ``pkg.sub.x`` at import time, with ``pkg.sub`` imported by nobody in the chain."""
     graph: dict[str, set[str]] | None = None
@@ -37,7 +38,8 @@ def check_import_order(index: ProjectIndex) -> Iterator[Finding]:
                 if not index.exists(candidate):
                     break
                 if candidate not in closure:
-                    yield codes.IMPORT_ORDER.at(use.location,
+                    yield codes.IMPORT_ORDER.at(
+                        use.location,
                         f"'{use.chain}' needs '{candidate}', which nothing imported by '{info.name}' imports: "
                         f"it works only if another module imported '{candidate}' first (AttributeError otherwise); "
                         f"add 'import {candidate}'",

@@ -12,10 +12,20 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from smokegen.model import codes
-from smokegen.model import EntryPoint, Finding, GuardKind, ImportStatus, ImportVerdict, Location, ProjectModel, Severity, TraceFrame
-from smokegen.graph.index import ProjectIndex
 from smokegen.checks.external import core_modules
+from smokegen.graph.index import ProjectIndex
+from smokegen.model import (
+    EntryPoint,
+    Finding,
+    GuardKind,
+    ImportStatus,
+    ImportVerdict,
+    Location,
+    ProjectModel,
+    Severity,
+    TraceFrame,
+    codes,
+)
 from smokegen.runtime.imports import MISSING_NAME
 
 ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "EnvironmentError")
@@ -57,7 +67,9 @@ def environment_reason(
     return None
 
 
-_PLATFORM_TEST = re.compile(r"\bsys\.platform\b|\bos\.name\b|\bplatform\.system\b|\bsys\.version_info\b|\bsys\.implementation\b")
+_PLATFORM_TEST = re.compile(
+    r"\bsys\.platform\b|\bos\.name\b|\bplatform\.system\b|\bsys\.version_info\b|\bsys\.implementation\b"
+)
 
 
 def platform_specific(model: ProjectModel) -> set[str]:
@@ -139,17 +151,23 @@ def runtime_findings(
         location = Location(where[0], where[1], 1) if where else Location(info.path, 1, 1)
         name = verdict.module
         if verdict.status is ImportStatus.TIMEOUT:
-            yield codes.IMPORT_TIMEOUT.at(Location(info.path, 1, 1),
+            yield codes.IMPORT_TIMEOUT.at(
+                Location(info.path, 1, 1),
                 f"`import {name}` was still running after {verdict.detail} s (an endless loop, or waiting on "
-                "a network or a lock); raise the timeout if it is only slow")
+                "a network or a lock); raise the timeout if it is only slow",
+            )
         elif verdict.status is ImportStatus.SIGNAL:
-            yield codes.IMPORT_CRASH.at(Location(info.path, 1, 1),
-                f"`import {name}` kills the interpreter with {verdict.detail} (a crash in native code)")
+            yield codes.IMPORT_CRASH.at(
+                Location(info.path, 1, 1),
+                f"`import {name}` kills the interpreter with {verdict.detail} (a crash in native code)",
+            )
         elif verdict.status is ImportStatus.EXIT:
             how = f"{verdict.exc_type or 'exit'}({verdict.detail})"
-            yield codes.IMPORT_EXITS.at(location,
+            yield codes.IMPORT_EXITS.at(
+                location,
                 f"`import {name}` exits the interpreter ({how}): whatever imports it dies with it; "
-                "move the exit under `if __name__ == \"__main__\":`")
+                'move the exit under `if __name__ == "__main__":`',
+            )
         else:
             if (location.path, location.line) in taken:
                 continue
@@ -160,14 +178,15 @@ def runtime_findings(
                     continue  # an opt-in module that refuses on purpose; nothing in the package uses it
             error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
             if verdict.after_siblings is ImportStatus.OK:
-                yield codes.IMPORT_ORDER_DEPENDENT.at(location,
+                yield codes.IMPORT_ORDER_DEPENDENT.at(
+                    location,
                     f"`import {name}` fails alone ({error}) but works after its sibling modules are imported: "
-                    "it depends on import order; import what it uses explicitly")
+                    "it depends on import order; import what it uses explicitly",
+                )
                 continue
             environment = environment_reason(verdict.exc_type, verdict.message, verdict.frames, environment_errors)
             if environment is not None:
-                yield codes.IMPORT_NEEDS_ENVIRONMENT.at(location,
-                    f"`import {name}` needs configuration: {environment}")
+                yield codes.IMPORT_NEEDS_ENVIRONMENT.at(location, f"`import {name}` needs configuration: {environment}")
                 continue
             top = missing_module(verdict)
             if top is not None:
@@ -178,15 +197,17 @@ def runtime_findings(
                         else "nothing imports this module on `import` of the package or through an entry point, "
                         "so it may be an opt-in integration"
                     )
-                    yield codes.IMPORT_MISSING_OPTIONAL.at(location,
-                        f"`import {name}` needs '{top}', which is not installed; {why}")
+                    yield codes.IMPORT_MISSING_OPTIONAL.at(
+                        location, f"`import {name}` needs '{top}', which is not installed; {why}"
+                    )
                     continue
-            yield codes.IMPORT_FAILS.at(location,
-                f"`import {name}` fails: {error}")
+            yield codes.IMPORT_FAILS.at(location, f"`import {name}` fails: {error}")
 
 
 def _describe_point(point: EntryPoint) -> str:
-    kind = {"console_scripts": "console script", "gui_scripts": "GUI script"}.get(point.group, f"entry point ({point.group})")
+    kind = {"console_scripts": "console script", "gui_scripts": "GUI script"}.get(
+        point.group, f"entry point ({point.group})"
+    )
     return f"{kind} '{point.name}' = '{point.value}'"
 
 
@@ -214,8 +235,9 @@ def entry_point_findings(
             why = f"loading it killed the interpreter ({verdict.detail})"
         else:
             why = f"loading it exited the interpreter ({verdict.exc_type}({verdict.detail}))"
-        yield codes.BROKEN_ENTRY_POINT.at(location,
-            f"{_describe_point(point)} does not load: {why}; the installed command fails on every run")
+        yield codes.BROKEN_ENTRY_POINT.at(
+            location, f"{_describe_point(point)} does not load: {why}; the installed command fails on every run"
+        )
 
 
 def type_checking_findings(
@@ -233,6 +255,8 @@ def type_checking_findings(
                 continue
             if (imp.location.path, imp.location.line) in taken:
                 continue
-            yield codes.TYPE_CHECKING_NAME_MISSING.at(imp.location,
+            yield codes.TYPE_CHECKING_NAME_MISSING.at(
+                imp.location,
                 f"'{imp.name}' is imported from '{imp.module}' under TYPE_CHECKING, but '{imp.module}' has no "
-                f"'{imp.name}' once imported: type checking fails and readers are misled")
+                f"'{imp.name}' once imported: type checking fails and readers are misled",
+            )

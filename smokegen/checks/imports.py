@@ -22,6 +22,7 @@ from smokegen.checks.import_order import check_import_order
 from smokegen.graph.index import HANDLED, ProjectIndex, Verdict, prefixes
 from smokegen.model import Finding, GuardKind, ImportInfo, ProjectModel, codes
 
+
 def _context(imp: ImportInfo) -> str:
     functions = [g.detail for g in imp.guards if g.kind is GuardKind.FUNCTION]
     if functions:
@@ -48,7 +49,8 @@ def check_project_imports(index: ProjectIndex) -> Iterator[Finding]:
                 parent, _, leaf = missing.rpartition(".")
                 hint = index.suggest(parent, leaf) if parent else ""
                 if type_only:
-                    yield codes.STALE_TYPE_CHECKING.at(imp.location,
+                    yield codes.STALE_TYPE_CHECKING.at(
+                        imp.location,
                         f"stale TYPE_CHECKING import: no module named '{missing}'{hint}; "
                         "type checking fails and readers are misled",
                     )
@@ -63,12 +65,14 @@ def check_project_imports(index: ProjectIndex) -> Iterator[Finding]:
             where = f" ({target.path})" if target is not None else " (namespace package)"
             hint = index.suggest(imp.module, imp.name)
             if type_only:
-                yield codes.STALE_TYPE_CHECKING.at(imp.location,
+                yield codes.STALE_TYPE_CHECKING.at(
+                    imp.location,
                     f"stale TYPE_CHECKING import: cannot import name '{imp.name}' from '{imp.module}'{where}{hint}; "
                     "type checking fails and readers are misled",
                 )
             else:
-                yield codes.MISSING_NAME.at(imp.location,
+                yield codes.MISSING_NAME.at(
+                    imp.location,
                     f"cannot import name '{imp.name}' from '{imp.module}'{where}{hint}{_context(imp)}",
                 )
 

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from smokegen.model import codes
-from smokegen.scan.cst_tools import dotted_name
-from smokegen.model import Finding, Location, ProjectModel, Severity
 from smokegen.graph.index import ProjectIndex, Verdict
+from smokegen.model import Finding, Location, ProjectModel, Severity, codes
+from smokegen.scan.cst_tools import dotted_name
 
 _MOCK_MODULES = ("unittest.mock", "mock")
 
@@ -101,7 +100,11 @@ class _Aliases(cst.CSTVisitor):
             name = dotted_name(alias.name)
             if name is None:
                 continue
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            local = (
+                alias.asname.name.value
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+                else name
+            )
             self.names[local] = f"{module}.{name}"
 
 
@@ -194,7 +197,9 @@ class _Patches(cst.CSTVisitor):
             if self._is_sys_modules(first):
                 hidden = []
                 if len(positional) > 1 and isinstance(positional[1], cst.Dict):
-                    hidden = [k for e in positional[1].elements if isinstance(e, cst.DictElement) and (k := _string(e.key))]
+                    hidden = [
+                        k for e in positional[1].elements if isinstance(e, cst.DictElement) and (k := _string(e.key))
+                    ]
                 for name in hidden or [""]:
                     add(name, hides=True)
             else:
@@ -225,7 +230,9 @@ class _Patches(cst.CSTVisitor):
         if kind == "multiple":
             obj = _string(first) or self._object(first)
             if obj is not None:
-                for name in sorted(k for k in keywords if k not in ("spec", "spec_set", "create", "new_callable", "autospec")):
+                for name in sorted(
+                    k for k in keywords if k not in ("spec", "spec_set", "create", "new_callable", "autospec")
+                ):
                     add(f"{obj}.{name}")
 
 
@@ -263,7 +270,9 @@ def _describe(patch: PatchTarget) -> str:
     return f"{who} patches '{patch.target}' ({patch.form})"
 
 
-def audit(model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequence[Finding], files: Sequence[str]) -> MocksReport:
+def audit(
+    model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequence[Finding], files: Sequence[str]
+) -> MocksReport:
     """Classify every target; SG401 for stale internal targets, SG402 for mocked-and-broken ones.
     ``findings``: the other checks' findings for the project (static, and runtime when run)."""
     index = ProjectIndex(model)
@@ -291,7 +300,12 @@ def audit(model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequenc
             if not patch.create:
                 stale = codes.STALE_MOCK
                 top = patch.target.split(".")[0]
-                out.append(stale.at(patch.location, f"{_describe(patch)}, but no module of '{top}' provides it: what it stood for was renamed or removed; patch the new name or delete the mock"))
+                out.append(
+                    stale.at(
+                        patch.location,
+                        f"{_describe(patch)}, but no module of '{top}' provides it: what it stood for was renamed or removed; patch the new name or delete the mock",
+                    )
+                )
             continue
         module, attributes = split
         broken: list[Finding] = list(by_path.get(paths.get(module, ""), []))
@@ -301,9 +315,19 @@ def audit(model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequenc
             first = sorted(set(broken))[0]
             more = f" (and {len(set(broken)) - 1} more)" if len(set(broken)) > 1 else ""
             code = codes.MOCKED_AND_BROKEN
-            out.append(code.at(patch.location, f"{_describe(patch)}, and the real code is broken: {first}{more}; the mock hides it from this test"))
+            out.append(
+                code.at(
+                    patch.location,
+                    f"{_describe(patch)}, and the real code is broken: {first}{more}; the mock hides it from this test",
+                )
+            )
             continue
         if not patch.create and index.provides(module, attributes[0]) is Verdict.NO:
             stale = codes.STALE_MOCK
-            out.append(stale.at(patch.location, f"{_describe(patch)}, but '{module}' has no '{attributes[0]}': what it stood for was renamed or removed; patch the new name or delete the mock"))
+            out.append(
+                stale.at(
+                    patch.location,
+                    f"{_describe(patch)}, but '{module}' has no '{attributes[0]}': what it stood for was renamed or removed; patch the new name or delete the mock",
+                )
+            )
     return MocksReport(tuple(audited), tuple(sorted(out)), tuple(sorted(files)))

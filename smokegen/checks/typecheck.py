@@ -20,6 +20,7 @@ blocked by it.
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import json
 import os
 import sys
@@ -27,13 +28,11 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smokegen.model import codes
-from smokegen.model import FailureReason, Finding, GuardKind, Location, ProjectModel
+from smokegen.model import FailureReason, Finding, GuardKind, Location, ProjectModel, codes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -220,9 +219,11 @@ def run_mypy(root: Path, model: ProjectModel, python: str, config: MypyConfig | 
 
     unchecked = codes.MYPY_UNCHECKED
     skipped: list[Finding] = [
-        unchecked.at(f.location,
+        unchecked.at(
+            f.location,
             f"mypy did not check {f.path}: {_WHY.get(f.reason, 'it cannot be read')} (see its SG0xx finding); "
-            "the other files were checked with an empty module standing in for it")
+            "the other files were checked with an empty module standing in for it",
+        )
         for f in model.failures
     ]
     shadowed = sorted(f.path for f in model.failures)
@@ -236,9 +237,7 @@ def run_mypy(root: Path, model: ProjectModel, python: str, config: MypyConfig | 
             records = parse_mypy_output(stdout)
             if status != 2 or not records:
                 break
-            blocking = {
-                _relative(str(r["file"]), root): r for r in records if r.get("severity") == "error"
-            }
+            blocking = {_relative(str(r["file"]), root): r for r in records if r.get("severity") == "error"}
             fresh = sorted(path for path in blocking if path not in shadowed and (root / path).is_file())
             if not fresh:
                 break
@@ -246,9 +245,11 @@ def run_mypy(root: Path, model: ProjectModel, python: str, config: MypyConfig | 
                 record = blocking[path]
                 where = Location(path, max(1, int(record.get("line") or 1)), int(record.get("column") or 0) + 1)
                 skipped.append(
-                    unchecked.at(where,
+                    unchecked.at(
+                        where,
                         f"mypy did not check {path}: it stops there ({record.get('message', '')}); the other files "
-                        "were checked with an empty module standing in for it")
+                        "were checked with an empty module standing in for it",
+                    )
                 )
             shadowed = sorted(set(shadowed) | set(fresh))
     if status not in (0, 1) or (status == 1 and not records):

@@ -15,23 +15,23 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import click
 
 from smokegen import __version__
-from smokegen.cli import exitcodes
-from smokegen.project.config import INTEGER, NUMBER, Config, ConfigError, settings_for
-from smokegen.model import Severity
-from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
-from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
-from smokegen.runtime.imports import RunnerError, RuntimeOptions
-from smokegen.util.files import write_atomic
-from smokegen.reporting.formats import CHECK_FORMATS, render_scan_json, render_scan_text
-from smokegen.pipeline import MypyStage, run_checks
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config
+from smokegen.cli import exitcodes
 from smokegen.graph.affected import affected_modules
+from smokegen.model import Severity
+from smokegen.pipeline import MypyStage, run_checks
+from smokegen.project.config import INTEGER, NUMBER, Config, ConfigError, settings_for
+from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
+from smokegen.reporting.formats import CHECK_FORMATS, render_scan_json, render_scan_text
+from smokegen.runtime.imports import RunnerError, RuntimeOptions
+from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
+from smokegen.util.files import write_atomic
 
 
 def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | None:
@@ -282,7 +282,13 @@ def _mypy_wanted(wanted: bool | None, root: Path) -> tuple[bool, MypyConfig | No
     help="Write direct-test scaffolds (yours to own) for the modules no test imports; ARGS are module names "
     "to limit it to [default: all].",
 )
-@click.option("--project", "project_path", type=click.Path(path_type=Path), default=None, help="The project (with --direct) [default: .].")
+@click.option(
+    "--project",
+    "project_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The project (with --direct) [default: .].",
+)
 @_settings("generate")
 def generate(
     args: tuple[str, ...],
@@ -348,7 +354,9 @@ def generate(
     return exitcodes.USAGE if result.refused else exitcodes.OK
 
 
-def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only: bool, dry_run: bool, force: bool) -> int:
+def _generate_direct(
+    loaded: LoadedProject, modules: tuple[str, ...], check_only: bool, dry_run: bool, force: bool
+) -> int:
     from smokegen.generate.direct import imported_by_tests, test_files, untested_modules, write_direct
 
     if check_only:
@@ -366,7 +374,13 @@ def _generate_direct(loaded: LoadedProject, modules: tuple[str, ...], check_only
             click.echo("every module is imported by a test: nothing to scaffold")
             return exitcodes.OK
     result = write_direct(
-        loaded.root, loaded.model, loaded.config, modules, resolve_python(loaded.config.python or None), dry_run=dry_run, force=force
+        loaded.root,
+        loaded.model,
+        loaded.config,
+        modules,
+        resolve_python(loaded.config.python or None),
+        dry_run=dry_run,
+        force=force,
     )
     for rel in result.existing:
         click.echo(f"{rel} exists; left alone (--force overwrites it)")
@@ -387,8 +401,8 @@ def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, 
 
     Exits 1 only on SG401/SG402, so it can gate CI.
     """
-    from smokegen.generate.direct import test_files
     from smokegen.checks.mocks import audit, find_patches
+    from smokegen.generate.direct import test_files
     from smokegen.reporting.mocks import render_mocks
 
     loaded, env = _load_with_environment(path, flags)

@@ -21,15 +21,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smokegen.scan.cache import ScanCache
+from smokegen.generate.scaffold import ClassScaffold, Variant, render_scaffold, scaffold_classes, scaffold_name
+from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, SourceFile
+from smokegen.plan.synth import Synthesiser, plan_classes
 from smokegen.project.config import Config
 from smokegen.project.discover import ROOT_MARKERS, SKIP_DIRS, match_glob
-from smokegen.util.files import write_atomic
-from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, SourceFile
-from smokegen.generate.scaffold import ClassScaffold, Variant, render_scaffold, scaffold_classes, scaffold_name
-from smokegen.scan.loader import scan_files
 from smokegen.runtime.imports import project_sys_path
-from smokegen.plan.synth import Synthesiser, plan_classes
+from smokegen.scan.cache import ScanCache
+from smokegen.scan.loader import scan_files
+from smokegen.util.files import write_atomic
 
 
 def test_files(root: Path, config: Config) -> list[str]:
@@ -41,12 +41,15 @@ def test_files(root: Path, config: Config) -> list[str]:
         here = Path(folder)
         rel_folder = here.relative_to(root).as_posix()
         dirs[:] = sorted(
-            d for d in dirs
-            if not d.startswith(".") and d not in SKIP_DIRS and not (here / d / "pyvenv.cfg").is_file()
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIP_DIRS
+            and not (here / d / "pyvenv.cfg").is_file()
             and (f"{rel_folder}/{d}" if rel_folder != "." else d) != smoke
             and not any((here / d / marker).is_file() for marker in ROOT_MARKERS)  # another project
             and not any(match_glob(f"{rel_folder}/{d}" if rel_folder != "." else d, p) for p in config.exclude)
-        )  # fmt: skip
+        )
         for name in sorted(files):
             if not name.endswith(".py"):
                 continue
@@ -109,13 +112,32 @@ def _run_candidates(
         (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's addopts
         report = folder / "report.xml"
         paths = [*project_sys_path(root, model), str(root)]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths + [os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(paths + [os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+        }
         try:
             done = subprocess.run(
-                [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(folder / "pytest.ini"),
-                 f"--rootdir={folder}", f"--junitxml={report}", str(folder)],
-                cwd=root, capture_output=True, text=True, env=env, timeout=timeout, check=False,
-            )  # fmt: skip
+                [
+                    python,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "-c",
+                    str(folder / "pytest.ini"),
+                    f"--rootdir={folder}",
+                    f"--junitxml={report}",
+                    str(folder),
+                ],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=timeout,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"running them failed ({exc})"
         if not report.is_file():
@@ -163,7 +185,9 @@ def write_direct(
     variants: dict[str, dict[str, tuple[Variant, str]]] = {file: {} for file in todo}
     # Two rounds at most: all calls; then, for what failed, the build alone; then a skip.
     for fallback in (Variant.BUILD, Variant.SKIP):
-        candidates = {file: render_scaffold(info, scaffolds, variants[file]) for file, (info, scaffolds) in todo.items()}
+        candidates = {
+            file: render_scaffold(info, scaffolds, variants[file]) for file, (info, scaffolds) in todo.items()
+        }
         if not candidates:
             break
         ran = _run_candidates(root, model, python, candidates, timeout=60 + 5 * len(candidates) * (1 + config.timeout))
@@ -171,7 +195,7 @@ def write_direct(
             result.unverified = ran
             break
         changed = False
-        for file, (info, scaffolds) in todo.items():
+        for file, (_info, scaffolds) in todo.items():
             for scaffold in scaffolds:
                 outcome, message = ran.get((file, scaffold.function), ("passed", ""))
                 if outcome == "failed":

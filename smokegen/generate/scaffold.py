@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from smokegen.model import Argument, BuildSource, ClassPlan, MethodKind, ModuleInfo
 from smokegen.generate.suite import import_lines, quote
+from smokegen.model import Argument, ClassPlan, MethodKind, ModuleInfo
 from smokegen.plan.synth import Synthesiser
 
 SCAFFOLD_MARK = "# Scaffolded by `smokegen generate --direct`: this file is yours to edit."
@@ -62,9 +62,10 @@ def scaffold_classes(synthesiser: Synthesiser, info: ModuleInfo, plans: Sequence
         why = "it has no public method"
         if cls is not None and plan.source is not None:
             candidates = [
-                m for m in cls.methods
+                m
+                for m in cls.methods
                 if m.kind is MethodKind.INSTANCE and not m.is_async and not m.is_abstract and not m.name.startswith("_")
-            ]  # fmt: skip
+            ]
             reasons = []
             for candidate in sorted(candidates, key=lambda m: sum(p.required for p in m.params)):
                 made = synthesiser.call_arguments(info, candidate.params)
@@ -98,9 +99,10 @@ def render_class(scaffold: ClassScaffold, info: ModuleInfo, variant: Variant, fa
     lines = [f"def {scaffold.function}() -> None:"]
     if plan.source is None or variant is Variant.SKIP:
         reason = (
-            f"{plan.skip.value}: {plan.detail}" if plan.source is None and plan.skip is not None
+            f"{plan.skip.value}: {plan.detail}"
+            if plan.source is None and plan.skip is not None
             else f"building it with the arguments smokegen made failed: {failure}"
-        )  # fmt: skip
+        )
         lines.append(f"    pytest.skip({quote(f'{plan.name} needs real arguments ({reason}); fill in the template')})")
         lines += [f"    {line}" for line in _template(plan, info)]
         return "\n".join(lines) + "\n"
@@ -119,7 +121,9 @@ def render_class(scaffold: ClassScaffold, info: ModuleInfo, variant: Variant, fa
     return "\n".join(lines) + "\n"
 
 
-def render_scaffold(info: ModuleInfo, scaffolds: Sequence[ClassScaffold], variants: Mapping[str, tuple[Variant, str]]) -> str:
+def render_scaffold(
+    info: ModuleInfo, scaffolds: Sequence[ClassScaffold], variants: Mapping[str, tuple[Variant, str]]
+) -> str:
     """The scaffold file for ``info``; ``variants``: test function -> (variant, what failed)."""
     header = [
         SCAFFOLD_MARK,

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from smokegen.generate.suite import GENERATED_MARK, REGENERATE, SuiteInputs, render_suite
+from smokegen.model import ProjectModel
+from smokegen.plan.synth import plan_classes
 from smokegen.project.config import SETTINGS, Config
 from smokegen.util.files import write_atomic
-from smokegen.model import ProjectModel
-from smokegen.generate.suite import GENERATED_MARK, REGENERATE, SuiteInputs, render_suite
-from smokegen.plan.synth import plan_classes
 
 SUITE_PREFIX = "test_smoke_"
 
@@ -33,7 +33,16 @@ class GenerateResult:
 
 
 # The settings that change what the suite holds (the others change how fast it is made).
-SUITE_SETTINGS = ("packages", "source_roots", "exclude", "test_patterns", "instantiate", "factories", "mypy", "smoke_dir")
+SUITE_SETTINGS = (
+    "packages",
+    "source_roots",
+    "exclude",
+    "test_patterns",
+    "instantiate",
+    "factories",
+    "mypy",
+    "smoke_dir",
+)
 
 
 def regenerate_command(flags: Mapping[str, Any]) -> str:
@@ -55,7 +64,9 @@ def regenerate_command(flags: Mapping[str, Any]) -> str:
     return " ".join(parts)
 
 
-def suite_files(root: Path, model: ProjectModel, config: Config, mypy: bool, command: str = REGENERATE) -> dict[str, str]:
+def suite_files(
+    root: Path, model: ProjectModel, config: Config, mypy: bool, command: str = REGENERATE
+) -> dict[str, str]:
     """The suite for this project: file name -> source; ``command`` regenerates it."""
     depth = len(Path(config.smoke_dir).parts)
     inputs = SuiteInputs(
@@ -80,7 +91,9 @@ def generated_by(path: Path) -> str | None:
     return command if sep and first.startswith(GENERATED_MARK) else None
 
 
-def write_suite(root: Path, files: dict[str, str], config: Config, *, check: bool = False, force: bool = False) -> GenerateResult:
+def write_suite(
+    root: Path, files: dict[str, str], config: Config, *, check: bool = False, force: bool = False
+) -> GenerateResult:
     """Bring ``config.smoke_dir`` in line with ``files``; with ``check``, write nothing and list
     what would change in ``written``/``removed``."""
     folder = root / config.smoke_dir

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from smokegen.model import GuardKind, ImportInfo, ProjectModel
 from smokegen.graph.imports import import_graph, reaching
 from smokegen.graph.index import ProjectIndex
+from smokegen.model import GuardKind, ImportInfo, ProjectModel
 
 PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 

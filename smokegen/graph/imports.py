@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from smokegen.graph.index import ProjectIndex, prefixes, runs_on_every_import
 from smokegen.model import ImportInfo
 
+
 def import_steps(imp: ImportInfo) -> Iterator[tuple[str, str | None]]:
     """(module to import, name to take from it) in the order Python performs them."""
     for prefix in prefixes(imp.module):

@@ -5,17 +5,28 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from collections.abc import Callable
 
 from smokegen.model import GuardKind, ImportInfo, ModuleInfo, ProjectModel
 
 # Attributes every module has, whatever it binds.
 MODULE_DUNDERS = frozenset(
-    {"__name__", "__doc__", "__file__", "__spec__", "__loader__", "__package__", "__path__", "__builtins__",
-     "__cached__", "__dict__", "__annotations__"}
-)  # fmt: skip
+    {
+        "__name__",
+        "__doc__",
+        "__file__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__path__",
+        "__builtins__",
+        "__cached__",
+        "__dict__",
+        "__annotations__",
+    }
+)
 HANDLED = frozenset({GuardKind.TRY_IMPORT_ERROR, GuardKind.TRY_BROAD})
 NOT_ON_IMPORT = frozenset({GuardKind.FUNCTION, GuardKind.TYPE_CHECKING, GuardKind.MAIN_BLOCK})
 
@@ -63,7 +74,9 @@ class ProjectIndex:
         self.modules = {m.name: m for m in model.modules}
         # Modules whose contents cannot be read: they do not parse, or are compiled extensions with
         # no source beside them (mypyc-compiled modules keep theirs: it says what the binary does).
-        self.failed = frozenset(f.name for f in model.failures) | (frozenset(model.extension_modules) - set(self.modules))
+        self.failed = frozenset(f.name for f in model.failures) | (
+            frozenset(model.extension_modules) - set(self.modules)
+        )
         self.namespaces = frozenset(model.namespace_packages)
         self.stubs = frozenset(model.stub_modules)
         self.excluded_roots = frozenset(model.excluded_modules)
@@ -99,7 +112,9 @@ class ProjectIndex:
         info = self.modules.get(dotted)
         return info is not None and (info.has_getattr or info.dynamic_globals)
 
-    def provides(self, module: str, name: str, *, type_only: bool = False, seen: frozenset[str] = frozenset()) -> Verdict:
+    def provides(
+        self, module: str, name: str, *, type_only: bool = False, seen: frozenset[str] = frozenset()
+    ) -> Verdict:
         """Does ``from module import name`` find ``name``?"""
         if self.exists(f"{module}.{name}") or name in MODULE_DUNDERS:
             return Verdict.YES

@@ -57,7 +57,9 @@ class ModuleKind(enum.Enum):
 class GuardKind(enum.Enum):
     """What an import sits under; an import can sit under several (outermost first)."""
 
-    TRY_IMPORT_ERROR = "try-import-error"  # ``except ImportError`` / ``ModuleNotFoundError`` / ``suppress(ImportError)``
+    TRY_IMPORT_ERROR = (
+        "try-import-error"  # ``except ImportError`` / ``ModuleNotFoundError`` / ``suppress(ImportError)``
+    )
     TRY_BROAD = "try-broad"  # ``except Exception`` / ``BaseException`` / bare ``except:``
     TRY_OTHER = "try-other"  # a ``try`` whose handlers do not catch ImportError
     TRY_FALLBACK = "try-fallback"  # in an ``except`` handler: runs only when the ``try`` body raised

@@ -10,8 +10,8 @@ import dataclasses
 import enum
 import types
 import typing
-from functools import cache
 from collections.abc import Callable
+from functools import cache
 from typing import Any, TypeVar
 
 from smokegen import model
@@ -137,7 +137,9 @@ def _record_decoder(cls: type) -> Callable[[Any], Any]:
         elif item in _PRIMITIVE_TEST:
             test = _PRIMITIVE_TEST[item].format(v="x")
             lines.append(f"{indent}if type({var}) is not list or not all({test} for x in {var}):")
-            lines.append(f"{indent}    raise ValueError(f'expected a list of {item.__name__} for {f.name}, got {{{var}!r}}')")
+            lines.append(
+                f"{indent}    raise ValueError(f'expected a list of {item.__name__} for {f.name}, got {{{var}!r}}')"
+            )
             lines.append(f"{indent}{var} = tuple({var})")
         elif isinstance(hint, type) and issubclass(hint, enum.Enum):
             namespace[f"members{number}"] = hint._value2member_map_
@@ -150,7 +152,7 @@ def _record_decoder(cls: type) -> Callable[[Any], Any]:
             lines.append(f"{indent}{var} = decode{number}({var})")
         arguments.append(var)
     lines.append(f"    return cls({', '.join(arguments)})")
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the dataclass's own fields
+    exec("\n".join(lines), namespace)
     decoder: Callable[[Any], Any] = namespace["record"]
     return decoder
 

@@ -23,6 +23,7 @@ from smokegen.model import (
     BuildSource,
     ClassFlag,
     ClassInfo,
+    ClassPlan,
     ConstructorSource,
     GuardKind,
     ModuleInfo,
@@ -31,7 +32,6 @@ from smokegen.model import (
     ParamKind,
     ProjectModel,
     SkipReason,
-    ClassPlan,
 )
 
 MAX_DEPTH = 3  # project classes built to make an argument of another, nested at most this deep
@@ -324,23 +324,34 @@ class Synthesiser:
             imports.update(value.imports)
         source = BuildSource.SYNTHESISED if arguments else BuildSource.DEFAULTS
         return ClassPlan(
-            info.name, cls.name, cls.location, source, arguments=tuple(arguments), imports=tuple(sorted(imports)),
+            info.name,
+            cls.name,
+            cls.location,
+            source,
+            arguments=tuple(arguments),
+            imports=tuple(sorted(imports)),
             forwards=forwards,
-        )  # fmt: skip
+        )
 
     def _argument(self, info: ModuleInfo, cls: ClassInfo, param: Param, depth: int) -> Value | ClassPlan:
         if param.annotation is None:
             return ClassPlan(
-                info.name, cls.name, cls.location, skip=SkipReason.UNANNOTATED,
+                info.name,
+                cls.name,
+                cls.location,
+                skip=SkipReason.UNANNOTATED,
                 detail=f"required parameter '{param.name}' has no annotation",
-            )  # fmt: skip
+            )
         try:
             return self.value(info, param.annotation, depth)
         except Unsynthesisable as exc:
             return ClassPlan(
-                info.name, cls.name, cls.location, skip=exc.reason,
+                info.name,
+                cls.name,
+                cls.location,
+                skip=exc.reason,
                 detail=f"required parameter '{param.name}': {exc.detail}",
-            )  # fmt: skip
+            )
 
     def call_arguments(
         self, info: ModuleInfo, params: tuple[Param, ...]

@@ -16,9 +16,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from smokegen.model import codes
+from smokegen.model import Finding, Location, ModuleKind, SourceFile, codes
 from smokegen.project.config import Config, ConfigError
-from smokegen.model import Finding, Location, ModuleKind, SourceFile
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
 EXTENSION_SUFFIXES = (".so", ".pyd")
@@ -34,11 +33,32 @@ TOP_SKIP_DIRS = frozenset({"build", "dist"})
 # discovery uses, trimmed). Regular packages (with ``__init__.py``) are always kept.
 FLAT_LAYOUT_NOT_PACKAGES = frozenset(
     {
-        "bin", "ci", "debian", "doc", "docs", "documentation", "examples", "example", "manpages",
-        "news", "newsfragments", "changelog", "requirements", "scripts", "script", "tools",
-        "benchmarks", "benchmark", "env", "venv", "htmlcov", "site_scons", "exercises", "tasks",
+        "bin",
+        "ci",
+        "debian",
+        "doc",
+        "docs",
+        "documentation",
+        "examples",
+        "example",
+        "manpages",
+        "news",
+        "newsfragments",
+        "changelog",
+        "requirements",
+        "scripts",
+        "script",
+        "tools",
+        "benchmarks",
+        "benchmark",
+        "env",
+        "venv",
+        "htmlcov",
+        "site_scons",
+        "exercises",
+        "tasks",
     }
-)  # fmt: skip
+)
 # Top-level scripts of a flat layout that must never be imported (importing setup.py runs setup()).
 FLAT_LAYOUT_NOT_MODULES = frozenset(
     {"setup", "conftest", "noxfile", "toxfile", "fabfile", "pavement", "dodo", "tasks", "conanfile", "manage"}
@@ -155,9 +175,7 @@ class _Walker:
 
     def not_importable(self, path: Path, why: str) -> None:
         rel = self.rel(path)
-        self.findings.append(
-            codes.NOT_IMPORTABLE.at(Location(rel, 1, 1), why)
-        )
+        self.findings.append(codes.NOT_IMPORTABLE.at(Location(rel, 1, 1), why))
 
     def has_python(self, folder: Path | str) -> bool:
         """True when ``folder`` holds a .py file somewhere below it (skipped folders aside)."""
@@ -177,8 +195,7 @@ class _Walker:
                 break
         if not found:
             found = any(
-                entry.is_dir() and not self.skip_dir(entry.path) and self.has_python(entry.path)
-                for entry in entries
+                entry.is_dir() and not self.skip_dir(entry.path) and self.has_python(entry.path) for entry in entries
             )
         self.python_below[key] = found
         return found
@@ -240,9 +257,11 @@ class _Walker:
             if stem in dirs and (dirs[stem] / "__init__.py").is_file():
                 rel_pkg = self.rel(dirs[stem])
                 self.findings.append(
-                    codes.SHADOWED.at(Location(self.rel(path), 1, 1),
+                    codes.SHADOWED.at(
+                        Location(self.rel(path), 1, 1),
                         f"'{entry.name}' is never imported: the package '{rel_pkg}/' of the same name wins; "
-                        "rename or delete one of them")
+                        "rename or delete one of them",
+                    )
                 )
                 continue
             name = f"{prefix}.{stem}" if prefix else stem
@@ -270,9 +289,11 @@ class _Walker:
                 continue
             if not regular and (folder / f"{name}.py").is_file():
                 self.findings.append(
-                    codes.SHADOWED.at(Location(self.rel(self.first_python_file(path)), 1, 1),
+                    codes.SHADOWED.at(
+                        Location(self.rel(self.first_python_file(path)), 1, 1),
                         f"folder '{self.rel(path)}/' is never imported as a namespace package: "
-                        f"the module '{name}.py' beside it wins; rename one of them")
+                        f"the module '{name}.py' beside it wins; rename one of them",
+                    )
                 )
                 continue
             self.walk_package(path, f"{prefix}.{name}" if prefix else name)
@@ -310,7 +331,9 @@ def discover(root: Path, config: Config) -> Discovery:
         everything = _Walker(root, replace(config, packages=()))
         for source_root in roots:
             everything.walk_entries(Path(os.path.normpath(root / source_root)), "", top=True)
-        there = sorted({f.name.split(".", 1)[0] for f in everything.files} | {n.split(".", 1)[0] for n in everything.namespaces})
+        there = sorted(
+            {f.name.split(".", 1)[0] for f in everything.files} | {n.split(".", 1)[0] for n in everything.namespaces}
+        )
         close = [hit for name in missing for hit in difflib.get_close_matches(name, there, n=1)]
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise ConfigError(

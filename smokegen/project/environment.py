@@ -291,8 +291,13 @@ def describe_distribution(name: str, python: str | None = None, timeout: float =
         with tempfile.TemporaryDirectory() as empty:
             result = subprocess.run(
                 [executable, "-c", DESCRIBE, name],
-                capture_output=True, text=True, cwd=empty, stdin=subprocess.DEVNULL, timeout=timeout, check=False,
-            )  # fmt: skip
+                capture_output=True,
+                text=True,
+                cwd=empty,
+                stdin=subprocess.DEVNULL,
+                timeout=timeout,
+                check=False,
+            )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ConfigError(
             f"python {executable}: cannot run it ({exc}); pass the project's interpreter (--python, or [tool.smokegen] python)"

@@ -94,7 +94,9 @@ def class_summary(report: CheckReport) -> str:
     if outcomes["skipped"]:
         parts.append(
             f"{outcomes['skipped']} skipped ("
-            + ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+            + ", ".join(
+                f"{count} {reason}" for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
             + ")"
         )
     if outcomes["not-imported"]:
@@ -175,9 +177,14 @@ def render_check_junit(report: CheckReport) -> str:
     errors, warnings = _counts(report.findings)
     suites = ET.Element("testsuites", name="smokegen")
     suite = ET.SubElement(
-        suites, "testsuite", name="smokegen check", tests=str(max(1, len(report.findings))),
-        failures=str(errors), skipped=str(warnings), errors="0",
-    )  # fmt: skip
+        suites,
+        "testsuite",
+        name="smokegen check",
+        tests=str(max(1, len(report.findings))),
+        failures=str(errors),
+        skipped=str(warnings),
+        errors="0",
+    )
     if not report.findings:
         ET.SubElement(suite, "testcase", classname="smokegen", name=f"{report.modules} modules")
     for f in report.findings:
@@ -203,7 +210,9 @@ def render_check_sarif(report: CheckReport) -> str:
             "id": code,
             "name": by_code[code].title.title().replace(" ", "") if code in by_code else code,
             "shortDescription": {"text": by_code[code].title if code in by_code else code},
-            "defaultConfiguration": {"level": "error" if by_code.get(code) and by_code[code].severity is Severity.ERROR else "warning"},
+            "defaultConfiguration": {
+                "level": "error" if by_code.get(code) and by_code[code].severity is Severity.ERROR else "warning"
+            },
         }
         for code in used
     ]

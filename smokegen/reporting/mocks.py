@@ -56,9 +56,7 @@ def render_mocks_json(report: MocksReport) -> str:
     data = {
         "schema": REPORT_SCHEMA,
         "findings": [finding_to_json(f) for f in report.findings],
-        "files": {
-            path: {kind.value: c[kind] for kind in TargetKind} for path, c in sorted(_per_file(report).items())
-        },
+        "files": {path: {kind.value: c[kind] for kind in TargetKind} for path, c in sorted(_per_file(report).items())},
         "targets": [
             {
                 "path": t.patch.location.path,

@@ -184,7 +184,7 @@ def run_forked(
     """Fork a child that imports ``module`` (or runs ``action``), then builds the classes in ``builds``;
     never lets it outlive ``timeout`` for the import, and ``timeout`` per build after it."""
     read_end, write_end = os.pipe()
-    output = tempfile.TemporaryFile()
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes to it; the parent closes it)
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -259,9 +259,16 @@ def run_spawned(
 ) -> Result:
     """A fresh interpreter for ``module``: the fallback when forking is unavailable or unsafe."""
     request = json.dumps(
-        {"module": module, "preload": list(preload), "sys_path": sys_path, "builds": list(builds),
-         "timeout": timeout, "output_limit": limit, "loaded_from": LOADED_FROM}
-    )  # fmt: skip
+        {
+            "module": module,
+            "preload": list(preload),
+            "sys_path": sys_path,
+            "builds": list(builds),
+            "timeout": timeout,
+            "output_limit": limit,
+            "loaded_from": LOADED_FROM,
+        }
+    )
     with tempfile.TemporaryFile() as output:
         try:
             proc = subprocess.run(
@@ -312,8 +319,13 @@ def _single(request: str) -> None:
     if data.get("builds") and result.get("status") == "ok":
         ROOT.append(os.getcwd())
         WORKDIR.append(tempfile.mkdtemp(prefix="smokegen-build-"))
-        run_builds(data["module"], data["builds"], data["timeout"], data["output_limit"],
-                   lambda record: _write_record(real_stdout, record))  # fmt: skip
+        run_builds(
+            data["module"],
+            data["builds"],
+            data["timeout"],
+            data["output_limit"],
+            lambda record: _write_record(real_stdout, record),
+        )
         os.chdir(os.path.dirname(WORKDIR[0]))
         shutil.rmtree(WORKDIR[0], ignore_errors=True)
     os._exit(0)
@@ -387,7 +399,9 @@ def call_failure(
         result = {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
         return _failed(result, open_signature, compiled)
     if isinstance(exc, NotImplementedError):
-        return _skip("not-implemented", "the constructor raises NotImplementedError%s" % (": %s" % exc if str(exc) else ""))
+        return _skip(
+            "not-implemented", "the constructor raises NotImplementedError%s" % (": %s" % exc if str(exc) else "")
+        )
     if isinstance(exc, TypeError):
         if not factory and raised_by_call:
             return _skip("required-args", "its constructor, in compiled code, refused the call: %s" % exc)
@@ -440,7 +454,12 @@ def build(module: str, spec: Result) -> Result:
 
 
 def run_builds(
-    module: str, specs: Sequence[Result], timeout: float, limit: int, write: Callable[[Result], None], isolate: bool = True
+    module: str,
+    specs: Sequence[Result],
+    timeout: float,
+    limit: int,
+    write: Callable[[Result], None],
+    isolate: bool = True,
 ) -> None:
     """Build the module's classes. Forking is safe: one child builds them all in turn (cheap: most
     constructors pass), and each class that failed there, or was not reached, is built again in a
@@ -512,7 +531,9 @@ class Plan:
     def under(self, package: str) -> List[str]:
         """Every planned module inside ``package`` (not ``package`` itself)."""
         prefix = package + "."
-        return sorted(m for parent, mods in self.groups.items() if parent == package or parent.startswith(prefix) for m in mods)
+        return sorted(
+            m for parent, mods in self.groups.items() if parent == package or parent.startswith(prefix) for m in mods
+        )
 
 
 class Closures:
@@ -605,7 +626,12 @@ def _with_shared_imports(
 
 
 def _fork_with(
-    names: List[str], group: List[str], timeout: float, limit: int, emit: Callable[[Result], None], builds: Dict[str, List[Result]]
+    names: List[str],
+    group: List[str],
+    timeout: float,
+    limit: int,
+    emit: Callable[[Result], None],
+    builds: Dict[str, List[Result]],
 ) -> Tuple[Set[str], str]:
     """A zygote that imports ``names``, then imports ``group`` (sharing further); the modules it passed,
     and the name whose import failed (nothing was imported from that zygote then)."""
@@ -701,7 +727,9 @@ def _run_modules(
     return verdicts
 
 
-def serve(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]) -> None:
+def serve(
+    package: str, plan: Plan, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]
+) -> None:
     """In a process that has imported ``package`` and its ancestors (and nothing else of the
     project): import the modules directly in it, each in a child, then serve each subpackage from
     a forked *zygote* that imports just that subpackage. A fresh ``import a.b.c`` runs ``a`` and
@@ -744,8 +772,12 @@ def serve(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[s
         os.waitpid(pid, 0)
 
 
-def _serve_spawned(package: str, plan: Plan, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]) -> None:
-    _run_modules(plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds, plan.passing.get(package, []))
+def _serve_spawned(
+    package: str, plan: Plan, timeout: float, limit: int, sys_path: List[str], emit: Callable[[Result], None]
+) -> None:
+    _run_modules(
+        plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds, plan.passing.get(package, [])
+    )
     for sub in plan.children.get(package, []):
         _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
 

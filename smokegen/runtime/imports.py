@@ -90,9 +90,7 @@ def _groups(
         known.setdefault(name.rpartition(".")[0], []).append(name)
     groups = []
     for parent, names in sorted(by_parent.items()):
-        builds = {
-            name: [build_spec(p) for p in plans[name] if p.source is not None] for name in names if name in plans
-        }
+        builds = {name: [build_spec(p) for p in plans[name] if p.source is not None] for name in names if name in plans}
         groups.append(
             {
                 "parent": parent,
@@ -107,6 +105,7 @@ def _groups(
 def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
     """Contiguous runs of groups in package order, of about equal size: a package's subpackages mostly
     land in the same worker, which imports their common ancestors once."""
+
     def size_of(group: dict[str, Any]) -> int:
         return len(group["modules"]) + sum(len(b) for b in group["builds"].values()) // 4
 
@@ -326,7 +325,6 @@ def run_imports(
     return tuple(out)
 
 
-
 MISSING_NAME = "smokegen.MissingName"  # the exc_type of a lookup whose module imports but lacks the name
 
 
@@ -340,7 +338,9 @@ class Lookup:
     submodules: bool = False  # import ``module.attr`` for a missing attribute, as ``from m import x`` does
 
 
-def run_lookups(root: Path, model: ProjectModel, options: RuntimeOptions, lookups: list[Lookup]) -> dict[str, ImportVerdict]:
+def run_lookups(
+    root: Path, model: ProjectModel, options: RuntimeOptions, lookups: list[Lookup]
+) -> dict[str, ImportVerdict]:
     """Resolve each lookup in a fresh child of a clean runner; a verdict per key."""
     if not lookups:
         return {}

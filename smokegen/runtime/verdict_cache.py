@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from smokegen import __version__
-from smokegen.scan.cache import ScanCache
-from smokegen.project.environment import Environment
-from smokegen.model import ClassPlan, ImportStatus, ImportVerdict, ProjectModel
 from smokegen.graph.imports import import_closure, import_graph
 from smokegen.graph.index import ProjectIndex
-from smokegen.runtime.imports import RUNNER, RuntimeOptions, build_spec, project_sys_path
+from smokegen.model import ClassPlan, ImportStatus, ImportVerdict, ProjectModel
 from smokegen.model.serialize import from_json, to_json
+from smokegen.project.environment import Environment
+from smokegen.runtime.imports import RUNNER, RuntimeOptions, build_spec, project_sys_path
+from smokegen.scan.cache import ScanCache
 
 _SECTION = "verdicts"
 
@@ -90,7 +90,7 @@ class VerdictCache:
         # Longest source root first: a file under "src" is "src/...", not "./src/...".
         bases = (
             (os.path.join(base, ""), "" if rel == "." else f"{rel}/")
-            for base, rel in zip(project_sys_path(root, model), model.source_roots)
+            for base, rel in zip(project_sys_path(root, model), model.source_roots, strict=True)
         )
         self.bases = sorted(bases, key=lambda b: -len(b[0]))
         self._graph: dict[str, set[str]] | None = None

@@ -14,11 +14,17 @@ from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
-from smokegen.scan.cst_tools import Context, Statement, body_statements, dotted_name, guards_of, walk_statements
 from smokegen.model import AttributeUse, GuardKind, ImportInfo
+from smokegen.scan.cst_tools import Context, Statement, body_statements, dotted_name, guards_of, walk_statements
 
 _SKIP = frozenset(
-    {GuardKind.TYPE_CHECKING, GuardKind.MAIN_BLOCK, GuardKind.TRY_IMPORT_ERROR, GuardKind.TRY_BROAD, GuardKind.TRY_OTHER}
+    {
+        GuardKind.TYPE_CHECKING,
+        GuardKind.MAIN_BLOCK,
+        GuardKind.TRY_IMPORT_ERROR,
+        GuardKind.TRY_BROAD,
+        GuardKind.TRY_OTHER,
+    }
 )
 
 

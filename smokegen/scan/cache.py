@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from importlib import metadata
-
-from smokegen.util.files import write_atomic
 from smokegen.model import ModuleInfo, ScanFailure, ScanResult, SourceFile
 from smokegen.model.serialize import from_json, to_json
+from smokegen.util.files import write_atomic
 
 _SCANNER_MODULES = (
     "model/__init__.py",
@@ -99,7 +98,6 @@ class ScanCache:
             write_atomic(path, json.dumps(value, separators=(",", ":")))
         except OSError:
             return
-
 
 
 def encode_result(result: ScanResult) -> dict[str, Any]:

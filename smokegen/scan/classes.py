@@ -13,8 +13,16 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from smokegen.scan.cst_tools import Context, body_statements, callee_or_self, dotted_name, guards_of, last_part, walk_statements
-from smokegen.model import ClassFlag, ClassInfo, GuardKind, ConstructorSource, MethodInfo, MethodKind, Param, ParamKind
+from smokegen.model import ClassFlag, ClassInfo, ConstructorSource, GuardKind, MethodInfo, MethodKind, Param, ParamKind
+from smokegen.scan.cst_tools import (
+    Context,
+    body_statements,
+    callee_or_self,
+    dotted_name,
+    guards_of,
+    last_part,
+    walk_statements,
+)
 
 ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"})
 ENUM_METAS = frozenset({"EnumMeta", "EnumType"})
@@ -23,11 +31,22 @@ EXCEPTION_BASES = frozenset({"Exception", "BaseException"})
 TRIVIAL_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
 DATACLASS_DECORATORS = frozenset(
     {
-        "dataclass", "dataclasses.dataclass", "pydantic.dataclasses.dataclass",
-        "attr.s", "attr.attrs", "attr.define", "attr.mutable", "attr.frozen",
-        "attrs.define", "attrs.mutable", "attrs.frozen", "define", "frozen", "mutable",
+        "dataclass",
+        "dataclasses.dataclass",
+        "pydantic.dataclasses.dataclass",
+        "attr.s",
+        "attr.attrs",
+        "attr.define",
+        "attr.mutable",
+        "attr.frozen",
+        "attrs.define",
+        "attrs.mutable",
+        "attrs.frozen",
+        "define",
+        "frozen",
+        "mutable",
     }
-)  # fmt: skip
+)
 FIELD_CALLS = frozenset({"field", "dataclasses.field", "attr.ib", "attr.attrib", "attr.field", "attrs.field"})
 ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
 PROPERTY_DECORATORS = frozenset({"property", "cached_property", "abstractproperty"})
@@ -175,9 +194,8 @@ class _ClassCollector:
         is_dataclass = any(d in DATACLASS_DECORATORS for d in decorators)
         if is_dataclass:
             flags.append(ClassFlag.DATACLASS)
-        if (
-            any(b in EXCEPTION_BASES or b.endswith(("Error", "Exception", "Warning")) for b in base_lasts)
-            or inherited(ClassFlag.EXCEPTION)
+        if any(b in EXCEPTION_BASES or b.endswith(("Error", "Exception", "Warning")) for b in base_lasts) or inherited(
+            ClassFlag.EXCEPTION
         ):
             flags.append(ClassFlag.EXCEPTION)
         if "Generic" in base_lasts or node.type_parameters is not None:
@@ -198,9 +216,7 @@ class _ClassCollector:
                 targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
                 own_concrete.update(t.value for t in targets if isinstance(t, cst.Name))
                 if ClassFlag.ENUM in flags and (isinstance(stmt, cst.Assign) or stmt.value is not None):
-                    members.extend(
-                        t.value for t in targets if isinstance(t, cst.Name) and not t.value.startswith("_")
-                    )
+                    members.extend(t.value for t in targets if isinstance(t, cst.Name) and not t.value.startswith("_"))
             if not isinstance(stmt, cst.FunctionDef):
                 continue
             name = stmt.name.value
@@ -231,7 +247,7 @@ class _ClassCollector:
 
         known_bases = [p for p in local if p is not None]
         unknown_bases = any(
-            p is None and b not in TRIVIAL_BASES for p, b in zip(local, base_lasts)
+            p is None and b not in TRIVIAL_BASES for p, b in zip(local, base_lasts, strict=True)
         ) or any(p.unknown_bases for p in known_bases)
         abc = "ABC" in base_lasts or meta_last == "ABCMeta" or any(p.abc for p in known_bases)
         inherited_abstract: set[str] = set()

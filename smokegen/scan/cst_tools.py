@@ -89,7 +89,11 @@ def if_guards(ctx: Context, test: cst.BaseExpression) -> tuple[Guard | None, Gua
     """The guards an ``if`` puts on its body and on its ``else`` branch."""
     if is_type_checking(test):
         return Guard(GuardKind.TYPE_CHECKING), None
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not) and is_type_checking(test.expression):
+    if (
+        isinstance(test, cst.UnaryOperation)
+        and isinstance(test.operator, cst.Not)
+        and is_type_checking(test.expression)
+    ):
         return None, Guard(GuardKind.TYPE_CHECKING)
     if is_main_test(test):
         return Guard(GuardKind.MAIN_BLOCK), None
@@ -240,7 +244,9 @@ def walk_statements(
             for handler in stmt.handlers:  # fallbacks: run only when the body raised
                 yield from walk_statements(body_statements(handler.body), Frame(frame, handler), into_defs=into_defs)
             if stmt.orelse is not None:  # runs only when the body raised nothing
-                yield from walk_statements(body_statements(stmt.orelse.body), Frame(frame, stmt, "else"), into_defs=into_defs)
+                yield from walk_statements(
+                    body_statements(stmt.orelse.body), Frame(frame, stmt, "else"), into_defs=into_defs
+                )
             if stmt.finalbody is not None:
                 yield from walk_statements(body_statements(stmt.finalbody.body), frame, into_defs=into_defs)
         elif isinstance(stmt, cst.With):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from smokegen.model import codes
+from smokegen.model import Finding, ImportInfo, ModuleKind, codes
 from smokegen.scan.cst_tools import Context, dotted_name, guards_of, walk_statements
-from smokegen.model import Finding, ImportInfo, ModuleKind
 
 
 def resolve_relative(package: str, level: int, module: str | None) -> str | None:
@@ -57,13 +56,12 @@ def collect_imports(ctx: Context) -> tuple[tuple[ImportInfo, ...], tuple[Finding
                 else:
                     why = f"'from {target} import ...' in top-level module '{file.name}', which has no parent package"
                 findings.append(
-                    codes.RELATIVE_BEYOND_TOP.at(where,
-                        f"{why}: it fails with ImportError at import time; use an absolute import")
+                    codes.RELATIVE_BEYOND_TOP.at(
+                        where, f"{why}: it fails with ImportError at import time; use an absolute import"
+                    )
                 )
             if isinstance(stmt.names, cst.ImportStar):
-                imports.append(
-                    ImportInfo(target, "*", None, level, ctx.location(stmt), guards, resolved)
-                )
+                imports.append(ImportInfo(target, "*", None, level, ctx.location(stmt), guards, resolved))
                 continue
             for alias in stmt.names:
                 imports.append(

@@ -8,16 +8,15 @@ modules with ``__getattr__`` or ``sys.modules`` tricks.
 
 from __future__ import annotations
 
-import os
-
 import enum
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
-from smokegen.project.environment import Environment
 from smokegen.model import ModuleInfo, ModuleKind, ScanResult, SourceFile
+from smokegen.project.environment import Environment
+from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
 
 _EXTENSION_SUFFIXES = (".so", ".pyd")
 

@@ -12,17 +12,17 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
+from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
 from smokegen.project.config import Config, Pyproject, apply_flags, read_pyproject
 from smokegen.project.discover import discover, find_project_root
 from smokegen.project.environment import InstalledDistribution
-from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
+from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.scan.results import result_findings, unreadable
 
 # Below this many files to scan, a process pool costs more than it saves.
@@ -131,7 +131,7 @@ def scan_files(
     if pool is not None and scanned is not None:
         try:
             with pool:
-                for (index, key, _), encoded in zip(todo, scanned):
+                for (index, key, _), encoded in zip(todo, scanned, strict=True):
                     results[index] = decode_result(encoded)
                     cache.put(key, encoded)
                     done += 1

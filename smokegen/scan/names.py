@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from smokegen.scan.cst_tools import Context, dotted_name, guards_of, is_main_test, walk_statements
 from smokegen.model import Binding, BindingKind, GuardKind, Suppression
+from smokegen.scan.cst_tools import Context, dotted_name, guards_of, is_main_test, walk_statements
 
 # The module binds names the scanner cannot list: ``globals()[...] =``, ``globals().update(...)``,
 # ``vars()[...]``, ``sys.modules[...]`` tricks, and the enum helpers that
@@ -161,9 +161,7 @@ def collect_names(ctx: Context, source: str) -> Names:
             continue
         # __all__ = [...], __all__ += [...], __all__.extend([...]) / .append("x")
         if isinstance(stmt, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-            targets = (
-                [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
-            )
+            targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
             if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets) and stmt.value is not None:
                 names, dynamic = _string_list(stmt.value)
                 if isinstance(stmt, cst.AugAssign):

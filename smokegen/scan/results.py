@@ -3,8 +3,7 @@ so a run whose files all come from the cache never imports the parser."""
 
 from __future__ import annotations
 
-from smokegen.model import codes
-from smokegen.model import FailureReason, Finding, Location, ModuleKind, ScanFailure, ScanResult, SourceFile
+from smokegen.model import FailureReason, Finding, Location, ModuleKind, ScanFailure, ScanResult, SourceFile, codes
 
 __all__ = ["failure_result", "result_findings", "unreadable"]
 
@@ -14,8 +13,9 @@ def unreadable(file: SourceFile, error: OSError) -> ScanFailure:
 
 
 def failure_result(file: SourceFile, reason: FailureReason, message: str, line: int, column: int) -> ScanFailure:
-    return ScanFailure(file.name, file.path, file.kind, reason, message, Location(file.path, max(line, 1), max(column, 1)))
-
+    return ScanFailure(
+        file.name, file.path, file.kind, reason, message, Location(file.path, max(line, 1), max(column, 1))
+    )
 
 
 def result_findings(result: ScanResult) -> tuple[Finding, ...]:
@@ -37,7 +37,9 @@ def result_findings(result: ScanResult) -> tuple[Finding, ...]:
     found = list(result.findings)
     if result.empty and result.kind is ModuleKind.MODULE:
         found.append(
-            codes.EMPTY_MODULE.at(Location(result.path, 1, 1),
-                f"module '{result.name}' is empty; delete it, or add what it was meant to hold")
+            codes.EMPTY_MODULE.at(
+                Location(result.path, 1, 1),
+                f"module '{result.name}' is empty; delete it, or add what it was meant to hold",
+            )
         )
     return tuple(found)

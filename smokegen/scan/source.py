@@ -16,16 +16,15 @@ import warnings
 
 import libcst as cst
 
-from smokegen.scan.cst_tools import Context
-from smokegen.util.deepstack import on_deep_stack
 from smokegen.model import FailureReason, ModuleInfo, ScanFailure, ScanResult, SourceFile
-from smokegen.scan.results import failure_result
-from smokegen.scan.positions import start_positions
 from smokegen.scan.attributes import collect_attribute_uses
 from smokegen.scan.classes import collect_classes
+from smokegen.scan.cst_tools import Context
 from smokegen.scan.imports import collect_imports
 from smokegen.scan.names import collect_names
-
+from smokegen.scan.positions import start_positions
+from smokegen.scan.results import failure_result
+from smokegen.util.deepstack import on_deep_stack
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 
@@ -102,7 +101,11 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
         return on_deep_stack(lambda: _scan_text(text, file))
     except RecursionError:
         return failure_result(
-            file, FailureReason.SCANNER_LIMIT, "the file is nested too deeply for the scanner; it was not analysed", 1, 1
+            file,
+            FailureReason.SCANNER_LIMIT,
+            "the file is nested too deeply for the scanner; it was not analysed",
+            1,
+            1,
         )
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from smokegen.cli.main import main
 from smokegen.model import ImportStatus
-from smokegen.scan.loader import load_project
 from smokegen.runtime.imports import RuntimeOptions, run_imports
+from smokegen.scan.loader import load_project
 from tests.helpers import FIXTURE_NAMES, expected
 
 TIMEOUT = "2"
@@ -27,7 +27,11 @@ def test_import_verdicts_match_expected_toml(name: str, fixture_project) -> None
     verdicts = run_imports(loaded.root, loaded.model, RuntimeOptions(python=sys.executable, timeout=2.0, jobs=2))
     got = {v.module: v.status.value for v in verdicts if v.status is not ImportStatus.OK}
     assert got == want["verdicts"]
-    after = {v.module: v.after_siblings.value for v in verdicts if v.after_siblings is not None and v.after_siblings is ImportStatus.OK}
+    after = {
+        v.module: v.after_siblings.value
+        for v in verdicts
+        if v.after_siblings is not None and v.after_siblings is ImportStatus.OK
+    }
     assert after == want.get("after_siblings", {})
 
 
@@ -35,7 +39,9 @@ def test_import_verdicts_match_expected_toml(name: str, fixture_project) -> None
 def test_check_findings_are_static_plus_runtime(name: str, fixture_project, capsys) -> None:
     project = fixture_project(name)
     want = expected(name)
-    code = main(["check", "--no-mypy", "--python", sys.executable, "--timeout", TIMEOUT, "--format", "json", str(project)])
+    code = main(
+        ["check", "--no-mypy", "--python", sys.executable, "--timeout", TIMEOUT, "--format", "json", str(project)]
+    )
     out, err = capsys.readouterr()
     report = json.loads(out)
     got = sorted(f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"])
@@ -96,15 +102,21 @@ def _package(root: Path, name: str, modules: dict[str, str]) -> None:
 def test_constructors_survive_exit_crash_and_hang(tmp_path, capsys) -> None:
     """A constructor that exits, segfaults or loops forever is a finding; the run, and the other
     classes of the module, go on."""
-    _package(tmp_path, "wild", {"things.py": (
-        "import ctypes, os, sys, time\n\n"
-        "class Exits:\n    def __init__(self) -> None:\n        sys.exit(3)\n\n"
-        "class Dies:\n    def __init__(self) -> None:\n        os._exit(4)\n\n"
-        "class Crashes:\n    def __init__(self) -> None:\n        ctypes.string_at(0)\n\n"
-        "class Hangs:\n    def __init__(self) -> None:\n        while True:\n            time.sleep(0.05)\n\n"
-        "class Fine:\n    def __init__(self, n: int = 1) -> None:\n        self.n = n\n\n"
-        "class Writes:\n    def __init__(self) -> None:\n        open('left-behind.txt', 'w').close()\n"
-    )})
+    _package(
+        tmp_path,
+        "wild",
+        {
+            "things.py": (
+                "import ctypes, os, sys, time\n\n"
+                "class Exits:\n    def __init__(self) -> None:\n        sys.exit(3)\n\n"
+                "class Dies:\n    def __init__(self) -> None:\n        os._exit(4)\n\n"
+                "class Crashes:\n    def __init__(self) -> None:\n        ctypes.string_at(0)\n\n"
+                "class Hangs:\n    def __init__(self) -> None:\n        while True:\n            time.sleep(0.05)\n\n"
+                "class Fine:\n    def __init__(self, n: int = 1) -> None:\n        self.n = n\n\n"
+                "class Writes:\n    def __init__(self) -> None:\n        open('left-behind.txt', 'w').close()\n"
+            )
+        },
+    )
     code = main(["check", "--python", sys.executable, "--timeout", "1", "--format", "json", str(tmp_path)])
     report = json.loads(capsys.readouterr().out)
     assert code == 1
@@ -144,15 +156,24 @@ def test_a_cycle_is_never_entered_ahead_of_a_module_by_sharing(tmp_path) -> None
     """``import shop.z`` fails alone (it enters the z-a cycle at z) and passes once ``shop.a``, which
     its siblings import too, was imported first. Sharing must not import ``shop.a`` ahead of m1:
     m1 fails in a fresh interpreter, and so in the verdicts (mypy.plugins.common, SG205 in mypy 1.x)."""
-    _package(tmp_path, "shop", {
-        "z.py": "from shop import a\nZ = 1\n", "a.py": "from shop.z import Z\nA = 2\n",
-        "m1.py": "import shop.z\n", "m2.py": "import shop.a\n", "m3.py": "import shop.a\n",
-    })  # fmt: skip
+    _package(
+        tmp_path,
+        "shop",
+        {
+            "z.py": "from shop import a\nZ = 1\n",
+            "a.py": "from shop.z import Z\nA = 2\n",
+            "m1.py": "import shop.z\n",
+            "m2.py": "import shop.a\n",
+            "m3.py": "import shop.a\n",
+        },
+    )
     loaded = load_project(tmp_path, jobs=1)
     results = {}
     for share in (True, False):
         options = RuntimeOptions(python=sys.executable, timeout=5.0, jobs=1, share_imports=share)
-        results[share] = {v.module: (v.status.value, v.exc_type) for v in run_imports(loaded.root, loaded.model, options)}
+        results[share] = {
+            v.module: (v.status.value, v.exc_type) for v in run_imports(loaded.root, loaded.model, options)
+        }
     assert results[True] == results[False]
     assert results[True]["shop.m1"] == results[True]["shop.z"] == ("error", "ImportError")
     assert results[True]["shop.m2"] == ("ok", "")
@@ -162,10 +183,17 @@ def test_a_module_imported_by_several_siblings_is_imported_once_for_them(tmp_pat
     """What three sibling modules all import is imported once, ahead of them, in a zygote; the
     sibling that fails still gets the verdict of a fresh interpreter (re-run from the clean state)."""
     uses = "from shop.heavy import VALUE\n"
-    _package(tmp_path, "shop", {
-        "heavy.py": "import os\nwith open(os.environ['COUNT_FILE'], 'a') as f:\n    f.write('x')\nVALUE = 1\n",
-        "a.py": uses, "b.py": uses, "c.py": uses, "d.py": uses + "from shop.heavy import MISSING\n",
-    })  # fmt: skip
+    _package(
+        tmp_path,
+        "shop",
+        {
+            "heavy.py": "import os\nwith open(os.environ['COUNT_FILE'], 'a') as f:\n    f.write('x')\nVALUE = 1\n",
+            "a.py": uses,
+            "b.py": uses,
+            "c.py": uses,
+            "d.py": uses + "from shop.heavy import MISSING\n",
+        },
+    )
     count = tmp_path / "count.txt"
     loaded = load_project(tmp_path, jobs=1)
     env = (("COUNT_FILE", str(count)),)
@@ -176,7 +204,11 @@ def test_a_module_imported_by_several_siblings_is_imported_once_for_them(tmp_pat
         verdicts = run_imports(loaded.root, loaded.model, options)
         results[share] = ({v.module: v.status.value for v in verdicts}, len(count.read_text()))
     (shared, imports_shared), (alone, imports_alone) = results[True], results[False]
-    assert shared == alone == {"shop": "ok", "shop.a": "ok", "shop.b": "ok", "shop.c": "ok", "shop.d": "error", "shop.heavy": "ok"}
+    assert (
+        shared
+        == alone
+        == {"shop": "ok", "shop.a": "ok", "shop.b": "ok", "shop.c": "ok", "shop.d": "error", "shop.heavy": "ok"}
+    )
     # without sharing: heavy itself, a, b, c, d, and d once more after its passing siblings (SG205 check)
     assert imports_alone == 6
     # shared: heavy itself, once ahead of a-b-c-d, d again from the clean state, d after its siblings
@@ -202,8 +234,11 @@ def test_environment_variable_makes_the_settings_module_import(fixture_project) 
     env = {**__import__("os").environ, "JOBS_DATABASE_URL": "sqlite://"}
     result = subprocess.run(
         [sys.executable, "-m", "smokegen", "check", "--timeout", TIMEOUT, "--python", sys.executable, str(loaded.root)],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert "jobs/settings.py" not in result.stdout
     assert "SG203" in result.stdout and result.returncode == 1
 
@@ -212,8 +247,11 @@ def test_renamed_class_fails_check_while_its_mocked_tests_pass(fixture_project, 
     project = fixture_project("renamed_class")
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=project, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert tests.returncode == 0, tests.stdout
     code = main(["check", "--python", sys.executable, str(project)])
     out, _ = capsys.readouterr()
@@ -244,7 +282,10 @@ def test_ci_report_formats(fixture_project, capsys) -> None:
 
     assert main([*base, "github"]) == 1
     lines = capsys.readouterr()[0].splitlines()
-    assert "::error file=jobs/crash.py,line=1,col=1,title=SG203::SG203 `import jobs.crash` kills the interpreter with SIGSEGV" in lines[0]
+    assert (
+        "::error file=jobs/crash.py,line=1,col=1,title=SG203::SG203 `import jobs.crash` kills the interpreter with SIGSEGV"
+        in lines[0]
+    )
     assert any(line.startswith("::warning file=jobs/settings.py,line=3,col=1,title=SG206::") for line in lines)
     assert lines[-1] == "3 errors, 1 warning in 7 modules"
 
@@ -323,7 +364,7 @@ def test_installed_package_broken_by_a_dependency_release(tmp_path, capsys) -> N
     )
     (site / "victim-1.0.dist-info" / "RECORD").write_text("victim/__init__.py,,\nvictim/filters.py,,\n")
     python = tmp_path / "python"
-    python.write_text(f"#!/bin/sh\nPYTHONPATH={site} exec {sys.executable} \"$@\"\n")
+    python.write_text(f'#!/bin/sh\nPYTHONPATH={site} exec {sys.executable} "$@"\n')
     python.chmod(0o755)
     code = main(["check", "--installed", "victim", "--python", str(python), "--format", "json"])
     out, err = capsys.readouterr()
@@ -378,7 +419,10 @@ def test_a_class_defined_twice_is_judged_once_at_the_definition_bound(tmp_path, 
     )
     _package(tmp_path, "shop", {"clients.py": code})
     env = ["--env", f"FAST={fast}"] if fast else []
-    assert main(["check", "--no-mypy", "--no-cache", "--format", "json", "--python", sys.executable, *env, str(tmp_path)]) == 1
+    assert (
+        main(["check", "--no-mypy", "--no-cache", "--format", "json", "--python", sys.executable, *env, str(tmp_path)])
+        == 1
+    )
     report = json.loads(capsys.readouterr().out)
     assert [(f["code"], f["line"]) for f in report["findings"]] == [("SG210", line)]
     assert ("ZeroDivisionError" if fast else "IndexError") in report["findings"][0]["message"]
@@ -391,6 +435,9 @@ def test_a_class_defined_twice_is_judged_once_at_the_definition_bound(tmp_path, 
     assert suite.count("def test_shop_clients_Client") == 1
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/smoke/test_smoke_classes.py"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 1 and "1 failed" in run.stdout and "IndexError: pop from empty list" in run.stdout

@@ -59,11 +59,15 @@ def test_inline_and_configured_silencing(fixture_project, capsys) -> None:
     project = fixture_project("renamed_class")
     pipeline = project / "app" / "streaming" / "pipeline.py"
     text = pipeline.read_text()
-    pipeline.write_text(text.replace("import StreamingConsumer\n", "import StreamingConsumer  # smokegen: ignore[SG101]\n"))
+    pipeline.write_text(
+        text.replace("import StreamingConsumer\n", "import StreamingConsumer  # smokegen: ignore[SG101]\n")
+    )
     code, out, _ = check(capsys, str(project))
     assert code == 0 and out == "0 errors, 0 warnings in 5 modules (1 silenced)\n"
 
-    pipeline.write_text(text.replace("import StreamingConsumer\n", "import StreamingConsumer  # smokegen: ignore[SG104]\n"))
+    pipeline.write_text(
+        text.replace("import StreamingConsumer\n", "import StreamingConsumer  # smokegen: ignore[SG104]\n")
+    )
     assert check(capsys, str(project))[0] == 1  # another code on the line silences nothing
 
     pipeline.write_text(text)

@@ -43,7 +43,9 @@ def test_a_switch_beats_its_key_both_ways(tmp_path: Path, capsys: pytest.Capture
     project = write_project(tmp_path, RUNTIME_ONLY)
     code, out, _ = run(capsys, str(project))
     assert code == 1 and "SG201" in out and "boom at import" in out  # the default runs the import
-    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text() + "[tool.smokegen]\nstatic = true\n")
+    (project / "pyproject.toml").write_text(
+        (project / "pyproject.toml").read_text() + "[tool.smokegen]\nstatic = true\n"
+    )
     code, out, _ = run(capsys, str(project))
     assert code == 0 and "SG201" not in out  # the key: static checks only
     code, out, _ = run(capsys, "--no-static", str(project))
@@ -51,7 +53,10 @@ def test_a_switch_beats_its_key_both_ways(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_table_flags_add_to_the_keys_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    files = {"pkg/__init__.py": "", "pkg/settings.py": "import os\nA = os.environ['FROM_KEY']\nB = os.environ['FROM_FLAG']\n"}
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/settings.py": "import os\nA = os.environ['FROM_KEY']\nB = os.environ['FROM_FLAG']\n",
+    }
     project = write_project(tmp_path, files, '[tool.smokegen]\nenv = {FROM_KEY = "1"}\n')
     code, out, _ = run(capsys, str(project))
     assert code == 0 and "SG206" in out and "FROM_FLAG" in out  # a missing variable is the machine's, a warning
@@ -112,7 +117,10 @@ def test_bad_flag_values_are_one_line_usage_errors(
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"jobs": "4"}, "pyproject.toml: [tool.smokegen] jobs must be a whole number of worker processes, 1 or more, got '4'"),
+        (
+            {"jobs": "4"},
+            "pyproject.toml: [tool.smokegen] jobs must be a whole number of worker processes, 1 or more, got '4'",
+        ),
         ({"static": "yes"}, "pyproject.toml: [tool.smokegen] static must be true or false, got 'yes'"),
         ({"python": ""}, "pyproject.toml: [tool.smokegen] python must be a non-empty string"),
         ({"cache": 0}, "pyproject.toml: [tool.smokegen] cache must be true or false, got 0"),
@@ -127,7 +135,13 @@ def test_bad_keys_name_the_file_and_the_key(table: dict[str, object], message: s
 
 def test_apply_flags_precedence() -> None:
     base = parse_config(
-        {"exclude": ["a"], "env": {"X": "1", "Y": "2"}, "timeout": 5, "mypy": True, "per_module_ignores": {"m.*": ["SG101"]}}
+        {
+            "exclude": ["a"],
+            "env": {"X": "1", "Y": "2"},
+            "timeout": 5,
+            "mypy": True,
+            "per_module_ignores": {"m.*": ["SG101"]},
+        }
     )
     merged = apply_flags(
         base,

@@ -57,7 +57,9 @@ def test_generated_suite_fails_exactly_the_expected_tests(name: str, xdist: bool
     capsys.readouterr()
     outcomes = run_suite(project, *(["-n", "2"] if xdist else []))
     want = expected(name)["generate"]
-    failed = {test_id: text for test_id, (outcome, text) in outcomes.items() if outcome != "passed" and outcome != "skipped"}
+    failed = {
+        test_id: text for test_id, (outcome, text) in outcomes.items() if outcome != "passed" and outcome != "skipped"
+    }
     assert sorted(failed) == sorted(want["failed"]), failed
     for test_id, needle in want["failed"].items():
         assert outcomes[test_id][0] == "failed"
@@ -94,9 +96,13 @@ def test_check_names_each_stale_file_and_writes_nothing(fixture_project, capsys)
     (project / "inventory" / "extra.py").write_text("VALUE = 1\n")
     capsys.readouterr()
     assert generate(project, "--check") == 1
-    assert capsys.readouterr().out.splitlines() == ["tests/smoke/test_smoke_imports.py: out of date; run `smokegen generate`"]
+    assert capsys.readouterr().out.splitlines() == [
+        "tests/smoke/test_smoke_imports.py: out of date; run `smokegen generate`"
+    ]
     # a generated file the suite no longer has is stale too, and generate removes it
-    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text().replace("[project.scripts]", "[project.unused]"))
+    (project / "pyproject.toml").write_text(
+        (project / "pyproject.toml").read_text().replace("[project.scripts]", "[project.unused]")
+    )
     capsys.readouterr()
     assert generate(project, "--check") == 1
     assert "tests/smoke/test_smoke_entry_points.py: no longer part of the suite" in capsys.readouterr().out
@@ -152,7 +158,12 @@ def test_generated_files_pass_mypy_strict(name: str, fixture_project, capsys) ->
         text=True,
         check=False,
         # smokegen, installed editable, and the project's source roots (as if installed) are visible to mypy
-        env={**os.environ, "MYPYPATH": os.pathsep.join([str(REPO), *(str(project / r) for r in expected(name)["scan"]["source_roots"])])},
+        env={
+            **os.environ,
+            "MYPYPATH": os.pathsep.join(
+                [str(REPO), *(str(project / r) for r in expected(name)["scan"]["source_roots"])]
+            ),
+        },
     )
     assert done.returncode == 0, done.stdout + done.stderr
 

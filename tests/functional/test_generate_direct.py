@@ -23,7 +23,11 @@ HEALTHY = {
 
 
 def run_tests(project: Path, files: list[str]) -> subprocess.CompletedProcess[str]:
-    roots = [str(project / r) for r in expected(project.name)["scan"]["source_roots"]] if (project / "expected.toml").is_file() else [str(project)]
+    roots = (
+        [str(project / r) for r in expected(project.name)["scan"]["source_roots"]]
+        if (project / "expected.toml").is_file()
+        else [str(project)]
+    )
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rA", *files],
         cwd=project,
@@ -74,13 +78,18 @@ def test_an_existing_scaffold_is_never_touched_without_force(fixture_project, ca
     mine = project / scaffold_path("inventory.services")
     mine.write_text("def test_mine() -> None:\n    assert True\n")
     assert main(["generate", "--direct", "--project", str(project), "inventory.services"]) == 0
-    assert "tests/test_inventory_services_direct.py exists; left alone (--force overwrites it)" in capsys.readouterr().out
+    assert (
+        "tests/test_inventory_services_direct.py exists; left alone (--force overwrites it)" in capsys.readouterr().out
+    )
     assert mine.read_text() == "def test_mine() -> None:\n    assert True\n"
     assert main(["generate", "--direct", "--dry-run", "--force", "--project", str(project), "inventory.services"]) == 0
     assert "would write tests/test_inventory_services_direct.py" in capsys.readouterr().out
     assert mine.read_text() == "def test_mine() -> None:\n    assert True\n"
     assert main(["generate", "--direct", "--force", "--project", str(project), "inventory.services"]) == 0
-    assert mine.read_text().startswith("# Scaffolded by `smokegen generate --direct`") and "StockService" in mine.read_text()
+    assert (
+        mine.read_text().startswith("# Scaffolded by `smokegen generate --direct`")
+        and "StockService" in mine.read_text()
+    )
 
 
 def test_unknown_module_is_a_usage_error_with_a_close_match(fixture_project, capsys) -> None:
@@ -122,9 +131,18 @@ def test_what_fails_or_cannot_be_made_becomes_a_comment_or_a_skip_with_a_templat
     )
     assert main(["generate", "--direct", "--project", str(project)]) == 0
     text = (project / "tests/test_pkg_things_direct.py").read_text()
-    assert "    # instance.grow(by=0)  # raised ValueError: grow by a positive amount: call it with real arguments\n" in text
-    assert "pytest.skip(\"Picky needs real arguments (building it with the arguments smokegen made failed: ValueError: size must be positive); fill in the template\")" in text
-    assert "pytest.skip(\"Opaque needs real arguments (unannotated: required parameter 'thing' has no annotation); fill in the template\")" in text
+    assert (
+        "    # instance.grow(by=0)  # raised ValueError: grow by a positive amount: call it with real arguments\n"
+        in text
+    )
+    assert (
+        'pytest.skip("Picky needs real arguments (building it with the arguments smokegen made failed: ValueError: size must be positive); fill in the template")'
+        in text
+    )
+    assert (
+        "pytest.skip(\"Opaque needs real arguments (unannotated: required parameter 'thing' has no annotation); fill in the template\")"
+        in text
+    )
     assert "    # instance = Opaque(thing=...)\n" in text
     done = run_tests(project, ["tests/test_pkg_things_direct.py"])
     assert done.returncode == 0, done.stdout + done.stderr

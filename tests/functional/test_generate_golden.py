@@ -6,8 +6,6 @@ intended change (review the diff). The same suites are executed by test_generate
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from smokegen.cli.main import main

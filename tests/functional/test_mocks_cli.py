@@ -35,7 +35,10 @@ def test_renamed_class_names_the_test_and_links_it_to_the_import_failure(fixture
         "'app.streaming.consumers.StreamingConsumer' (patch), and the real code is broken: "
         "app/streaming/pipeline.py:3:37: SG101 cannot import name 'StreamingConsumer' from 'app.streaming.consumers'"
     )
-    assert "  tests/test_pipeline.py:6:2: app.streaming.consumers.StreamingConsumer (create=True) in test_pipeline_counts_events" in out
+    assert (
+        "  tests/test_pipeline.py:6:2: app.streaming.consumers.StreamingConsumer (create=True) in test_pipeline_counts_events"
+        in out
+    )
 
 
 def test_external_only_fixture_lists_no_internal_targets(fixture_project, capsys) -> None:
@@ -43,7 +46,10 @@ def test_external_only_fixture_lists_no_internal_targets(fixture_project, capsys
     assert main(["mocks", "--static", "--python", sys.executable, str(project)]) == 0
     out = capsys.readouterr().out
     assert "internal targets" not in out
-    assert out.splitlines()[-1] == "0 errors, 0 warnings: 6 mock targets in 1 test files (0 internal, 6 external, 0 module-hiding)"
+    assert (
+        out.splitlines()[-1]
+        == "0 errors, 0 warnings: 6 mock targets in 1 test files (0 internal, 6 external, 0 module-hiding)"
+    )
 
 
 def test_ci_formats_carry_the_findings(fixture_project, capsys) -> None:
@@ -59,6 +65,8 @@ def test_nested_projects_are_not_this_projects_tests(fixture_project, tmp_path, 
     nested.mkdir(parents=True)
     (nested / "pyproject.toml").write_text('[project]\nname = "other"\nversion = "0"\n')
     (nested / "tests").mkdir()
-    (nested / "tests" / "test_other.py").write_text("from unittest import mock\n\n@mock.patch('weather.gone')\ndef test_a(g): pass\n")
+    (nested / "tests" / "test_other.py").write_text(
+        "from unittest import mock\n\n@mock.patch('weather.gone')\ndef test_a(g): pass\n"
+    )
     assert main(["mocks", "--static", "--python", sys.executable, str(project)]) == 0
     assert "in 1 test files" in capsys.readouterr().out

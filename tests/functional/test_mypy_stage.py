@@ -78,7 +78,10 @@ def test_guarded_optional_import_is_not_an_error_but_an_unguarded_one_is(tmp_pat
     code, report, err = run(capsys, str(project))
     assert mypy_lines(report) == ["pkg/hard.py:1:1: SG301"]
     [finding] = [f for f in report["findings"] if f["code"] == "SG301"]
-    assert 'Cannot find implementation or library stub for module named "another_missing_distribution"' in finding["message"]
+    assert (
+        'Cannot find implementation or library stub for module named "another_missing_distribution"'
+        in finding["message"]
+    )
     assert "[import-not-found]" in finding["message"]
     assert code == 1
 

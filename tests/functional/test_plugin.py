@@ -12,9 +12,10 @@ import pytest
 from tests.helpers import FIXTURES
 
 
-
 def project(pytester: pytest.Pytester, name: str) -> None:
-    shutil.copytree(FIXTURES / name, pytester.path, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".smokegen_cache"))
+    shutil.copytree(
+        FIXTURES / name, pytester.path, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".smokegen_cache")
+    )
 
 
 def test_without_the_flag_the_plugin_does_nothing(pytester: pytest.Pytester) -> None:

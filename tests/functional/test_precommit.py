@@ -66,7 +66,9 @@ def test_generated_hook_passes_when_the_suite_is_current_and_fails_when_stale(tm
     project = git_project("healthy_flat", tmp_path)
     assert main(["generate", str(project)]) == 0
     subprocess.run(["git", "add", "-A"], cwd=project, check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "suite"], cwd=project, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "suite"], cwd=project, check=True
+    )
     done = try_repo(project, "smokegen-generated", tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
 

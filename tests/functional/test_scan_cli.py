@@ -164,7 +164,11 @@ def test_renamed_class_fixture_own_mocked_tests_pass(fixture_project) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
     broken = subprocess.run(
-        [sys.executable, "-c", "import app.streaming.pipeline"], cwd=project, capture_output=True, text=True, check=False
+        [sys.executable, "-c", "import app.streaming.pipeline"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert "cannot import name 'StreamingConsumer'" in broken.stderr
 

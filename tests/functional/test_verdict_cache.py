@@ -10,8 +10,8 @@ import pytest
 
 from smokegen.cli.main import main
 from smokegen.model import ImportStatus
-from smokegen.scan.loader import load_project
 from smokegen.runtime.imports import RuntimeOptions, run_imports
+from smokegen.scan.loader import load_project
 from tests.helpers import write_project
 
 LOGGED = "import os\nwith open(os.environ['IMPORT_LOG'], 'a') as _log:\n    _log.write(__name__ + '\\n')\n"
@@ -70,7 +70,9 @@ def test_only_modules_whose_files_changed_are_imported_again(project: Path, caps
         assert f"SG201 `import {module}` fails: RuntimeError: base is broken now" in cached_out
 
 
-def test_a_change_of_runtime_options_imports_everything_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_change_of_runtime_options_imports_everything_again(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     check(project, capsys)
     _, _, _, imported = check(project, capsys, "--timeout", "9")
     assert imported == LEAVES

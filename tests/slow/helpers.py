@@ -14,6 +14,8 @@ def make_site(root: Path, pins: list[str]) -> tuple[str, Path]:
     subprocess.run([python, "-m", "pip", "install", "-q", *pins], check=True)
     out = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return python, Path(out.stdout.strip())

@@ -19,11 +19,27 @@ from tests.slow.helpers import make_site
 pytestmark = pytest.mark.slow
 
 PINS = [
-    "attrs==26.1.0", "black==26.10.1", "click==8.5.1", "Django==5.2.19", "fastapi==0.165.0", "Flask==3.1.3",
-    "httpx==0.28.1", "Jinja2==3.1.6", "libcst==1.9.0", "mypy==2.4.1", "networkx==3.6.1", "pandas==3.1.1",
-    "pydantic==2.14.3", "pytest==9.2.0", "requests==2.34.2", "rich==15.0.0", "Sphinx==9.0.4",
-    "starlette==1.10.0", "sympy==1.14.0", "urllib3==2.8.0",
-]  # fmt: skip
+    "attrs==26.1.0",
+    "black==26.10.1",
+    "click==8.5.1",
+    "Django==5.2.19",
+    "fastapi==0.165.0",
+    "Flask==3.1.3",
+    "httpx==0.28.1",
+    "Jinja2==3.1.6",
+    "libcst==1.9.0",
+    "mypy==2.4.1",
+    "networkx==3.6.1",
+    "pandas==3.1.1",
+    "pydantic==2.14.3",
+    "pytest==9.2.0",
+    "requests==2.34.2",
+    "rich==15.0.0",
+    "Sphinx==9.0.4",
+    "starlette==1.10.0",
+    "sympy==1.14.0",
+    "urllib3==2.8.0",
+]
 
 # package -> (distribution, {"path:line: CODE"} of its error findings)
 KNOWN: dict[str, tuple[str, set[str]]] = {
@@ -84,7 +100,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
 
 
 @pytest.mark.parametrize("package", sorted(KNOWN))
-def test_no_false_positives(package: str, site: tuple[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_false_positives(
+    package: str, site: tuple[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     python, purelib = site
     dist, known = KNOWN[package]
     project = tmp_path / "project"
@@ -99,6 +117,8 @@ def test_no_false_positives(package: str, site: tuple[str, Path], tmp_path: Path
     assert code in (0, 1), err
     report = json.loads(out)
     errors = {
-        f"{f['path'].removeprefix('sp/')}:{f['line']}: {f['code']}" for f in report["findings"] if f["severity"] == "error"
+        f"{f['path'].removeprefix('sp/')}:{f['line']}: {f['code']}"
+        for f in report["findings"]
+        if f["severity"] == "error"
     }
     assert errors == known, sys.version

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.project.config import Config
 from smokegen.model import ImportStatus
-from smokegen.scan.loader import build_model
+from smokegen.project.config import Config
 from smokegen.runtime.imports import RuntimeOptions, importable_modules, run_imports
+from smokegen.scan.loader import build_model
 from tests.slow.helpers import make_site
 
 pytestmark = pytest.mark.slow
@@ -37,13 +37,17 @@ def test_verdicts_equal_a_fresh_interpreter_per_module(package: str, site: tuple
 
     def fresh(module: str) -> bool:
         done = subprocess.run(
-            [python, "-c", f"import {module}"], cwd=root, capture_output=True, stdin=subprocess.DEVNULL,
-            timeout=60, check=False,
-        )  # fmt: skip
+            [python, "-c", f"import {module}"],
+            cwd=root,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
         return done.returncode == 0
 
     with ThreadPoolExecutor(2) as pool:
-        expected = dict(zip(modules, pool.map(fresh, modules)))
+        expected = dict(zip(modules, pool.map(fresh, modules), strict=True))
     verdicts = run_imports(root, model, RuntimeOptions(python=python, timeout=60, jobs=2))
     got = {v.module: v.status is ImportStatus.OK for v in verdicts}
     assert got == expected

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from smokegen.model import ModuleKind
 from smokegen.project.config import Config, ConfigError, parse_config, read_pyproject
 from smokegen.project.discover import discover, find_project_root, match_glob
-from smokegen.model import ModuleKind
 
 
 def make(root: Path, files: dict[str, str]) -> Path:
@@ -61,7 +61,15 @@ def test_src_layout(tmp_path: Path) -> None:
 
 
 def test_namespace_packages_found_from_the_file_system(tmp_path: Path) -> None:
-    make(tmp_path, {"acme/billing/__init__.py": "", "acme/billing/x.py": "", "acme/shared/money.py": "", "acme/data/readme.txt": ""})
+    make(
+        tmp_path,
+        {
+            "acme/billing/__init__.py": "",
+            "acme/billing/x.py": "",
+            "acme/shared/money.py": "",
+            "acme/data/readme.txt": "",
+        },
+    )
     found = discover(tmp_path, Config())
     assert found.namespace_packages == ("acme", "acme.shared")
     assert [f.name for f in found.files] == ["acme.billing", "acme.billing.x", "acme.shared.money"]
@@ -125,7 +133,9 @@ def test_packages_and_exclude_options(tmp_path: Path) -> None:
     assert sorted(names(tmp_path, config)) == ["a", "a.new"]
     with pytest.raises(ConfigError, match="'c', not found under"):
         discover(tmp_path, Config(packages=("c",)))
-    with pytest.raises(ConfigError, match=r"'aa', not found under \. \(did you mean 'a'\?\); found: a, b; fix --package"):
+    with pytest.raises(
+        ConfigError, match=r"'aa', not found under \. \(did you mean 'a'\?\); found: a, b; fix --package"
+    ):
         discover(tmp_path, Config(packages=("a", "aa")))
 
 
@@ -186,8 +196,10 @@ def test_config_instantiation_keys() -> None:
         {"instantiate": False, "factories": {"a.b:C": "tests.f:make_c"}, "environment-errors": ["^redis\\."]}
     )
     assert (config.instantiate, config.factories, config.environment_errors) == (
-        False, (("a.b:C", "tests.f:make_c"),), ("^redis\\.",)
-    )  # fmt: skip
+        False,
+        (("a.b:C", "tests.f:make_c"),),
+        ("^redis\\.",),
+    )
     with pytest.raises(ConfigError, match="instantiate must be true or false"):
         parse_config({"instantiate": "no"})
     with pytest.raises(ConfigError, match="factories: key 'a.b.C' is not 'module:Class'"):
@@ -216,13 +228,25 @@ def test_symlinked_source_root_keeps_paths_relative_to_the_project(tmp_path: Pat
     project = tmp_path / "project"
     project.mkdir()
     (project / "lib").symlink_to(tmp_path / "elsewhere")
-    assert names(project.resolve(), Config(source_roots=("lib",))) == {"app": "lib/app/__init__.py", "app.x": "lib/app/x.py"}
+    assert names(project.resolve(), Config(source_roots=("lib",))) == {
+        "app": "lib/app/__init__.py",
+        "app.x": "lib/app/x.py",
+    }
     with pytest.raises(ConfigError, match="outside the project root"):
         discover(project.resolve(), Config(source_roots=("../elsewhere",)))
 
 
 def test_extension_modules_and_stubs_are_recorded(tmp_path: Path) -> None:
-    make(tmp_path, {"pkg/__init__.py": "", "pkg/_speed.cpython-311-x86_64-linux-gnu.so": "", "pkg/api.py": "", "pkg/api.pyi": "", "pkg/__init__.pyi": ""})
+    make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/_speed.cpython-311-x86_64-linux-gnu.so": "",
+            "pkg/api.py": "",
+            "pkg/api.pyi": "",
+            "pkg/__init__.pyi": "",
+        },
+    )
     found = discover(tmp_path, Config())
     assert found.extension_modules == ("pkg._speed",)
     assert found.stub_modules == ("pkg", "pkg.api")

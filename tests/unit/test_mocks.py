@@ -10,7 +10,9 @@ from tests.helpers import dedent, scan_code
 
 
 def targets(code: str) -> list[tuple[str, str, str, bool, bool]]:
-    return [(p.test, p.form, p.target, p.create, p.hides_modules) for p in find_patches(dedent(code), "tests/test_x.py")]
+    return [
+        (p.test, p.form, p.target, p.create, p.hides_modules) for p in find_patches(dedent(code), "tests/test_x.py")
+    ]
 
 
 def test_decorator_context_manager_and_plain_call_forms() -> None:
@@ -142,7 +144,14 @@ def test_audit_classifies_and_finds_stale_and_broken_targets() -> None:
     ]
     broken = Finding(Location("app/api.py", 2, 1), "SG101", "cannot import name 'Pool' from 'app.db'", Severity.ERROR)
     report = audit(model, patches, [broken], ["tests/t.py"])
-    assert [t.kind.value for t in report.targets] == ["internal", "internal", "internal", "internal", "external", "module-hiding"]
+    assert [t.kind.value for t in report.targets] == [
+        "internal",
+        "internal",
+        "internal",
+        "internal",
+        "external",
+        "module-hiding",
+    ]
     assert [(f.location.line, f.code) for f in report.findings] == [(2, "SG402"), (3, "SG401")]
     assert "app/api.py:2:1: SG101 cannot import name 'Pool'" in report.findings[0].message
     assert "test test_c patches 'app.gone.thing'" in report.findings[1].message

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.project.config import Config
 from smokegen.model import ModuleInfo, ProjectModel
-from smokegen.scan.loader import PARALLEL_THRESHOLD, build_model
 from smokegen.model.serialize import from_json, project_from_json, project_to_json, to_json
+from smokegen.project.config import Config
+from smokegen.scan.loader import PARALLEL_THRESHOLD, build_model
 from tests.helpers import dedent, scan_code
 
 

@@ -5,11 +5,16 @@ from tests.helpers import project_from
 
 
 def found(sources: dict[str, str], namespaces: tuple[str, ...] = ()) -> list[str]:
-    return sorted(f"{f.location.path}:{f.location.line}: {f.code} {f.message}" for f in check_project(project_from(sources, namespaces)))
+    return sorted(
+        f"{f.location.path}:{f.location.line}: {f.code} {f.message}"
+        for f in check_project(project_from(sources, namespaces))
+    )
 
 
 def codes(sources: dict[str, str], namespaces: tuple[str, ...] = ()) -> list[str]:
-    return sorted(f"{f.location.path}:{f.location.line}: {f.code}" for f in check_project(project_from(sources, namespaces)))
+    return sorted(
+        f"{f.location.path}:{f.location.line}: {f.code}" for f in check_project(project_from(sources, namespaces))
+    )
 
 
 def test_renamed_class_with_did_you_mean() -> None:
@@ -27,27 +32,32 @@ def test_renamed_class_with_did_you_mean() -> None:
 
 
 def test_name_moved_to_another_module_is_named() -> None:
-    (line,) = found({"a.__init__": "", "a.x": "Y = 1\n", "a.other": "def helper(): ...\n", "a.user": "from a.x import helper\n"})
+    (line,) = found(
+        {"a.__init__": "", "a.x": "Y = 1\n", "a.other": "def helper(): ...\n", "a.user": "from a.x import helper\n"}
+    )
     assert "('helper' is defined in 'a.other')" in line
 
 
 def test_names_that_resolve_noop() -> None:
-    assert found(
-        {
-            "p.__init__": "from p.core import Engine\nfrom . import util\n__version__ = '1'\n",
-            "p.core": "class Engine: ...\nimport os\nfrom p.util import *\n",
-            "p.util": "__all__ = ['helper']\ndef helper(): ...\ndef _private(): ...\n",
-            "p.sub.__init__": "",
-            "p.sub.leaf": "X = 1\n",
-            "p.user": (
-                "from p import Engine, util, __version__, sub\n"
-                "from p.core import helper, os\n"
-                "from p.sub import leaf\n"
-                "import p.sub.leaf\n"
-                "from p import __file__\n"
-            ),
-        }
-    ) == []
+    assert (
+        found(
+            {
+                "p.__init__": "from p.core import Engine\nfrom . import util\n__version__ = '1'\n",
+                "p.core": "class Engine: ...\nimport os\nfrom p.util import *\n",
+                "p.util": "__all__ = ['helper']\ndef helper(): ...\ndef _private(): ...\n",
+                "p.sub.__init__": "",
+                "p.sub.leaf": "X = 1\n",
+                "p.user": (
+                    "from p import Engine, util, __version__, sub\n"
+                    "from p.core import helper, os\n"
+                    "from p.sub import leaf\n"
+                    "import p.sub.leaf\n"
+                    "from p import __file__\n"
+                ),
+            }
+        )
+        == []
+    )
 
 
 def test_star_import_respects_all_and_private_names() -> None:
@@ -64,15 +74,18 @@ def test_star_import_respects_all_and_private_names() -> None:
 
 
 def test_dynamic_modules_are_left_to_the_runtime_check() -> None:
-    assert codes(
-        {
-            "p.__init__": "",
-            "p.lazy": "def __getattr__(name): ...\n",
-            "p.dyn": "globals()['made_up'] = 1\n",
-            "p.star": "from somelib import *\n",
-            "p.user": "from p.lazy import anything\nfrom p.dyn import made_up\nfrom p.star import whatever\n",
-        }
-    ) == []
+    assert (
+        codes(
+            {
+                "p.__init__": "",
+                "p.lazy": "def __getattr__(name): ...\n",
+                "p.dyn": "globals()['made_up'] = 1\n",
+                "p.star": "from somelib import *\n",
+                "p.user": "from p.lazy import anything\nfrom p.dyn import made_up\nfrom p.star import whatever\n",
+            }
+        )
+        == []
+    )
 
 
 def test_missing_module_and_submodule() -> None:
@@ -109,13 +122,16 @@ def test_guards() -> None:
 
 
 def test_type_checking_import_of_a_type_checking_name_noop() -> None:
-    assert found(
-        {
-            "p.__init__": "",
-            "p.types": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from collections.abc import Sequence\n    Alias = int\n",
-            "p.user": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from p.types import Alias, Sequence\n",
-        }
-    ) == []
+    assert (
+        found(
+            {
+                "p.__init__": "",
+                "p.types": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from collections.abc import Sequence\n    Alias = int\n",
+                "p.user": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from p.types import Alias, Sequence\n",
+            }
+        )
+        == []
+    )
 
 
 def test_namespace_packages_and_extended_paths() -> None:
@@ -145,34 +161,40 @@ def test_failing_cycle_reports_the_chain() -> None:
 
 
 def test_cycles_that_work_noop() -> None:
-    assert found(
-        {
-            "p.__init__": "",
-            # plain module imports: fine
-            "p.a": "import p.b\ndef f(): return p.b.g()\n",
-            "p.b": "import p.a\ndef g(): return 1\n",
-            # the name is bound before the cycle closes
-            "p.c": "X = 1\nfrom p.d import Y\n",
-            "p.d": "Y = 2\nfrom p.c import X\n",
-            # lazy and TYPE_CHECKING edges
-            "p.e": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from p.f import F\nclass E: ...\n",
-            "p.f": "from p.e import E\nclass F: ...\ndef use():\n    from p.e import E\n",
-            # guarded: the ImportError is caught
-            "p.g": "try:\n    from p.h import H\nexcept ImportError:\n    H = None\nclass G: ...\n",
-            "p.h": "from p.g import G\nclass H: ...\n",
-        }
-    ) == []
+    assert (
+        found(
+            {
+                "p.__init__": "",
+                # plain module imports: fine
+                "p.a": "import p.b\ndef f(): return p.b.g()\n",
+                "p.b": "import p.a\ndef g(): return 1\n",
+                # the name is bound before the cycle closes
+                "p.c": "X = 1\nfrom p.d import Y\n",
+                "p.d": "Y = 2\nfrom p.c import X\n",
+                # lazy and TYPE_CHECKING edges
+                "p.e": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from p.f import F\nclass E: ...\n",
+                "p.f": "from p.e import E\nclass F: ...\ndef use():\n    from p.e import E\n",
+                # guarded: the ImportError is caught
+                "p.g": "try:\n    from p.h import H\nexcept ImportError:\n    H = None\nclass G: ...\n",
+                "p.h": "from p.g import G\nclass H: ...\n",
+            }
+        )
+        == []
+    )
 
 
 def test_cycle_through_package_init_is_entered_parents_first() -> None:
-    assert found(
-        {
-            "acme.billing.__init__": "from .invoices import Invoice\n",
-            "acme.billing.invoices": "from .tax import rate\nclass Invoice: ...\n",
-            "acme.billing.tax": "rate = 1\n",
-        },
-        namespaces=("acme",),
-    ) == []
+    assert (
+        found(
+            {
+                "acme.billing.__init__": "from .invoices import Invoice\n",
+                "acme.billing.invoices": "from .tax import rate\nclass Invoice: ...\n",
+                "acme.billing.tax": "rate = 1\n",
+            },
+            namespaces=("acme",),
+        )
+        == []
+    )
 
 
 def test_submodule_used_without_import() -> None:
@@ -192,21 +214,24 @@ def test_submodule_used_without_import() -> None:
 
 
 def test_submodule_use_noop_when_imported_somewhere_in_the_chain() -> None:
-    assert found(
-        {
-            "p.__init__": "from . import bound\n",
-            "p.bound": "X = 1\n",
-            "p.deep.__init__": "",
-            "p.deep.leaf": "Y = 1\n",
-            "p.helper": "import p.deep.leaf\n",
-            "p.user": (
-                "import p\nimport p.helper\n"
-                "A = p.bound.X\n"          # bound in p/__init__
-                "B = p.deep.leaf.Y\n"      # imported by p.helper, which this module imports
-                "def later():\n    return p.other.Z\n"  # function bodies do not run on import
-            ),
-        }
-    ) == []
+    assert (
+        found(
+            {
+                "p.__init__": "from . import bound\n",
+                "p.bound": "X = 1\n",
+                "p.deep.__init__": "",
+                "p.deep.leaf": "Y = 1\n",
+                "p.helper": "import p.deep.leaf\n",
+                "p.user": (
+                    "import p\nimport p.helper\n"
+                    "A = p.bound.X\n"  # bound in p/__init__
+                    "B = p.deep.leaf.Y\n"  # imported by p.helper, which this module imports
+                    "def later():\n    return p.other.Z\n"  # function bodies do not run on import
+                ),
+            }
+        )
+        == []
+    )
 
 
 def test_cycle_replay_through_a_very_long_chain() -> None:

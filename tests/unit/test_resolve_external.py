@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from smokegen.scan.cache import ScanCache
-from smokegen.project.deps import Dependencies, Declared, marker_applies, read_dependencies
-from smokegen.project.environment import Distribution, Environment
-from smokegen.scan.installed import Installed, Kind
-from smokegen.graph.index import ProjectIndex
 from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
+from smokegen.graph.index import ProjectIndex
+from smokegen.project.deps import Declared, Dependencies, marker_applies, read_dependencies
+from smokegen.project.environment import Distribution, Environment
+from smokegen.scan.cache import ScanCache
+from smokegen.scan.installed import Installed, Kind
 from tests.helpers import dedent, project_from
 
 MARKERS = {"python_version": "3.11", "sys_platform": "linux", "os_name": "posix", "platform_system": "Linux"}
@@ -28,7 +28,9 @@ def site(tmp_path: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def env(sys_path: Path, dists: dict[str, tuple[str, list[str]]] | None = None, requires: dict[str, list[str]] | None = None) -> Environment:
+def env(
+    sys_path: Path, dists: dict[str, tuple[str, list[str]]] | None = None, requires: dict[str, list[str]] | None = None
+) -> Environment:
     """dists: distribution -> (version, top-level names)."""
     dists = dists or {}
     packages: dict[str, tuple[str, ...]] = {}
@@ -118,7 +120,12 @@ def test_names_and_submodules_of_installed_packages(tmp_path: Path) -> None:
     import os
 
     stdlib_site = Path(os.path.dirname(os.__file__))
-    environment = Environment(**{**{f: getattr(environment, f) for f in Environment.__dataclass_fields__}, "sys_path": (str(root), str(stdlib_site))})
+    environment = Environment(
+        **{
+            **{f: getattr(environment, f) for f in Environment.__dataclass_fields__},
+            "sys_path": (str(root), str(stdlib_site)),
+        }
+    )
     found = list(check_installed_names(ProjectIndex(model), Installed(environment, ScanCache(None))))
     assert lines(found) == [
         "app/user.py:2: SG110",
@@ -129,11 +136,16 @@ def test_names_and_submodules_of_installed_packages(tmp_path: Path) -> None:
     messages = {f.location.line: f.message for f in found}
     assert "cannot import name 'old_name' from 'somelib' (the installed somelib 2.0)" in messages[2]
     assert "no module named 'somelib.removed' in the installed somelib 2.0" in messages[4]
-    assert "cannot import name 'Mapping' from 'collections' (the installed standard library of Python 3.11)" in messages[9]
+    assert (
+        "cannot import name 'Mapping' from 'collections' (the installed standard library of Python 3.11)" in messages[9]
+    )
 
 
 def test_dependency_findings(tmp_path: Path) -> None:
-    root = site(tmp_path, {"yaml/__init__.py": "", "requests/__init__.py": "", "urllib3/__init__.py": "", "orjson/__init__.py": ""})
+    root = site(
+        tmp_path,
+        {"yaml/__init__.py": "", "requests/__init__.py": "", "urllib3/__init__.py": "", "orjson/__init__.py": ""},
+    )
     environment = env(
         root,
         {
@@ -167,7 +179,9 @@ def test_dependency_findings(tmp_path: Path) -> None:
             Declared("win-only", "win-only; sys_platform == 'win32'", marker='sys_platform == "win32"'),
         ),
     )
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\ndependencies = [\n  "requests>=2",\n  "missing-dist>=1",\n]\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\ndependencies = [\n  "requests>=2",\n  "missing-dist>=1",\n]\n'
+    )
     found = list(check_dependencies(ProjectIndex(model), Installed(environment, ScanCache(None)), deps, tmp_path))
     assert lines(found) == [
         "app/core.py:2: SG106",  # urllib3: only there because requests needs it
@@ -197,7 +211,9 @@ def test_broad_guard_hiding_project_imports() -> None:
     environment = env(Path("/nonexistent"))
     found = list(check_broad_guards(ProjectIndex(model), environment))
     assert lines(found) == ["app/user.py:3: SG109"]
-    assert "guards the optional import of 'numpy' and also the project's own 'from app.fast import X'" in found[0].message
+    assert (
+        "guards the optional import of 'numpy' and also the project's own 'from app.fast import X'" in found[0].message
+    )
 
 
 @pytest.mark.parametrize(
@@ -231,7 +247,9 @@ def test_read_dependencies_sources(tmp_path: Path) -> None:
     poetry = read_dependencies(tmp_path, None, {})
     assert [(d.name, d.extra) for d in poetry.declared] == [("httpx", None), ("pandas", "data")]
     (tmp_path / "pyproject.toml").unlink()
-    (tmp_path / "setup.cfg").write_text("[options]\ninstall_requires =\n    attrs>=22\n[options.extras_require]\nyaml = pyyaml\n")
+    (tmp_path / "setup.cfg").write_text(
+        "[options]\ninstall_requires =\n    attrs>=22\n[options.extras_require]\nyaml = pyyaml\n"
+    )
     cfg = read_dependencies(tmp_path, None, {})
     assert cfg.source == "setup.cfg [options]"
     assert [(d.name, d.extra) for d in cfg.declared] == [("attrs", None), ("pyyaml", "yaml")]

@@ -197,7 +197,10 @@ def test_namedtuple_new_base_object_and_unknown_constructors() -> None:
             A = 1
         """
     )
-    assert found["NT"].constructor_source is ConstructorSource.NAMEDTUPLE and sig(found["NT"]) == ["a: int", 'b: str = "x"']
+    assert found["NT"].constructor_source is ConstructorSource.NAMEDTUPLE and sig(found["NT"]) == [
+        "a: int",
+        'b: str = "x"',
+    ]
     assert found["WithNew"].constructor_source is ConstructorSource.NEW and sig(found["WithNew"]) == ["value: int"]
     assert found["Child"].constructor_source is ConstructorSource.BASE and sig(found["Child"]) == ["x: int"]
     assert found["GrandChild"].constructor_source is ConstructorSource.BASE and sig(found["GrandChild"]) == ["x: int"]

@@ -6,8 +6,8 @@ import libcst as cst
 
 from smokegen.model import FailureReason, ModuleInfo, ModuleKind, ScanFailure, SourceFile
 from smokegen.scan.positions import start_positions
-from smokegen.scan.source import _parse_failure
 from smokegen.scan.results import result_findings
+from smokegen.scan.source import _parse_failure
 from tests.helpers import dedent, scan_bytes
 
 

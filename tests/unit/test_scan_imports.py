@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from smokegen.model import GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind
 from smokegen.scan.imports import resolve_relative
-from tests.helpers import scan_code, scan_bytes
+from tests.helpers import scan_bytes, scan_code
 
 
 def kinds(info: ImportInfo) -> list[GuardKind]:

@@ -11,7 +11,8 @@ from tests.helpers import scan_code
 
 def _model(*modules: tuple[str, str]) -> ProjectModel:
     infos = tuple(
-        scan_code(code, name, ModuleKind.PACKAGE if name.count(".") == 0 else ModuleKind.MODULE) for name, code in modules
+        scan_code(code, name, ModuleKind.PACKAGE if name.count(".") == 0 else ModuleKind.MODULE)
+        for name, code in modules
     )
     return ProjectModel(name=None, source_roots=(".",), namespace_packages=(), modules=infos)
 
@@ -88,7 +89,9 @@ def test_defaults_only_and_keyword_and_positional_only_parameters() -> None:
 
 
 def test_project_classes_and_enums_are_built_recursively_across_modules() -> None:
-    other = ("pkg.other", """
+    other = (
+        "pkg.other",
+        """
         import enum
         from dataclasses import dataclass
 
@@ -101,13 +104,18 @@ def test_project_classes_and_enums_are_built_recursively_across_modules() -> Non
             name: str
             color: Color
             size: int = 0
-    """)
-    plan = _plan("""
+    """,
+    )
+    plan = _plan(
+        """
         from pkg.other import Spec
 
         class C:
             def __init__(self, spec: Spec) -> None: ...
-    """, "C", other)  # fmt: skip
+    """,
+        "C",
+        other,
+    )
     assert plan.call() == "C(spec=Spec(name='', color=Color.RED))"
     assert plan.imports == (("pkg.other", "Color"), ("pkg.other", "Spec"))
 
@@ -115,7 +123,9 @@ def test_project_classes_and_enums_are_built_recursively_across_modules() -> Non
 def test_reexported_project_class_is_found() -> None:
     init = ("pkg.sub", "from pkg.sub.impl import Thing\n")
     impl = ("pkg.sub.impl", "class Thing:\n    def __init__(self, n: int) -> None: ...\n")
-    plan = _plan("from pkg.sub import Thing\n\nclass C:\n    def __init__(self, t: Thing) -> None: ...\n", "C", init, impl)
+    plan = _plan(
+        "from pkg.sub import Thing\n\nclass C:\n    def __init__(self, t: Thing) -> None: ...\n", "C", init, impl
+    )
     assert plan.call() == "C(t=Thing(n=0))"
     assert plan.imports == (("pkg.sub.impl", "Thing"),)
 
@@ -137,12 +147,18 @@ def test_recursion_is_bounded() -> None:
         ("import enum\nclass C(enum.Enum):\n    A = 1\n", SkipReason.ENUM, ""),
         ("from typing import TypedDict\nclass C(TypedDict):\n    a: int\n", SkipReason.TYPED_DICT, ""),
         ("class C:\n    def __init__(self, a): ...\n", SkipReason.UNANNOTATED, "'a' has no annotation"),
-        ("import requests\nclass C:\n    def __init__(self, s: requests.Session): ...\n", SkipReason.UNSYNTHESISABLE,
-         "'requests.Session'"),
-        ("from typing import TypeVar\nT = TypeVar('T')\nclass C:\n    def __init__(self, t: T): ...\n",
-         SkipReason.UNSYNTHESISABLE, "'T'"),
+        (
+            "import requests\nclass C:\n    def __init__(self, s: requests.Session): ...\n",
+            SkipReason.UNSYNTHESISABLE,
+            "'requests.Session'",
+        ),
+        (
+            "from typing import TypeVar\nT = TypeVar('T')\nclass C:\n    def __init__(self, t: T): ...\n",
+            SkipReason.UNSYNTHESISABLE,
+            "'T'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_skip_reasons(code: str, reason: SkipReason, detail: str) -> None:
     plan = _plan(code)
     assert plan.skip is reason and plan.source is None
@@ -150,7 +166,13 @@ def test_skip_reasons(code: str, reason: SkipReason, detail: str) -> None:
 
 
 def test_unknown_constructor_is_tried_without_arguments_and_factories_win() -> None:
-    model = _model(("pkg", ""), ("pkg.mod", "import threading\nclass C(threading.Thread):\n    pass\nclass D:\n    def __init__(self, a): ...\n"))
+    model = _model(
+        ("pkg", ""),
+        (
+            "pkg.mod",
+            "import threading\nclass C(threading.Thread):\n    pass\nclass D:\n    def __init__(self, a): ...\n",
+        ),
+    )
     plans = {p.name: p for p in Synthesiser(model, {"pkg.mod:D": "tests.factories:make_d"}).plans(model.modules[1])}
     assert plans["C"].source is BuildSource.INHERITED and plans["C"].forwards
     assert plans["D"].source is BuildSource.FACTORY
