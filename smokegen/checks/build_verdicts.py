@@ -39,6 +39,7 @@ from smokegen.model import (
     Finding,
     ImportStatus,
     ImportVerdict,
+    Outcome,
     SkipReason,
     TraceFrame,
     codes,
@@ -190,21 +191,21 @@ def judge_builds(
         builds = {b.name: b for b in verdict.builds} if verdict is not None else {}
         for plan in _live_plans(module_plans, builds, root):
             if plan.skip is not None:
-                out.append(ClassOutcome(plan.key, "skipped", None, plan.skip, plan.detail))
+                out.append(ClassOutcome(plan.key, Outcome.SKIPPED, None, plan.skip, plan.detail))
                 continue
             build = builds.get(plan.name)
             if build is None:
-                out.append(ClassOutcome(plan.key, "not-imported", plan.source))
+                out.append(ClassOutcome(plan.key, Outcome.NOT_IMPORTED, plan.source))
             elif build.skip is not None:
-                out.append(ClassOutcome(plan.key, "skipped", plan.source, build.skip, build.detail))
+                out.append(ClassOutcome(plan.key, Outcome.SKIPPED, plan.source, build.skip, build.detail))
             elif build.status is ImportStatus.OK:
-                out.append(ClassOutcome(plan.key, "built", plan.source))
+                out.append(ClassOutcome(plan.key, Outcome.BUILT, plan.source))
             else:
                 result = judge(build, plan, index, root, environment_errors)
                 if isinstance(result, str):
-                    out.append(ClassOutcome(plan.key, "skipped", plan.source, SkipReason.REJECTED, result))
+                    out.append(ClassOutcome(plan.key, Outcome.SKIPPED, plan.source, SkipReason.REJECTED, result))
                 else:
                     if result is not None:
                         findings.append(result)
-                    out.append(ClassOutcome(plan.key, "failed", plan.source, None, _failure(build)))
+                    out.append(ClassOutcome(plan.key, Outcome.FAILED, plan.source, None, _failure(build)))
     return findings, tuple(sorted(out, key=lambda o: o.key))

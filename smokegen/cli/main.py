@@ -28,7 +28,8 @@ from smokegen.model import Severity
 from smokegen.pipeline import MypyStage, run_checks
 from smokegen.project.config import INTEGER, NUMBER, Config, ConfigError, settings_for
 from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
-from smokegen.reporting.formats import CHECK_FORMATS, render_scan_json, render_scan_text
+from smokegen.reporting.formats import CHECK_FORMATS
+from smokegen.reporting.scan import render_scan_json, render_scan_text
 from smokegen.runtime.imports import RunnerError, RuntimeOptions
 from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
 from smokegen.util.files import write_atomic

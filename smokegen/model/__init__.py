@@ -466,13 +466,22 @@ class ImportVerdict:
     loaded: tuple[str, ...] = ()
 
 
+class Outcome(enum.Enum):
+    """What became of a public class in ``check``."""
+
+    BUILT = "built"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    NOT_IMPORTED = "not-imported"  # its module did not import, so it was not tried
+
+
 @dataclass(frozen=True, slots=True)
 class ClassOutcome:
     """One public class in the report: built, failed, skipped (with its reason), or not tried
     because its module did not import."""
 
     key: str  # "module:Class"
-    outcome: str  # built | failed | skipped | not-imported
+    outcome: Outcome
     source: BuildSource | None = None
     skip: SkipReason | None = None
     detail: str = ""

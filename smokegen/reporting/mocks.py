@@ -8,7 +8,8 @@ from collections import Counter
 
 from smokegen.checks.mocks import MocksReport, TargetKind
 from smokegen.model import CheckReport, Severity
-from smokegen.reporting.formats import CHECK_FORMATS, REPORT_SCHEMA, finding_to_json
+from smokegen.reporting.formats import CHECK_FORMATS
+from smokegen.reporting.json_report import REPORT_SCHEMA, finding_to_json
 
 
 def as_check_report(report: MocksReport) -> CheckReport:
