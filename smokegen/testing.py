@@ -140,7 +140,7 @@ def _import_verdict(root: Path, module: str) -> ImportVerdict:
 
 def _traceback(verdict: ImportVerdict) -> str:
     """The child's traceback, without the runner's own frames."""
-    from smokegen.runtime.imports import MISSING_NAME
+    from smokegen.runtime.imports import LOOKUP_NAME_ABSENT
 
     lines = []
     for frame in verdict.frames:
@@ -151,7 +151,7 @@ def _traceback(verdict: ImportVerdict) -> str:
             lines.append(f"    {frame.text}")
     if lines:
         lines.insert(0, "Traceback of the fresh import (most recent call last):")
-    kind = "AttributeError" if verdict.exc_type == MISSING_NAME else verdict.exc_type
+    kind = "AttributeError" if verdict.exc_type == LOOKUP_NAME_ABSENT else verdict.exc_type
     lines.append(f"{kind}: {verdict.message}" if verdict.message else kind)
     if verdict.output:
         lines += ["", "What the import printed:", verdict.output.rstrip()]

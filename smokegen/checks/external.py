@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from smokegen.graph.imports import import_closure, import_time_graph
 from smokegen.graph.index import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, prefixes
 from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind, codes
-from smokegen.project.deps import Dependencies, declaration_line, marker_applies, normalize
+from smokegen.project.deps import Dependencies, declaration_line, marker_applies
 from smokegen.project.environment import Environment
 from smokegen.scan.installed import Installed, Kind
 
@@ -61,7 +62,7 @@ def _required_by(env: Environment) -> dict[str, set[str]]:
                 continue
             if requirement.marker is not None and "extra" in str(requirement.marker):
                 continue  # pulled in only with an extra of that distribution
-            name = normalize(requirement.name)
+            name = canonicalize_name(requirement.name)
             reverse.setdefault(name, set()).add(dist.name)
     return reverse
 
@@ -69,7 +70,7 @@ def _required_by(env: Environment) -> dict[str, set[str]]:
 def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependencies, root: Path) -> Iterator[Finding]:
     """SG106, SG107, SG108."""
     env = installed.env
-    own = normalize(index.model.name) if index.model.name else None
+    own = canonicalize_name(index.model.name) if index.model.name else None
     core = core_modules(index)
     required = deps.required()
     declared = deps.any_declared()
@@ -96,7 +97,7 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
                 or elsewhere
                 or top in env.hooked
                 or installed.locate(top) is not None
-                or normalize(top) in declared
+                or canonicalize_name(top) in declared
             ):
                 # an opt-in module; a branch for another interpreter (annotationlib on 3.14); importable
                 # without metadata; or declared but not installed (SG108 says so)

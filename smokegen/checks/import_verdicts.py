@@ -26,7 +26,7 @@ from smokegen.model import (
     TraceFrame,
     codes,
 )
-from smokegen.runtime.imports import MISSING_NAME
+from smokegen.runtime.imports import LOOKUP_NAME_ABSENT
 
 ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "EnvironmentError")
 
@@ -251,7 +251,7 @@ def type_checking_findings(
             if imp.name in (None, "*") or not any(g.kind is GuardKind.TYPE_CHECKING for g in imp.guards):
                 continue
             verdict = verdicts.get(f"{imp.module}:{imp.name}")
-            if verdict is None or verdict.exc_type != MISSING_NAME:
+            if verdict is None or verdict.exc_type != LOOKUP_NAME_ABSENT:
                 continue
             if (imp.location.path, imp.location.line) in taken:
                 continue

@@ -23,7 +23,6 @@ import configparser
 import dataclasses
 import json
 import os
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
@@ -33,11 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from smokegen.model import FailureReason, Finding, GuardKind, Location, ProjectModel, codes
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from smokegen.project.config import read_toml
 
 # Stands in for a file that does not parse: any name can be imported from it.
 _STAND_IN = "from typing import Any\n\n\ndef __getattr__(name: str) -> Any: ...\n"
@@ -67,12 +62,8 @@ def find_mypy_config(root: Path) -> MypyConfig | None:
         path = root / name
         if path.is_file():
             return MypyConfig(name, _ini_has_files(path, "mypy"))
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            data = {}
+    data = read_toml(root / "pyproject.toml")
+    if data:
         section = data.get("tool", {}).get("mypy") if isinstance(data.get("tool"), dict) else None
         if isinstance(section, dict):
             return MypyConfig("pyproject.toml", bool(section.get("files")))

@@ -155,7 +155,8 @@ def scan(path: Path, output_format: str, flags: dict[str, Any]) -> int:
 
     Exits 1 when a file cannot be scanned or holds an import that cannot work.
     """
-    from smokegen.generate.direct import imported_by_tests, test_files, untested_modules
+    from smokegen.project.testsuite import test_files
+    from smokegen.scan.tested import imported_by_tests, untested_modules
 
     loaded = load_project(path, flags=flags, progress=_progress_bar())
     model = loaded.model
@@ -358,7 +359,9 @@ def generate(
 def _generate_direct(
     loaded: LoadedProject, modules: tuple[str, ...], check_only: bool, dry_run: bool, force: bool
 ) -> int:
-    from smokegen.generate.direct import imported_by_tests, test_files, untested_modules, write_direct
+    from smokegen.generate.direct import write_direct
+    from smokegen.project.testsuite import test_files
+    from smokegen.scan.tested import imported_by_tests, untested_modules
 
     if check_only:
         raise click.UsageError("--check is for the smoke suite; direct scaffolds are yours and never go stale")
@@ -403,7 +406,7 @@ def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, 
     Exits 1 only on SG401/SG402, so it can gate CI.
     """
     from smokegen.checks.mocks import audit, find_patches
-    from smokegen.generate.direct import test_files
+    from smokegen.project.testsuite import test_files
     from smokegen.reporting.mocks import render_mocks
 
     loaded, env = _load_with_environment(path, flags)

@@ -1,8 +1,5 @@
-"""Which modules no test imports, and the direct-test scaffolds for them (written, verified).
-
-"Untested" is decided statically: the project's test files (``test_patterns``, the smoke suite's
-folder left out, since it imports everything) are scanned like any file, and a module counts as
-tested when a test imports it, a submodule of it, or names it in ``from package import module``.
+"""The direct-test scaffolds for the modules no test imports (:mod:`smokegen.scan.tested` says which):
+written, verified.
 
 Scaffolds are people's files: one that exists is never touched (``force`` overwrites it). Before
 writing, smokegen runs the candidate scaffolds with pytest in the project's interpreter, in a
@@ -17,71 +14,16 @@ import os
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from smokegen.generate.scaffold import ClassScaffold, Variant, render_scaffold, scaffold_classes, scaffold_name
-from smokegen.model import ModuleInfo, ModuleKind, ProjectModel, SourceFile
+from smokegen.model import ModuleInfo, ProjectModel
 from smokegen.plan.synth import Synthesiser, plan_classes
 from smokegen.project.config import Config
-from smokegen.project.discover import ROOT_MARKERS, SKIP_DIRS, match_glob
 from smokegen.runtime.imports import project_sys_path
-from smokegen.scan.cache import ScanCache
-from smokegen.scan.loader import scan_files
 from smokegen.util.files import write_atomic
-
-
-def test_files(root: Path, config: Config) -> list[str]:
-    """The project's test files (POSIX, relative to the root): the smoke suite's folder, ``exclude``d
-    paths and nested projects (a folder with its own pyproject.toml, setup.py or setup.cfg) left out."""
-    smoke = config.smoke_dir.strip("/")
-    found: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        rel_folder = here.relative_to(root).as_posix()
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and d not in SKIP_DIRS
-            and not (here / d / "pyvenv.cfg").is_file()
-            and (f"{rel_folder}/{d}" if rel_folder != "." else d) != smoke
-            and not any((here / d / marker).is_file() for marker in ROOT_MARKERS)  # another project
-            and not any(match_glob(f"{rel_folder}/{d}" if rel_folder != "." else d, p) for p in config.exclude)
-        )
-        for name in sorted(files):
-            if not name.endswith(".py"):
-                continue
-            rel = f"{rel_folder}/{name}" if rel_folder != "." else name
-            if any(match_glob(rel, pattern) for pattern in config.test_patterns):
-                found.append(rel)
-    return found
-
-
-def imported_by_tests(root: Path, files: Iterable[str], cache: ScanCache | None = None) -> set[str]:
-    """Every dotted name the test files import (``a.b`` and, for ``from a.b import c``, ``a.b.c``);
-    the files are scanned through the scan cache like any other."""
-    names: set[str] = set()
-    sources = [SourceFile(rel[: -len(".py")].replace("/", "."), rel, ModuleKind.MODULE) for rel in files]
-    results, _ = scan_files(root, sources, cache or ScanCache(None))
-    for result in results:
-        if not isinstance(result, ModuleInfo):
-            continue
-        for imp in result.imports:
-            names.add(imp.module)
-            if imp.name not in (None, "*"):
-                names.add(f"{imp.module}.{imp.name}")
-    return names
-
-
-def untested_modules(model: ProjectModel, imported: set[str]) -> list[str]:
-    """Project modules no test imports (a module counts as imported when a submodule of it is)."""
-    covered: set[str] = set()
-    for name in imported:
-        parts = name.split(".")
-        covered.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return sorted(m.name for m in model.modules if m.kind is not ModuleKind.MAIN and m.name not in covered)
 
 
 def direct_folder(root: Path, config: Config) -> str:

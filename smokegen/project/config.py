@@ -11,7 +11,7 @@ import difflib
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,62 +40,16 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Config:
-    """Every setting, with its default. Each is a ``[tool.smokegen]`` key and a command-line flag
-    (see :data:`SETTINGS`); the flag wins over the key, the key over the default."""
-
-    # Top-level import names to scan (``["app", "tools"]``); empty: everything found.
-    packages: tuple[str, ...] = ()
-    # Folders, relative to the project root, that hold the importable code; empty: ``src`` if
-    # it holds code, else the project root.
-    source_roots: tuple[str, ...] = ()
-    # Globs of paths (relative to the project root) to leave out, on top of the built-in skips.
-    exclude: tuple[str, ...] = ()
-    # Globs of test code, left out of the scan; ``[]`` scans tests too.
-    test_patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
-    # Per-file scan cache, relative to the project root.
-    cache_dir: str = ".smokegen_cache"
-    # Read and write the cache; false scans every file again.
-    cache: bool = True
-    # Worker processes; unset: the CPUs this process may use.
-    jobs: int | None = None
-    # The project's interpreter (path or command); empty: the active virtualenv, else smokegen's own.
-    python: str = ""
-    # Static checks only: never execute project code.
-    static: bool = False
-    # Seconds one module's import may take before it counts as hanging.
-    timeout: float = 10.0
-    # Environment variables set for the runtime stage (``{"DJANGO_SETTINGS_MODULE" = "site.settings"}``).
-    env: tuple[tuple[str, str], ...] = ()
-    # Finding codes never reported (``["SG104"]``).
-    ignore: tuple[str, ...] = ()
-    # Module globs -> codes not reported in those modules (``{"app.legacy.*" = ["SG101"]}``).
-    per_module_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # Build every public class that can be built, after its module imports.
-    instantiate: bool = True
-    # "module:Class" -> "module:callable": a function without arguments that returns an instance.
-    factories: tuple[tuple[str, str], ...] = ()
-    # Regular expressions searched in "ExceptionType: message": failures that mean "this machine lacks
-    # configuration" (warnings SG206/SG212), on top of the built-in ones.
-    environment_errors: tuple[str, ...] = ()
-    # The mypy stage: true runs it, false never; unset runs it when the project configures mypy.
-    mypy: bool | None = None
-    # Where ``smokegen generate`` writes the smoke suite (relative to the project root).
-    smoke_dir: str = "tests/smoke"
-    # Where ``smokegen generate --direct`` writes scaffolds; empty: ``tests`` (or ``test`` if only that exists).
-    direct_dir: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class Setting:
-    """One setting as the README's configuration reference and the command line show it."""
+    """One setting as the configuration reference and the command line show it."""
 
-    key: str
+    key: str  # the Config field's name
     flag: str  # "--timeout"; a switch: "--mypy/--no-mypy"
     kind: str  # the TOML type, as the README names it
     default: str  # the default, as the README names it
     commands: tuple[str, ...]  # the commands that take the flag
     help: str
+    validate: Callable[[object, str], Any]  # (the raw TOML or flag value, where it came from) -> the value
     metavar: str = ""
 
     @property
@@ -107,172 +61,22 @@ LIST, TABLE, BOOL, NUMBER, INTEGER, STRING = "list of strings", "table", "bool",
 _SCANNING = ("scan", "check", "generate", "mocks")
 _RUNNING = ("check", "mocks")
 
-# The order of the README's configuration reference.
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "packages",
-        "--package",
-        LIST,
-        "all found",
-        _SCANNING,
-        "Top-level import names to scan (repeatable, or comma-separated).",
-        "NAME",
-    ),
-    Setting(
-        "source_roots",
-        "--source-root",
-        LIST,
-        "src if it holds code, else the root",
-        _SCANNING,
-        "Folder (relative to the project root) that holds the importable code (repeatable).",
-        "DIR",
-    ),
-    Setting(
-        "exclude",
-        "--exclude",
-        LIST,
-        "none",
-        _SCANNING,
-        "Glob of paths to leave out, on top of the built-in skips (repeatable).",
-        "GLOB",
-    ),
-    Setting(
-        "test_patterns",
-        "--test-pattern",
-        LIST,
-        "tests, /test, /src/test, test_*.py, *_test.py, conftest.py",
-        _SCANNING,
-        "Glob of test code, left out of the scan (repeatable; an empty value scans tests too).",
-        "GLOB",
-    ),
-    Setting(
-        "cache_dir",
-        "--cache-dir",
-        STRING,
-        ".smokegen_cache",
-        _SCANNING,
-        "Folder of the scan cache, relative to the project root.",
-        "DIR",
-    ),
-    Setting(
-        "cache",
-        "--cache/--no-cache",
-        BOOL,
-        "true",
-        _SCANNING,
-        "Read and write the scan cache; --no-cache scans every file again.",
-    ),
-    Setting("jobs", "--jobs", INTEGER, "CPU count", _SCANNING, "Worker processes.", "N"),
-    Setting(
-        "python",
-        "--python",
-        STRING,
-        "the active virtualenv, else smokegen's interpreter",
-        _RUNNING + ("generate",),
-        "The project's interpreter (a path, relative to the project root in pyproject.toml, or a command).",
-        "PATH",
-    ),
-    Setting(
-        "static", "--static/--no-static", BOOL, "false", _RUNNING, "Static checks only: never execute project code."
-    ),
-    Setting(
-        "timeout",
-        "--timeout",
-        NUMBER,
-        "10",
-        _RUNNING,
-        "Seconds one module's import may take before it counts as hanging.",
-        "SECONDS",
-    ),
-    Setting(
-        "env",
-        "--env",
-        TABLE,
-        "none",
-        _RUNNING,
-        "Environment variable for the runtime stage (repeatable); adds to the key's table.",
-        "NAME=VALUE",
-    ),
-    Setting(
-        "ignore",
-        "--ignore",
-        LIST,
-        "none",
-        _RUNNING,
-        "Finding code never reported (repeatable, or comma-separated).",
-        "CODE",
-    ),
-    Setting(
-        "per_module_ignores",
-        "--per-module-ignore",
-        TABLE,
-        "none",
-        _RUNNING,
-        "Codes not reported in the modules a glob matches (repeatable); adds to the key's table.",
-        "GLOB=CODE[,CODE]",
-    ),
-    Setting(
-        "instantiate",
-        "--instantiate/--no-instantiate",
-        BOOL,
-        "true",
-        ("check", "generate"),
-        "Build every public class that can be built, after its module imports.",
-    ),
-    Setting(
-        "factories",
-        "--factory",
-        TABLE,
-        "none",
-        ("check", "generate"),
-        "A function without arguments that builds a class (repeatable); adds to the key's table.",
-        "MODULE:CLASS=MODULE:FUNCTION",
-    ),
-    Setting(
-        "environment_errors",
-        "--environment-error",
-        LIST,
-        "none",
-        _RUNNING,
-        "Regular expression of failures that mean this machine lacks configuration (warnings; repeatable).",
-        "REGEX",
-    ),
-    Setting(
-        "mypy",
-        "--mypy/--no-mypy",
-        BOOL,
-        "when the project configures mypy",
-        ("check", "generate"),
-        "Run the mypy stage (check) or write its test (generate).",
-    ),
-    Setting(
-        "smoke_dir",
-        "--smoke-dir",
-        STRING,
-        "tests/smoke",
-        ("generate",),
-        "Where generate writes the smoke suite, relative to the project root.",
-        "DIR",
-    ),
-    Setting(
-        "direct_dir",
-        "--direct-dir",
-        STRING,
-        "tests (or test if only that exists)",
-        ("generate",),
-        "Where generate --direct writes scaffolds, relative to the project root.",
-        "DIR",
-    ),
-)
 
-_KEYS = {f.name for f in fields(Config)}
-_BY_KEY = {s.key: s for s in SETTINGS}
-assert set(_BY_KEY) == _KEYS, "every Config field is a Setting"
-
-
-def settings_for(command: str) -> tuple[Setting, ...]:
-    """The settings whose flags ``command`` takes."""
-    return tuple(s for s in SETTINGS if command in s.commands)
+def _setting(
+    default: Any,
+    help: str,
+    *,
+    flag: str,
+    kind: str,
+    shown: str,
+    commands: tuple[str, ...],
+    validate: Callable[[object, str], Any],
+    metavar: str = "",
+) -> Any:
+    """A :class:`Config` field carrying its :class:`Setting` (whose key is the field's name)."""
+    return field(
+        default=default, metadata={"setting": Setting("", flag, kind, shown, commands, help, validate, metavar)}
+    )
 
 
 def _strings(value: object, name: str) -> tuple[str, ...]:
@@ -361,28 +165,217 @@ def _text(value: object, name: str) -> str:
     return value.strip()
 
 
-_VALIDATORS: dict[str, Callable[[object, str], Any]] = {
-    "packages": _strings,
-    "source_roots": _strings,
-    "exclude": _strings,
-    "test_patterns": _strings,
-    "cache_dir": _text,
-    "cache": _bool,
-    "jobs": _jobs,
-    "python": _text,
-    "static": _bool,
-    "timeout": _timeout,
-    "env": _env,
-    "ignore": _codes,
-    "per_module_ignores": _per_module_ignores,
-    "instantiate": _bool,
-    "factories": _factories,
-    "environment_errors": _regexes,
-    "mypy": _bool,
-    "smoke_dir": lambda value, name: _folder(value, name, allow_empty=False),
-    "direct_dir": lambda value, name: _folder(value, name, allow_empty=True),
-}
-assert set(_VALIDATORS) == _KEYS
+def _smoke_dir(value: object, name: str) -> str:
+    return _folder(value, name, allow_empty=False)
+
+
+def _direct_dir(value: object, name: str) -> str:
+    return _folder(value, name, allow_empty=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every setting, declared once: its ``[tool.smokegen]`` key (the field's name), default, help,
+    command-line flag, TOML type, the default as the docs show it, the commands that take it, and its
+    validator. The flag wins over the key, the key over the default."""
+
+    packages: tuple[str, ...] = _setting(
+        (),
+        "Top-level import names to scan (repeatable, or comma-separated).",
+        flag="--package",
+        kind=LIST,
+        shown="all found",
+        commands=_SCANNING,
+        validate=_strings,
+        metavar="NAME",
+    )
+    source_roots: tuple[str, ...] = _setting(
+        (),
+        "Folder (relative to the project root) that holds the importable code (repeatable).",
+        flag="--source-root",
+        kind=LIST,
+        shown="src if it holds code, else the root",
+        commands=_SCANNING,
+        validate=_strings,
+        metavar="DIR",
+    )
+    exclude: tuple[str, ...] = _setting(
+        (),
+        "Glob of paths to leave out, on top of the built-in skips (repeatable).",
+        flag="--exclude",
+        kind=LIST,
+        shown="none",
+        commands=_SCANNING,
+        validate=_strings,
+        metavar="GLOB",
+    )
+    test_patterns: tuple[str, ...] = _setting(
+        DEFAULT_TEST_PATTERNS,
+        "Glob of test code, left out of the scan (repeatable; an empty value scans tests too).",
+        flag="--test-pattern",
+        kind=LIST,
+        shown="tests, /test, /src/test, test_*.py, *_test.py, conftest.py",
+        commands=_SCANNING,
+        validate=_strings,
+        metavar="GLOB",
+    )
+    cache_dir: str = _setting(
+        ".smokegen_cache",
+        "Folder of the scan cache, relative to the project root.",
+        flag="--cache-dir",
+        kind=STRING,
+        shown=".smokegen_cache",
+        commands=_SCANNING,
+        validate=_text,
+        metavar="DIR",
+    )
+    cache: bool = _setting(
+        True,
+        "Read and write the scan cache; --no-cache scans every file again.",
+        flag="--cache/--no-cache",
+        kind=BOOL,
+        shown="true",
+        commands=_SCANNING,
+        validate=_bool,
+    )
+    jobs: int | None = _setting(
+        None,
+        "Worker processes.",
+        flag="--jobs",
+        kind=INTEGER,
+        shown="CPU count",
+        commands=_SCANNING,
+        validate=_jobs,
+        metavar="N",
+    )
+    python: str = _setting(
+        "",
+        "The project's interpreter (a path, relative to the project root in pyproject.toml, or a command).",
+        flag="--python",
+        kind=STRING,
+        shown="the active virtualenv, else smokegen's interpreter",
+        commands=_RUNNING + ("generate",),
+        validate=_text,
+        metavar="PATH",
+    )
+    static: bool = _setting(
+        False,
+        "Static checks only: never execute project code.",
+        flag="--static/--no-static",
+        kind=BOOL,
+        shown="false",
+        commands=_RUNNING,
+        validate=_bool,
+    )
+    timeout: float = _setting(
+        10.0,
+        "Seconds one module's import may take before it counts as hanging.",
+        flag="--timeout",
+        kind=NUMBER,
+        shown="10",
+        commands=_RUNNING,
+        validate=_timeout,
+        metavar="SECONDS",
+    )
+    env: tuple[tuple[str, str], ...] = _setting(
+        (),
+        "Environment variable for the runtime stage (repeatable); adds to the key's table.",
+        flag="--env",
+        kind=TABLE,
+        shown="none",
+        commands=_RUNNING,
+        validate=_env,
+        metavar="NAME=VALUE",
+    )
+    ignore: tuple[str, ...] = _setting(
+        (),
+        "Finding code never reported (repeatable, or comma-separated).",
+        flag="--ignore",
+        kind=LIST,
+        shown="none",
+        commands=_RUNNING,
+        validate=_codes,
+        metavar="CODE",
+    )
+    per_module_ignores: tuple[tuple[str, tuple[str, ...]], ...] = _setting(
+        (),
+        "Codes not reported in the modules a glob matches (repeatable); adds to the key's table.",
+        flag="--per-module-ignore",
+        kind=TABLE,
+        shown="none",
+        commands=_RUNNING,
+        validate=_per_module_ignores,
+        metavar="GLOB=CODE[,CODE]",
+    )
+    instantiate: bool = _setting(
+        True,
+        "Build every public class that can be built, after its module imports.",
+        flag="--instantiate/--no-instantiate",
+        kind=BOOL,
+        shown="true",
+        commands=("check", "generate"),
+        validate=_bool,
+    )
+    factories: tuple[tuple[str, str], ...] = _setting(
+        (),
+        "A function without arguments that builds a class (repeatable); adds to the key's table.",
+        flag="--factory",
+        kind=TABLE,
+        shown="none",
+        commands=("check", "generate"),
+        validate=_factories,
+        metavar="MODULE:CLASS=MODULE:FUNCTION",
+    )
+    environment_errors: tuple[str, ...] = _setting(
+        (),
+        "Regular expression of failures that mean this machine lacks configuration (warnings; repeatable).",
+        flag="--environment-error",
+        kind=LIST,
+        shown="none",
+        commands=_RUNNING,
+        validate=_regexes,
+        metavar="REGEX",
+    )
+    mypy: bool | None = _setting(
+        None,
+        "Run the mypy stage (check) or write its test (generate).",
+        flag="--mypy/--no-mypy",
+        kind=BOOL,
+        shown="when the project configures mypy",
+        commands=("check", "generate"),
+        validate=_bool,
+    )
+    smoke_dir: str = _setting(
+        "tests/smoke",
+        "Where generate writes the smoke suite, relative to the project root.",
+        flag="--smoke-dir",
+        kind=STRING,
+        shown="tests/smoke",
+        commands=("generate",),
+        validate=_smoke_dir,
+        metavar="DIR",
+    )
+    direct_dir: str = _setting(
+        "",
+        "Where generate --direct writes scaffolds, relative to the project root.",
+        flag="--direct-dir",
+        kind=STRING,
+        shown="tests (or test if only that exists)",
+        commands=("generate",),
+        validate=_direct_dir,
+        metavar="DIR",
+    )
+
+
+# In field order, which is the order of the configuration reference.
+SETTINGS: tuple[Setting, ...] = tuple(replace(f.metadata["setting"], key=f.name) for f in fields(Config))
+_KEYS = frozenset(s.key for s in SETTINGS)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def settings_for(command: str) -> tuple[Setting, ...]:
+    """The settings whose flags ``command`` takes."""
+    return tuple(s for s in SETTINGS if command in s.commands)
 
 
 def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Config:
@@ -394,7 +387,7 @@ def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Co
             close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; valid keys: {', '.join(sorted(_KEYS))}"
             raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.smokegen]{hint}")
-        values[key] = _VALIDATORS[key](value, f"{source}: [tool.smokegen] {raw_key}")
+        values[key] = _BY_KEY[key].validate(value, f"{source}: [tool.smokegen] {raw_key}")
     return Config(**values)
 
 
@@ -435,7 +428,7 @@ def apply_flags(base: Config, flags: Mapping[str, Any]) -> Config:
         setting = _BY_KEY[key]
         if raw is None or (setting.repeatable and not raw):
             continue
-        value = _VALIDATORS[key](_flag_value(setting, raw), setting.flag.partition("/")[0])
+        value = setting.validate(_flag_value(setting, raw), setting.flag.partition("/")[0])
         if setting.kind == TABLE:
             value = tuple(sorted({**dict(getattr(base, key)), **dict(value)}.items()))
         values[key] = value
@@ -478,16 +471,26 @@ def _entry_points(data: Mapping[str, Any]) -> tuple[EntryPoint, ...]:
     return tuple(sorted(set(found)))
 
 
-def read_pyproject(path: Path, display: str = "pyproject.toml") -> Pyproject:
-    """Read and validate ``path``; a missing file gives the defaults."""
+def read_toml(path: Path, display: str = "pyproject.toml") -> dict[str, Any]:
+    """The tables of a TOML file, ``{}`` when there is no such file: the one reader of pyproject.toml
+    (settings, entry points, dependencies, mypy's section). A file that is not valid TOML, or cannot
+    be read, is a usage error naming the file."""
     if not path.is_file():
-        return Pyproject(name=None, config=Config())
+        return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{display}: not valid TOML ({exc}); fix the file and run again") from None
     except OSError as exc:
         raise ConfigError(f"{display}: cannot be read ({exc.strerror})") from None
+    return data
+
+
+def read_pyproject(path: Path, display: str = "pyproject.toml") -> Pyproject:
+    """Read and validate ``path``; a missing file gives the defaults."""
+    if not path.is_file():
+        return Pyproject(name=None, config=Config())
+    data = read_toml(path, display)
     project = data.get("project")
     name = project.get("name") if isinstance(project, dict) else None
     tool = data.get("tool")

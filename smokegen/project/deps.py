@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import configparser
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,16 +17,9 @@ from typing import Any
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
-
-def normalize(name: str) -> str:
-    """PEP 503 normalised distribution name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+from smokegen.project.config import read_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +61,7 @@ def _parse(text: str, extra: str | None) -> Declared | None:
             found_extra = match.group(1)
             rest = re.sub(r"""\s*(and|or)?\s*extra\s*==\s*['"][^'"]+['"]\s*(and|or)?\s*""", " ", marker).strip()
             marker = rest or None
-    return Declared(normalize(req.name), text, found_extra, marker)
+    return Declared(canonicalize_name(req.name), text, found_extra, marker)
 
 
 def _from_lines(lines: Iterable[str], extra: str | None) -> list[Declared]:
@@ -99,13 +91,13 @@ def _poetry(tool: Mapping[str, Any]) -> list[Declared] | None:
     extras_of: dict[str, str] = {}
     for extra, names in (poetry.get("extras") or {}).items():
         for name in names:
-            extras_of.setdefault(normalize(name), extra)
+            extras_of.setdefault(canonicalize_name(name), extra)
     out = []
     for name, spec in poetry["dependencies"].items():
         if name.lower() == "python":
             continue
         optional = isinstance(spec, dict) and bool(spec.get("optional"))
-        key = normalize(name)
+        key = canonicalize_name(name)
         out.append(Declared(key, f"{name} = {spec!r}", extras_of.get(key, "?") if optional else None))
     return out
 
@@ -129,13 +121,7 @@ def _setup_cfg(path: Path) -> list[Declared] | None:
 
 def read_dependencies(root: Path, project_name: str | None, installed: Mapping[str, tuple[str, ...]]) -> Dependencies:
     """``installed`` maps normalised distribution names to their Requires-Dist lines."""
-    pyproject = root / "pyproject.toml"
-    data: dict[str, Any] = {}
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
-            data = {}
+    data = read_toml(root / "pyproject.toml")
     project = data.get("project") if isinstance(data.get("project"), dict) else None
     dynamic = set(project.get("dynamic", [])) if project else set()
     if project is not None and "dependencies" not in dynamic:
@@ -144,8 +130,8 @@ def read_dependencies(root: Path, project_name: str | None, installed: Mapping[s
             for extra, lines in (project.get("optional-dependencies") or {}).items():
                 declared.extend(_from_lines(lines, extra))
             return Dependencies("pyproject.toml [project]", tuple(declared))
-    if project_name and normalize(project_name) in installed:
-        lines = installed[normalize(project_name)]
+    if project_name and canonicalize_name(project_name) in installed:
+        lines = installed[canonicalize_name(project_name)]
         return Dependencies(f"the installed metadata of '{project_name}'", tuple(_from_lines(lines, None)))
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     poetry = _poetry(tool or {})

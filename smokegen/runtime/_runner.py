@@ -782,7 +782,7 @@ def _serve_spawned(
         _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
 
 
-MISSING_NAME = "smokegen.MissingName"
+LOOKUP_NAME_ABSENT = "smokegen.MissingName"
 
 
 def attempt_lookup(value: str, need_callable: bool, submodules: bool) -> Result:
@@ -810,7 +810,7 @@ def attempt_lookup(value: str, need_callable: bool, submodules: bool) -> Result:
             target = getattr(target, part)
         except AttributeError:
             message = "module %r has no attribute %r" % (module, attr)
-            return {"status": "error", "type": MISSING_NAME, "message": message, "frames": []}
+            return {"status": "error", "type": LOOKUP_NAME_ABSENT, "message": message, "frames": []}
     if need_callable and not callable(target):
         message = "%r is a %s, not a callable" % (value, type(target).__name__)
         return {"status": "error", "type": "TypeError", "message": message, "frames": []}

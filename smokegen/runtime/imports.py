@@ -325,7 +325,7 @@ def run_imports(
     return tuple(out)
 
 
-MISSING_NAME = "smokegen.MissingName"  # the exc_type of a lookup whose module imports but lacks the name
+LOOKUP_NAME_ABSENT = "smokegen.MissingName"  # the exc_type of a lookup whose module imports but lacks the name
 
 
 @dataclass(frozen=True, slots=True)
