@@ -33,8 +33,7 @@ from _common import installed_project, median_time  # benchmarks/ is on sys.path
 from smokegen.pipeline import run_checks
 from smokegen.project.config import Config
 from smokegen.project.environment import probe
-from smokegen.scan.cache import ScanCache
-from smokegen.scan.loader import build_model, default_jobs
+from smokegen.scan.loader import LoadedProject, build_model, default_jobs
 
 
 def main() -> int:
@@ -61,12 +60,13 @@ def main() -> int:
 
         cold = median_time(scan, args.repeat, before=clear)
         warm = median_time(scan, args.repeat)
-        model, _ = build_model(root, config, project_name=args.package, jobs=args.jobs)
+        model, stats = build_model(root, config, project_name=args.package, jobs=args.jobs)
+        project = LoadedProject(root, config, model, stats)
         probe_time = median_time(lambda: probe(str(python)), args.repeat)
         env = probe(str(python))
-        run_checks(root, model, config, env, ScanCache(cache_dir))  # fill the cache with installed sources
-        checks = median_time(lambda: run_checks(root, model, config, env, ScanCache(cache_dir)), args.repeat)
-        report = run_checks(root, model, config, env, ScanCache(cache_dir))
+        run_checks(project, env)  # fill the cache with installed sources
+        checks = median_time(lambda: run_checks(project, env), args.repeat)
+        report = run_checks(project, env)
         command = [sys.executable, "-m", "smokegen", "check", "--static", "--python", str(python), str(root)]
         whole = median_time(lambda: subprocess.run(command, capture_output=True, check=False), args.repeat)
 

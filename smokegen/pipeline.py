@@ -1,22 +1,33 @@
-"""``smokegen check``: the static stage (reads code, never runs it), then the runtime stage
-(isolated imports), then silencing: ``# smokegen: ignore[CODE]`` on the finding's line,
-``ignore`` and ``per_module_ignores`` in ``[tool.smokegen]``.
+"""The one place where each command's stages are wired: a request in, a report out.
+
+The CLI, the pytest plugin and the generated suite's runtime (:mod:`smokegen.testing`) parse their
+input, call one function here, and present what it returns; silencing, scoping (``--affected``)
+and the notes about what was not checked are decided here, the same for every front end.
+
+``check``: find the project (or an installed distribution) and scan it while its interpreter is
+probed; the static stage (reads code, never runs it); with ``runtime``, the isolated imports and
+builds; with ``mypy``, the mypy stage; then silencing: ``# smokegen: ignore[CODE]`` on the
+finding's line, ``ignore`` and ``per_module_ignores`` in ``[tool.smokegen]``.
+``scan``, ``mocks``, ``generate``: likewise, each a request dataclass and a function.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import fnmatch
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from smokegen.checks.build_verdicts import judge_builds
 from smokegen.checks.entry_points import check_entry_points
 from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
 from smokegen.checks.import_verdicts import entry_point_findings, one_line, runtime_findings, type_checking_findings
 from smokegen.checks.imports import check_project
-from smokegen.checks.typecheck import MypyConfig, run_mypy
+from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
+from smokegen.graph.affected import affected_modules
 from smokegen.graph.index import ProjectIndex, Verdict
 from smokegen.model import (
     CheckReport,
@@ -33,7 +44,8 @@ from smokegen.model import (
 from smokegen.plan.synth import plan_classes
 from smokegen.project.config import Config, entry_point_locations
 from smokegen.project.deps import Dependencies, read_dependencies
-from smokegen.project.environment import Environment
+from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
+from smokegen.project.testsuite import test_files
 from smokegen.runtime.imports import (
     RuntimeOptions,
     entry_point_lookups,
@@ -43,8 +55,14 @@ from smokegen.runtime.imports import (
     type_checking_lookups,
 )
 from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_cached
-from smokegen.scan.cache import ScanCache
 from smokegen.scan.installed import Installed
+from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
+from smokegen.scan.tested import imported_by_tests, untested_modules
+
+if TYPE_CHECKING:
+    from smokegen.checks.mocks import MocksReport
+    from smokegen.generate.direct import DirectResult
+    from smokegen.generate.write import GenerateResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,31 +126,40 @@ def import_findings(
     return [codes.IMPORT_FAILS.at(location, f"`import {verdict.module}` fails: {error}")]
 
 
+@dataclass(frozen=True, slots=True)
+class Stages:
+    """Which stages a check runs beyond the static one, and how.
+
+    ``runtime``: the isolated imports and builds (None: static only). ``mypy``: the mypy stage.
+    ``scope``: only these modules are imported and built, and only findings in their files (or in the
+    project files, pyproject.toml...) are kept. ``entry_points_file``: where the entry points are
+    declared (pyproject.toml, or an installed distribution's entry_points.txt)."""
+
+    runtime: RuntimeOptions | None = None
+    mypy: MypyStage | None = None
+    scope: frozenset[str] | None = None
+    entry_points_file: str = "pyproject.toml"
+
+
 def run_checks(
-    root: Path,
-    model: ProjectModel,
-    config: Config,
+    project: LoadedProject,
     env: Environment,
-    cache: ScanCache,
-    runtime: RuntimeOptions | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    entry_points_file: str = "pyproject.toml",
-    mypy: MypyStage | None = None,
-    scope: frozenset[str] | None = None,
-    fingerprints: Mapping[str, str] | None = None,
+    stages: Stages = Stages(),
+    progress: Progress | None = None,
 ) -> CheckReport:
-    """Scan findings, every static check, with ``mypy`` the mypy stage, and with ``runtime`` the
-    isolated imports; silenced ones removed. ``scope``: only these modules are imported and built,
-    and only findings in their files (or in the project files, pyproject.toml...) are kept.
-    ``fingerprints`` (path -> digest of the file, as scanned) and a ``cache`` with a folder: clean
-    import verdicts are kept and reused while the files they depend on are unchanged (verdicts.py)."""
+    """Scan findings, every static check, the stages ``stages`` asks for; silenced ones removed. With
+    a cache folder, clean import verdicts are kept and reused while the files they depend on are
+    unchanged (:mod:`smokegen.runtime.verdict_cache`)."""
+    root, model, config, cache = project.root, project.model, project.config, project.cache()
+    fingerprints = project.stats.fingerprints
+    runtime, mypy, scope = stages.runtime, stages.mypy, stages.scope
     findings: list[Finding] = list(model.findings)
     index = ProjectIndex(model)
     everything = {m.name for m in model.modules} | {f.name for f in model.failures}
     partial = scope is not None and not everything <= scope
     findings.extend(check_project(model, index))
     installed = Installed(env, cache)
-    point_locations = entry_point_locations(root, model.entry_points, entry_points_file)
+    point_locations = entry_point_locations(root, model.entry_points, stages.entry_points_file)
     findings.extend(check_entry_points(index, point_locations))
     notes: list[str] = []
     deps = read_dependencies(root, model.name, {name: dist.requires for name, dist in env.distributions.items()})
@@ -162,7 +189,7 @@ def run_checks(
             only = tuple(sorted(scope & {m.name for m in model.modules if m.kind is not ModuleKind.MAIN}))
             plans = {name: group for name, group in plans.items() if name in scope}
         verdict_cache = None
-        if cache.folder is not None and fingerprints is not None:
+        if cache.folder is not None:
             verdict_cache = VerdictCache(cache, root, model, fingerprints, context_digest(root, model, env, runtime))
             runtime = dataclasses.replace(runtime, report_loaded=True)
         wanted = only if only is not None else tuple(importable_modules(model))
@@ -200,3 +227,237 @@ def run_checks(
     unique = sorted(set(kept))
     counted = len(scope & everything) if scope is not None else len(everything)
     return CheckReport(tuple(unique), tuple(notes), counted, dropped, outcomes)
+
+
+# --- commands: a request in, a result out ---------------------------------------------------------
+
+ProgressFor = Callable[[str, str], Progress | None]
+"""Given what is counted (``"scanning", "files"``), a callback that shows progress, or None."""
+
+
+def no_progress(verb: str, noun: str) -> Progress | None:
+    return None
+
+
+class RequestError(Exception):
+    """The request names something the project does not have: a usage error (exit 2)."""
+
+
+def runtime_options(config: Config) -> RuntimeOptions:
+    """The runtime stage's options, from the merged settings."""
+    return RuntimeOptions(
+        python=resolve_python(config.python or None),
+        timeout=config.timeout,
+        jobs=config.jobs or default_jobs(),
+        env=config.env,
+    )
+
+
+def mypy_wanted(wanted: bool | None, root: Path) -> tuple[bool, MypyConfig | None]:
+    """Whether the mypy stage runs (``--mypy/--no-mypy`` or ``[tool.smokegen] mypy``, else when the
+    project configures mypy), and the project's mypy configuration."""
+    found = find_mypy_config(root)
+    return (wanted if wanted is not None else found is not None), found
+
+
+def load_with_environment(
+    path: Path, flags: Mapping[str, Any], progress: ProgressFor = no_progress
+) -> tuple[LoadedProject, Environment]:
+    """The project scanned, and its interpreter asked about itself meanwhile."""
+    settings = project_settings(path, flags)
+    with start_probe(settings.config.python or None) as pending:
+        loaded = load_project(path, settings=settings, progress=progress("scanning", "files"))
+        return loaded, pending.result()
+
+
+def _relative_paths(changed: Iterable[Path], root: Path) -> list[str]:
+    """The changed files inside the project, relative to its root (a source root may be a symlink: the
+    root is resolved); files outside it are dropped."""
+    relative = []
+    for file in changed:
+        for candidate in (file, file.resolve()):
+            for base in (root, root.resolve()):
+                if candidate.is_relative_to(base):
+                    relative.append(candidate.relative_to(base).as_posix())
+                    break
+            else:
+                continue
+            break
+    return relative
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    """``smokegen check``. ``path``: the project (or any folder inside it). ``flags``: the command line's
+    settings (key -> raw value, see :func:`smokegen.project.config.apply_flags`). ``changed``: the
+    changed files (``--affected``): only the modules they are, and their importers, are checked.
+    ``installed``: check this distribution as installed in the project's interpreter instead."""
+
+    path: Path = Path(".")
+    flags: Mapping[str, Any] = field(default_factory=dict)
+    changed: tuple[Path, ...] | None = None
+    installed: str | None = None
+
+
+def check(request: CheckRequest, progress: ProgressFor = no_progress) -> CheckReport:
+    """Everything ``smokegen check`` reports, notes included."""
+    flags = request.flags
+    entry_points_file = "pyproject.toml"
+    if request.installed is not None:
+        dist = describe_distribution(request.installed, flags.get("python"))
+        with start_probe(flags.get("python")) as pending:
+            loaded = load_installed(dist, flags=flags, progress=progress("scanning", "files"))
+            env = pending.result()
+        entry_points_file = f"{dist.info_dir}/entry_points.txt"
+    else:
+        loaded, env = load_with_environment(request.path, flags, progress)
+    config = loaded.config
+    scope = None
+    if request.changed is not None:
+        scope = frozenset(affected_modules(loaded.model, _relative_paths(request.changed, loaded.root)))
+        if flags.get("mypy") is None:
+            config = dataclasses.replace(config, mypy=False)  # mypy over the whole project is not the fast hook's job
+    notes: list[str] = []
+    if request.installed is None:
+        run_mypy_stage, mypy_config = mypy_wanted(config.mypy, loaded.root)
+        if not run_mypy_stage and config.mypy is None:
+            notes.append(
+                "mypy stage skipped: the project has no mypy configuration (mypy.ini, [tool.mypy]...); "
+                "--mypy runs it with mypy's defaults"
+            )
+    else:
+        run_mypy_stage, mypy_config = bool(config.mypy), None
+    stages = Stages(
+        runtime=None if config.static else runtime_options(config),
+        mypy=MypyStage(resolve_python(config.python or None), mypy_config) if run_mypy_stage else None,
+        scope=scope,
+        entry_points_file=entry_points_file,
+    )
+    report = run_checks(dataclasses.replace(loaded, config=config), env, stages, progress("importing", "modules"))
+    return dataclasses.replace(report, notes=report.notes + tuple(notes))
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequest:
+    """``smokegen scan``: the project containing ``path``, with the command line's settings."""
+
+    path: Path = Path(".")
+    flags: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOutcome:
+    model: ProjectModel
+    untested: tuple[str, ...]  # modules no test imports
+
+
+def scan(request: ScanRequest, progress: ProgressFor = no_progress) -> ScanOutcome:
+    """The project's model, and which of its modules no test imports."""
+    loaded = load_project(request.path, flags=request.flags, progress=progress("scanning", "files"))
+    imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config), loaded.cache())
+    return ScanOutcome(loaded.model, tuple(untested_modules(loaded.model, imported)))
+
+
+@dataclass(frozen=True, slots=True)
+class MocksRequest:
+    """``smokegen mocks``: the project containing ``path``, with the command line's settings."""
+
+    path: Path = Path(".")
+    flags: Mapping[str, Any] = field(default_factory=dict)
+
+
+def mocks(request: MocksRequest, progress: ProgressFor = no_progress) -> MocksReport:
+    """The audit of the patch targets in the project's tests, against the project and against what
+    ``check`` finds (without building classes); silenced as ``check`` silences."""
+    from smokegen.checks.mocks import audit, find_patches
+
+    loaded, env = load_with_environment(request.path, request.flags, progress)
+    config = loaded.config
+    stages = Stages(runtime=None if config.static else runtime_options(config))
+    checked = run_checks(
+        dataclasses.replace(loaded, config=dataclasses.replace(config, instantiate=False)), env, stages
+    )
+    files = test_files(loaded.root, config)
+    patches = []
+    for rel in files:
+        try:
+            source = (loaded.root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        patches.extend(find_patches(source, rel))
+    report = audit(loaded.model, patches, checked.findings, files)
+    kept, _ = apply_silencing(report.findings, loaded.model, config)
+    return dataclasses.replace(report, findings=tuple(kept))
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateRequest:
+    """``smokegen generate``: write the smoke suite of the project containing ``path`` (``check``:
+    write nothing, report what is stale; ``dry_run``: write nothing; ``force``: overwrite a file
+    smokegen did not write)."""
+
+    path: Path = Path(".")
+    flags: Mapping[str, Any] = field(default_factory=dict)
+    check: bool = False
+    dry_run: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateOutcome:
+    result: GenerateResult
+    command: str  # the command that regenerates the suite
+    made_by: Mapping[str, str | None]  # with ``check``: a stale file -> the command its header names
+
+
+def generate(request: GenerateRequest, progress: ProgressFor = no_progress) -> GenerateOutcome:
+    """The smoke suite, written (or compared with what is on disk)."""
+    from smokegen.generate.write import generated_by, regenerate_command, suite_files, write_suite
+
+    loaded = load_project(request.path, flags=request.flags, progress=progress("scanning", "files"))
+    run_mypy_stage, _ = mypy_wanted(loaded.config.mypy, loaded.root)
+    command = regenerate_command(request.flags)
+    files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy_stage, command)
+    result = write_suite(loaded.root, files, loaded.config, check=request.check or request.dry_run, force=request.force)
+    made_by = {rel: generated_by(loaded.root / rel) for rel in result.written} if request.check else {}
+    return GenerateOutcome(result, command, made_by)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectRequest:
+    """``smokegen generate --direct``: scaffolds for ``modules`` (empty: every module no test imports)."""
+
+    path: Path = Path(".")
+    flags: Mapping[str, Any] = field(default_factory=dict)
+    modules: tuple[str, ...] = ()
+    dry_run: bool = False
+    force: bool = False
+
+
+def generate_direct(request: DirectRequest, progress: ProgressFor = no_progress) -> DirectResult | None:
+    """The direct-test scaffolds, written; None when every module is imported by a test. Raises
+    :class:`RequestError` for a module the project does not have."""
+    from smokegen.generate.direct import write_direct
+
+    loaded = load_project(request.path, flags=request.flags, progress=progress("scanning", "files"))
+    known = {m.name for m in loaded.model.modules}
+    for name in request.modules:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise RequestError(f"'{name}' is not a module of the project at {loaded.root}{hint}")
+    modules = request.modules
+    if not modules:
+        imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config))
+        modules = tuple(untested_modules(loaded.model, imported))
+        if not modules:
+            return None
+    return write_direct(
+        loaded.root,
+        loaded.model,
+        loaded.config,
+        modules,
+        resolve_python(loaded.config.python or None),
+        dry_run=request.dry_run,
+        force=request.force,
+    )

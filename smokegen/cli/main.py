@@ -7,8 +7,6 @@ pre-commit hook's command, loads the parser only when a file has changed since t
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import functools
 import os
 import sys
@@ -20,22 +18,18 @@ from typing import Any
 
 import click
 
-from smokegen import __version__
-from smokegen.checks.typecheck import MypyConfig, find_mypy_config
+from smokegen import __version__, pipeline
 from smokegen.cli import exitcodes
-from smokegen.graph.affected import affected_modules
 from smokegen.model import Severity
-from smokegen.pipeline import MypyStage, run_checks
-from smokegen.project.config import INTEGER, NUMBER, Config, ConfigError, settings_for
-from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
+from smokegen.project.config import INTEGER, NUMBER, ConfigError, settings_for
 from smokegen.reporting.formats import CHECK_FORMATS
 from smokegen.reporting.scan import render_scan_json, render_scan_text
-from smokegen.runtime.imports import RunnerError, RuntimeOptions
-from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
+from smokegen.runtime.imports import RunnerError
+from smokegen.scan.loader import Progress
 from smokegen.util.files import write_atomic
 
 
-def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | None:
+def _progress_bar(verb: str, noun: str) -> Progress | None:
     """A one-line counter on stderr when a person is watching; nothing in CI or in a pipe."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
@@ -51,16 +45,6 @@ def _progress_bar(verb: str = "scanning", noun: str = "files") -> Progress | Non
         sys.stderr.flush()
 
     return show
-
-
-def _runtime_options(config: Config) -> RuntimeOptions:
-    """The runtime stage's options, from the merged settings."""
-    return RuntimeOptions(
-        python=resolve_python(config.python or None),
-        timeout=config.timeout,
-        jobs=config.jobs or default_jobs(),
-        env=config.env,
-    )
 
 
 _FLAG_PREFIX = "setting_"
@@ -115,14 +99,6 @@ def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def _load_with_environment(path: Path, flags: dict[str, Any]) -> tuple[LoadedProject, Environment]:
-    """The project scanned, and its interpreter asked about itself meanwhile."""
-    settings = project_settings(path, flags)
-    with start_probe(settings.config.python or None) as pending:
-        loaded = load_project(path, settings=settings, progress=_progress_bar())
-        return loaded, pending.result()
-
-
 def _emit(text: str, output: Path | None) -> None:
     """The report to ``output`` (atomically) or to standard output."""
     if output is not None:
@@ -155,13 +131,8 @@ def scan(path: Path, output_format: str, flags: dict[str, Any]) -> int:
 
     Exits 1 when a file cannot be scanned or holds an import that cannot work.
     """
-    from smokegen.project.testsuite import test_files
-    from smokegen.scan.tested import imported_by_tests, untested_modules
-
-    loaded = load_project(path, flags=flags, progress=_progress_bar())
-    model = loaded.model
-    imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config), loaded.cache())
-    untested = untested_modules(model, imported)
+    found = pipeline.scan(pipeline.ScanRequest(path, flags), _progress_bar)
+    model, untested = found.model, found.untested
     text = render_scan_json(model, untested) if output_format == "json" else render_scan_text(model, untested)
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -200,77 +171,21 @@ def check(
 
     Exits 1 when there is a finding of error severity.
     """
-    entry_points_file = "pyproject.toml"
     if affected:
-        path, changed = Path("."), [a.absolute() for a in args]
         if installed is not None:
             raise click.UsageError("--affected checks a source tree, not --installed")
+        request = pipeline.CheckRequest(Path("."), flags, changed=tuple(a.absolute() for a in args))
     elif len(args) > 1:
         raise click.UsageError("check takes one project folder (changed files go with --affected)")
     else:
-        path, changed = (args[0] if args else Path(".")), []
-    if installed is not None:
-        dist = describe_distribution(installed, flags.get("python"))
-        with start_probe(flags.get("python")) as pending:
-            loaded = load_installed(dist, flags=flags, progress=_progress_bar())
-            env = pending.result()
-        entry_points_file = f"{dist.info_dir}/entry_points.txt"
-    else:
-        loaded, env = _load_with_environment(path, flags)
-    config = loaded.config
-    runtime = None if config.static else _runtime_options(config)
-    scope = None
-    if affected:
-        relative = []
-        for file in changed:
-            for candidate in (file, file.resolve()):  # a source root may be a symlink; the root is resolved
-                for root in (loaded.root, loaded.root.resolve()):
-                    if candidate.is_relative_to(root):
-                        relative.append(candidate.relative_to(root).as_posix())
-                        break
-                else:
-                    continue
-                break  # else: outside the project
-        scope = frozenset(affected_modules(loaded.model, relative))
-        if flags.get("mypy") is None:
-            config = dataclasses.replace(config, mypy=False)  # mypy over the whole project is not the fast hook's job
-    notes: list[str] = []
-    if installed is None:
-        run_mypy, mypy_config = _mypy_wanted(config.mypy, loaded.root)
-        if not run_mypy and config.mypy is None:
-            notes.append(
-                "mypy stage skipped: the project has no mypy configuration (mypy.ini, [tool.mypy]...); "
-                "--mypy runs it with mypy's defaults"
-            )
-    else:
-        run_mypy, mypy_config = bool(config.mypy), None
-    report = run_checks(
-        loaded.root,
-        loaded.model,
-        config,
-        env,
-        loaded.cache(),
-        runtime,
-        _progress_bar("importing", "modules"),
-        entry_points_file,
-        MypyStage(resolve_python(config.python or None), mypy_config) if run_mypy else None,
-        scope,
-        loaded.stats.fingerprints,
-    )
-    report = dataclasses.replace(report, notes=report.notes + tuple(notes))
+        request = pipeline.CheckRequest(args[0] if args else Path("."), flags, installed=installed)
+    report = pipeline.check(request, _progress_bar)
     _emit(CHECK_FORMATS[output_format](report), output)
     if output_format in ("text", "github"):
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
     failed = any(f.severity is Severity.ERROR for f in report.findings)
     return exitcodes.FINDINGS if failed else exitcodes.OK
-
-
-def _mypy_wanted(wanted: bool | None, root: Path) -> tuple[bool, MypyConfig | None]:
-    """Whether the mypy stage runs: ``--mypy/--no-mypy`` or ``[tool.smokegen] mypy``, else when the project
-    configures mypy."""
-    found = find_mypy_config(root)
-    return (wanted if wanted is not None else found is not None), found
 
 
 @cli.command()
@@ -306,24 +221,17 @@ def generate(
 
     With --direct, write per-module direct-test scaffolds instead (ARGS: module names).
     """
-    from smokegen.generate.write import generated_by, regenerate_command, suite_files, write_suite
-
     if direct:
-        path = project_path or Path(".")
-        modules = args
-    else:
-        if len(args) > 1:
-            raise click.UsageError("generate takes one project path (module names go with --direct)")
-        if project_path is not None and args:
-            raise click.UsageError("give the project as PATH or as --project, not both")
-        path = project_path or (Path(args[0]) if args else Path("."))
-        modules = ()
-    loaded = load_project(path, flags=flags, progress=_progress_bar())
-    if direct:
-        return _generate_direct(loaded, modules, check_only, dry_run, force)
-    run_mypy, _ = _mypy_wanted(loaded.config.mypy, loaded.root)
-    files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy, regenerate_command(flags))
-    result = write_suite(loaded.root, files, loaded.config, check=check_only or dry_run, force=force)
+        if check_only:
+            raise click.UsageError("--check is for the smoke suite; direct scaffolds are yours and never go stale")
+        return _generate_direct(pipeline.DirectRequest(project_path or Path("."), flags, args, dry_run, force))
+    if len(args) > 1:
+        raise click.UsageError("generate takes one project path (module names go with --direct)")
+    if project_path is not None and args:
+        raise click.UsageError("give the project as PATH or as --project, not both")
+    path = project_path or (Path(args[0]) if args else Path("."))
+    outcome = pipeline.generate(pipeline.GenerateRequest(path, flags, check_only, dry_run, force), _progress_bar)
+    result, command = outcome.result, outcome.command
     for rel in result.refused:
         click.echo(
             f"smokegen: error: {rel} was not written by smokegen (no generated header); move it away, choose "
@@ -331,9 +239,8 @@ def generate(
             err=True,
         )
     if check_only:
-        command = regenerate_command(flags)
         for rel in result.written:
-            made_by = generated_by(loaded.root / rel)
+            made_by = outcome.made_by.get(rel)
             if made_by is not None and made_by != command:
                 click.echo(
                     f"{rel}: out of date for `{command}`; it was made by `{made_by}`: give every run the same "
@@ -356,40 +263,18 @@ def generate(
     return exitcodes.USAGE if result.refused else exitcodes.OK
 
 
-def _generate_direct(
-    loaded: LoadedProject, modules: tuple[str, ...], check_only: bool, dry_run: bool, force: bool
-) -> int:
-    from smokegen.generate.direct import write_direct
-    from smokegen.project.testsuite import test_files
-    from smokegen.scan.tested import imported_by_tests, untested_modules
-
-    if check_only:
-        raise click.UsageError("--check is for the smoke suite; direct scaffolds are yours and never go stale")
-    known = {m.name for m in loaded.model.modules}
-    for name in modules:
-        if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise click.UsageError(f"'{name}' is not a module of the project at {loaded.root}{hint}")
-    if not modules:
-        imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config))
-        modules = tuple(untested_modules(loaded.model, imported))
-        if not modules:
-            click.echo("every module is imported by a test: nothing to scaffold")
-            return exitcodes.OK
-    result = write_direct(
-        loaded.root,
-        loaded.model,
-        loaded.config,
-        modules,
-        resolve_python(loaded.config.python or None),
-        dry_run=dry_run,
-        force=force,
-    )
+def _generate_direct(request: pipeline.DirectRequest) -> int:
+    try:
+        result = pipeline.generate_direct(request, _progress_bar)
+    except pipeline.RequestError as exc:
+        raise click.UsageError(str(exc)) from None
+    if result is None:
+        click.echo("every module is imported by a test: nothing to scaffold")
+        return exitcodes.OK
     for rel in result.existing:
         click.echo(f"{rel} exists; left alone (--force overwrites it)")
     for rel in result.written:
-        click.echo(f"{'would write' if dry_run else 'wrote'} {rel}")
+        click.echo(f"{'would write' if request.dry_run else 'wrote'} {rel}")
     if result.unverified:
         click.echo(f"note: the scaffolds were not run before writing: {result.unverified}", err=True)
     return exitcodes.OK
@@ -405,33 +290,9 @@ def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, 
 
     Exits 1 only on SG401/SG402, so it can gate CI.
     """
-    from smokegen.checks.mocks import audit, find_patches
-    from smokegen.project.testsuite import test_files
     from smokegen.reporting.mocks import render_mocks
 
-    loaded, env = _load_with_environment(path, flags)
-    runtime = None if loaded.config.static else _runtime_options(loaded.config)
-    config = dataclasses.replace(loaded.config, instantiate=False)
-    checked = run_checks(
-        loaded.root,
-        loaded.model,
-        config,
-        env,
-        loaded.cache(),
-        runtime,
-        fingerprints=loaded.stats.fingerprints,
-    )
-    files = test_files(loaded.root, loaded.config)
-    patches = []
-    for rel in files:
-        try:
-            source = (loaded.root / rel).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        patches.extend(find_patches(source, rel))
-    report = audit(loaded.model, patches, checked.findings, files)
-    kept = tuple(f for f in report.findings if f.code not in loaded.config.ignore)
-    report = dataclasses.replace(report, findings=kept)
+    report = pipeline.mocks(pipeline.MocksRequest(path, flags), _progress_bar)
     _emit(render_mocks(report, output_format), output)
     return exitcodes.FINDINGS if any(f.severity is Severity.ERROR for f in report.findings) else exitcodes.OK
 
@@ -447,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("smokegen: interrupted", err=True)
         return 130
-    except ConfigError as exc:
+    except (ConfigError, pipeline.RequestError) as exc:
         click.echo(f"smokegen: error: {exc}", err=True)
         return exitcodes.USAGE
     except RunnerError as exc:
