@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from smokegen.checks.build_verdicts import judge_builds
 from smokegen.checks.entry_points import check_entry_points
 from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
-from smokegen.checks.import_verdicts import entry_point_findings, one_line, runtime_findings, type_checking_findings
+from smokegen.checks.import_verdicts import entry_point_findings, runtime_findings, type_checking_findings
 from smokegen.checks.imports import check_project
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
@@ -33,13 +33,9 @@ from smokegen.model import (
     CheckReport,
     ClassOutcome,
     Finding,
-    ImportStatus,
-    ImportVerdict,
-    Location,
     ModuleInfo,
     ModuleKind,
     ProjectModel,
-    codes,
 )
 from smokegen.plan.synth import plan_classes
 from smokegen.project.config import Config, entry_point_locations
@@ -106,24 +102,6 @@ def optional_imports(deps: Dependencies, env: Environment) -> frozenset[str]:
     names = {top for top, dists in env.packages.items() if set(dists) & extra_only}
     names |= {name.replace("-", "_") for name in extra_only}  # not installed: the usual spelling
     return frozenset(names)
-
-
-def import_findings(
-    verdict: ImportVerdict,
-    model: ProjectModel,
-    root: Path,
-    optional: frozenset[str] = frozenset(),
-    environment_errors: tuple[str, ...] = (),
-) -> list[Finding]:
-    """The runtime findings of one module's fresh import, judged alone (no static finding hides one);
-    a file the scanner could not read that fails to import too is SG201 at the scan failure."""
-    found = list(runtime_findings([verdict], model, root, (), optional, environment_errors))
-    if found or verdict.status is ImportStatus.OK or model.module(verdict.module) is not None:
-        return found
-    failure = next((f for f in model.failures if f.name == verdict.module), None)
-    location = failure.location if failure is not None else Location(verdict.module.replace(".", "/") + ".py", 1, 1)
-    error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
-    return [codes.IMPORT_FAILS.at(location, f"`import {verdict.module}` fails: {error}")]
 
 
 @dataclass(frozen=True, slots=True)

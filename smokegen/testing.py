@@ -184,8 +184,8 @@ def _outcome(kind: str, text: str) -> None:
 def _import_judgement(root: Path, module: str) -> tuple[str, str]:
     """How ``smokegen check`` judges ``module``'s fresh import: ("ok" | "error" | "warning" |
     "silenced" | "", text); a module whose package fails is judged as its package."""
+    from smokegen.checks.import_verdicts import import_findings
     from smokegen.model import ImportStatus
-    from smokegen.pipeline import import_findings
 
     state = _state(root)
     verdict = _import_verdict(root, module)

@@ -260,3 +260,21 @@ def type_checking_findings(
                 f"'{imp.name}' is imported from '{imp.module}' under TYPE_CHECKING, but '{imp.module}' has no "
                 f"'{imp.name}' once imported: type checking fails and readers are misled",
             )
+
+
+def import_findings(
+    verdict: ImportVerdict,
+    model: ProjectModel,
+    root: Path,
+    optional: frozenset[str] = frozenset(),
+    environment_errors: tuple[str, ...] = (),
+) -> list[Finding]:
+    """The runtime findings of one module's fresh import, judged alone (no static finding hides one);
+    a file the scanner could not read that fails to import too is SG201 at the scan failure."""
+    found = list(runtime_findings([verdict], model, root, (), optional, environment_errors))
+    if found or verdict.status is ImportStatus.OK or model.module(verdict.module) is not None:
+        return found
+    failure = next((f for f in model.failures if f.name == verdict.module), None)
+    location = failure.location if failure is not None else Location(verdict.module.replace(".", "/") + ".py", 1, 1)
+    error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
+    return [codes.IMPORT_FAILS.at(location, f"`import {verdict.module}` fails: {error}")]

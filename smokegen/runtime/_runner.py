@@ -37,10 +37,98 @@ import tempfile
 import threading
 import time
 import traceback
-from typing import IO, Any, Callable, Dict, List, Sequence, Set, Tuple
+from typing import IO, TYPE_CHECKING, Any, Callable, Dict, List, Sequence, Set, Tuple
+
+# --- the protocol ---------------------------------------------------------------------------------
+# smokegen (``smokegen.runtime.imports``) writes one Request to this script's stdin and reads Records,
+# one JSON object per line, from its stdout. These declarations are the protocol's one definition;
+# smokegen imports them under TYPE_CHECKING (so does this script: they cost nothing at run time and
+# ask nothing of the project's Python). Inside the runner a record under construction is a plain
+# ``Result`` dict.
+
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    class BuildSpec(TypedDict):
+        """One class to build (a ClassPlan as JSON, ``smokegen.runtime.imports.build_spec``)."""
+
+        name: str  # the class's name in its module
+        source: str  # how the arguments were chosen: "defaults", "synthesised", "factory"...
+        arguments: List[List[Any]]  # [keyword or None, Python source of the value]
+        imports: List[List[str]]  # [module, attribute or ""]: what the argument code needs
+        factory: str  # "module:function" when source is "factory"
+        forwards: bool  # the constructor passes *args/**kwargs on
+
+    class Group(TypedDict, total=False):
+        """Sibling modules under one parent package (``""`` for top-level modules)."""
+
+        parent: str
+        modules: List[str]
+        passing: List[str]  # siblings known to pass (kept verdicts): a failure is retried after them too
+        builds: Dict[str, List[BuildSpec]]  # module -> the classes to build once it imports
+
+    class Lookup(TypedDict):
+        """An attribute to resolve in a fresh child: an entry point, a name imported under TYPE_CHECKING."""
+
+        key: str  # echoed back as the record's "lookup"
+        value: str  # "module:attr.path"
+        callable: bool  # the target must be callable (a console script)
+        submodules: bool  # a missing attribute may be a submodule (``from m import sub``)
+
+    class Request(TypedDict, total=False):
+        sys_path: List[str]  # the project's source roots, put first on sys.path
+        timeout: float  # seconds per import, and per build
+        output_limit: int  # characters of a child's output kept
+        groups: List[Group]
+        lookups: List[Lookup]
+        graph: Dict[str, List[str]]  # module -> what its fresh import imports for sure (shared imports)
+        loaded_from: List[str]  # roots whose loaded files a passing import lists (the verdict cache)
+
+    class Record(TypedDict, total=False):
+        """One line of output: a module's verdict, a retry's, a lookup's, or (nested) a build's."""
+
+        module: str
+        lookup: str  # instead of module: the Lookup's key
+        status: str  # ok | error | exit | signal | timeout | parent-failed
+        type: str  # error: the exception's type (dotted unless a builtin)
+        message: str
+        frames: List[List[Any]]  # [file, line, function, source line], innermost last
+        bases: List[str]  # error: the builtin bases of the exception's type
+        missing: str  # the module a ModuleNotFoundError named, also behind a re-raise
+        code: str  # exit: the exit code
+        via: str  # exit: "sys.exit" or "os._exit"
+        signal: str  # signal: its name
+        seconds: float  # timeout: the limit
+        parent: str  # parent-failed: the package whose import failed
+        output: str  # what the child printed, truncated to output_limit
+        loaded: List[str]  # ok, with loaded_from: the project files the import loaded
+        after_siblings: str  # a retry: the status of the import after its passing siblings
+        builds: List[Dict[str, Any]]  # ok: one record per BuildSpec, with "build" (its name), "status", "skip"...
+
 
 Result = Dict[str, Any]
 HAVE_FORK = hasattr(os, "fork")
+
+
+class RunnerState:
+    """What this process knows beyond one call: set once from the request, read by every child."""
+
+    def __init__(self) -> None:
+        # The project's source roots when the parent caches verdicts: a passing import reports the
+        # files it loaded from them (its verdict is stale when one of them changes).
+        self.loaded_from: List[str] = []
+        # Constructors run in an empty folder of their own (under this one), so that one that writes
+        # files does not litter the project; and the project root, the runner's working directory.
+        self.workdir: str | None = None
+        self.root: str | None = None
+        # What each module's fresh import imports for sure (None: imports are not shared).
+        self.closures: Closures | None = None
+        # Names this process imported (or found to be attributes) ahead of its modules.
+        self.preloaded: Set[str] = set()
+
+
+STATE = RunnerState()
 
 
 def _error_result(exc: BaseException) -> Result:
@@ -78,14 +166,9 @@ def attempt(module: str, preload: Sequence[str] = ()) -> Result:
         return {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
     except BaseException as exc:
         return _error_result(exc)
-    if LOADED_FROM:
-        return {"status": "ok", "loaded": loaded_files(LOADED_FROM)}
+    if STATE.loaded_from:
+        return {"status": "ok", "loaded": loaded_files(STATE.loaded_from)}
     return {"status": "ok"}
-
-
-# The project's source roots, when the parent caches verdicts: a passing import reports the files it
-# loaded from them (its verdict is stale when one of them changes).
-LOADED_FROM: List[str] = []
 
 
 def loaded_files(roots: Sequence[str]) -> List[str]:
@@ -117,10 +200,94 @@ def _read_output(handle: IO[bytes], limit: int) -> str:
     return text[:limit] + ("\n[output truncated]" if len(data) > limit else "")
 
 
-def _write_record(fd: int, record: Result) -> None:
-    data = (json.dumps(record) + "\n").encode()
+def _write_all(fd: int, data: bytes) -> None:
     while data:
         data = data[os.write(fd, data) :]
+
+
+def _write_record(fd: int, record: Result) -> None:
+    _write_all(fd, (json.dumps(record) + "\n").encode())
+
+
+# --- children: every fork goes through _fork, every wait through _collect and _reap ----------------
+
+
+def _fork(body: Callable[[int], int], output: IO[bytes] | None = None, failed: int = 1) -> Tuple[int, int]:
+    """Fork a child that runs ``body(write_end)`` (its end of a pipe back to this process), with
+    stdin from /dev/null and, given ``output``, stdout and stderr into that file; the child exits
+    with what ``body`` returns (``failed`` if it raises) and never returns into the caller. Here:
+    the child's pid and the read end of the pipe."""
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = failed
+        try:
+            os.close(read_end)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            if output is not None:
+                os.dup2(output.fileno(), 1)
+                os.dup2(output.fileno(), 2)
+            code = body(write_end)
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(read_end: int, timeout: float | None = None, then: float | None = None) -> Tuple[bytes, bool]:
+    """What the child writes until it closes its end of the pipe (closed here after). With ``timeout``:
+    stop after that many seconds, or ``then`` seconds after the first full record arrives, whichever
+    was set last; True when the time ran out first."""
+    chunks: List[bytes] = []
+    deadline = None if timeout is None else time.monotonic() + timeout
+    first_seen = False
+    timed_out = False
+    while True:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([read_end], [], [], min(left, 0.5))
+            if not ready:
+                continue
+        chunk = os.read(read_end, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        if then is not None and not first_seen and b"\n" in chunk:
+            first_seen = True
+            deadline = time.monotonic() + then
+    os.close(read_end)
+    return b"".join(chunks), timed_out
+
+
+def _reap(pid: int, kill: bool = False) -> int:
+    """Wait for the child (killed first when ``kill``); its wait status."""
+    if kill:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    _, status = os.waitpid(pid, 0)
+    return status
+
+
+def _quiet_import(timeout: float, load: Callable[[], Any]) -> Any:
+    """``load()`` with stderr silenced, under an alarm that kills this process after ``timeout``
+    seconds (a zygote's own import: a hang there is reported by the module's own child)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    saved = os.dup(2)
+    os.dup2(devnull, 2)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(int(timeout) + 1)
+    result = load()
+    signal.alarm(0)
+    os.dup2(saved, 2)
+    return result
 
 
 def _records(raw: bytes) -> List[Result]:
@@ -149,7 +316,7 @@ def _ended(status: int, text: str) -> Result:
     return {"status": "exit", "code": str(code), "via": "os._exit", "output": text}
 
 
-def _with_builds(first: Result, records: List[Result], builds: Sequence[Result], ending: Result | None) -> Result:
+def _with_builds(first: Result, records: List[Result], builds: Sequence[BuildSpec], ending: Result | None) -> Result:
     """Attach one result per planned build: what the child reported, what ended it during the build it
     had started (``ending``), or not attempted after that."""
     done = {r["build"]: r for r in records if "build" in r}
@@ -178,65 +345,32 @@ def run_forked(
     limit: int,
     preload: Sequence[str] = (),
     action: Callable[[], Result] | None = None,
-    builds: Sequence[Result] = (),
+    builds: Sequence[BuildSpec] = (),
     isolate_builds: bool = True,
 ) -> Result:
     """Fork a child that imports ``module`` (or runs ``action``), then builds the classes in ``builds``;
     never lets it outlive ``timeout`` for the import, and ``timeout`` per build after it."""
-    read_end, write_end = os.pipe()
     output = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes to it; the parent closes it)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child
+
+    def child(write_end: int) -> int:
+        verdict = action() if action is not None else attempt(module, preload)
         try:
-            os.close(read_end)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            os.dup2(output.fileno(), 1)
-            os.dup2(output.fileno(), 2)
-            verdict = action() if action is not None else attempt(module, preload)
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            except BaseException:
-                pass
-            _write_record(write_end, verdict)
-            if builds and verdict.get("status") == "ok":
-                run_builds(
-                    module, builds, timeout, limit, lambda record: _write_record(write_end, record), isolate_builds
-                )
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    chunks: List[bytes] = []
-    deadline = time.monotonic() + timeout
-    first_seen = False
-    timed_out = False
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            timed_out = True
-            break
-        ready, _, _ = select.select([read_end], [], [], min(left, 0.5))
-        if ready:
-            chunk = os.read(read_end, 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            if not first_seen and b"\n" in chunk:
-                first_seen = True  # imported: now each build has its own time
-                deadline = time.monotonic() + len(builds) * (timeout + 1) + 1
-    os.close(read_end)
-    if timed_out:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException:
             pass
-    _, status = os.waitpid(pid, 0)
+        _write_record(write_end, verdict)
+        if builds and verdict.get("status") == "ok":
+            run_builds(module, builds, timeout, limit, lambda record: _write_record(write_end, record), isolate_builds)
+        return 0
+
+    pid, read_end = _fork(child, output, failed=0)
+    # once imported, each build has its own time
+    raw, timed_out = _collect(read_end, timeout, then=len(builds) * (timeout + 1) + 1)
+    status = _reap(pid, kill=timed_out)
     text = _read_output(output, limit)
     output.close()
-    records = _records(b"".join(chunks))
+    records = _records(raw)
     ending: Result | None = {"status": "timeout", "seconds": timeout, "output": text} if timed_out else None
     if not records:
         return ending or _ended(status, text)
@@ -255,7 +389,7 @@ def run_spawned(
     limit: int,
     sys_path: List[str],
     preload: Sequence[str] = (),
-    builds: Sequence[Result] = (),
+    builds: Sequence[BuildSpec] = (),
 ) -> Result:
     """A fresh interpreter for ``module``: the fallback when forking is unavailable or unsafe."""
     request = json.dumps(
@@ -266,7 +400,7 @@ def run_spawned(
             "builds": list(builds),
             "timeout": timeout,
             "output_limit": limit,
-            "loaded_from": LOADED_FROM,
+            "loaded_from": STATE.loaded_from,
         }
     )
     with tempfile.TemporaryFile() as output:
@@ -310,15 +444,15 @@ def _single(request: str) -> None:
     """``--single``: import one module in this fresh interpreter, output to stderr, verdict to stdout."""
     data = json.loads(request)
     sys.path[:0] = data["sys_path"]
-    LOADED_FROM[:] = data.get("loaded_from", [])
+    STATE.loaded_from = list(data.get("loaded_from", []))
     real_stdout = os.dup(1)
     os.dup2(2, 1)
     result = attempt(data["module"], data["preload"])
     sys.stdout.flush()
     _write_record(real_stdout, result)
     if data.get("builds") and result.get("status") == "ok":
-        ROOT.append(os.getcwd())
-        WORKDIR.append(tempfile.mkdtemp(prefix="smokegen-build-"))
+        STATE.root = os.getcwd()
+        STATE.workdir = tempfile.mkdtemp(prefix="smokegen-build-")
         run_builds(
             data["module"],
             data["builds"],
@@ -326,14 +460,10 @@ def _single(request: str) -> None:
             data["output_limit"],
             lambda record: _write_record(real_stdout, record),
         )
-        os.chdir(os.path.dirname(WORKDIR[0]))
-        shutil.rmtree(WORKDIR[0], ignore_errors=True)
+        os.chdir(os.path.dirname(STATE.workdir))
+        shutil.rmtree(STATE.workdir, ignore_errors=True)
     os._exit(0)
 
-
-# Constructors run in an empty folder of their own, so one that writes files does not litter the project.
-WORKDIR: List[str] = []
-ROOT: List[str] = []  # the project root: the runner's working directory
 
 # A TypeError raised when the constructor passes ``*args, **kwargs`` on to one that needs arguments:
 # the class needs arguments its own signature does not show; not a failure of the class.
@@ -410,10 +540,10 @@ def call_failure(
     return _failed(_error_result(exc), open_signature, compiled)
 
 
-def build(module: str, spec: Result) -> Result:
+def build(module: str, spec: BuildSpec) -> Result:
     """Build one class of the imported ``module`` as ``spec`` (a ClassPlan as JSON) says; the verdict."""
-    if WORKDIR:
-        os.chdir(tempfile.mkdtemp(dir=WORKDIR[0]))
+    if STATE.workdir:
+        os.chdir(tempfile.mkdtemp(dir=STATE.workdir))
     target: Any = sys.modules.get(module)
     compiled = not str(getattr(target, "__file__", "") or "").endswith(".py")
     for part in spec["name"].split("."):
@@ -423,8 +553,8 @@ def build(module: str, spec: Result) -> Result:
     if skipped is not None:
         return skipped
     signature, open_signature = signature_of(target, factory)
-    if factory and ROOT:
-        sys.path.append(ROOT[0])  # factories may live beside the code, in the project's tests
+    if factory and STATE.root:
+        sys.path.append(STATE.root)  # factories may live beside the code, in the project's tests
     try:
         namespace: Dict[str, Any] = {}
         for name, attr in spec["imports"]:
@@ -455,7 +585,7 @@ def build(module: str, spec: Result) -> Result:
 
 def run_builds(
     module: str,
-    specs: Sequence[Result],
+    specs: Sequence[BuildSpec],
     timeout: float,
     limit: int,
     write: Callable[[Result], None],
@@ -472,7 +602,7 @@ def run_builds(
             result = done.get(spec["name"])
             if result is None or result.get("status") != "ok" or result.get("skip") == "not-attempted":
 
-                def action(item: Result = spec) -> Result:
+                def action(item: BuildSpec = spec) -> Result:
                     return build(module, item)
 
                 result = run_forked(spec["name"], timeout, limit, action=action)
@@ -509,11 +639,11 @@ def _worth_retrying(verdict: Result) -> bool:
 class Plan:
     """The modules to import, grouped by parent package, as a tree of packages."""
 
-    def __init__(self, groups: List[Result]) -> None:
+    def __init__(self, groups: List[Group]) -> None:
         self.groups: Dict[str, List[str]] = {g["parent"]: list(g["modules"]) for g in groups}
         # Siblings known to pass (their verdicts kept from an earlier run): a failure's retry imports them too.
         self.passing: Dict[str, List[str]] = {g["parent"]: list(g.get("passing", [])) for g in groups}
-        self.builds: Dict[str, List[Result]] = {}
+        self.builds: Dict[str, List[BuildSpec]] = {}
         for group in groups:
             self.builds.update(group.get("builds", {}))
         self.children: Dict[str, List[str]] = {}
@@ -568,10 +698,6 @@ class Closures:
         return sorted(s for s in self.of(module) if module not in self.of(s))
 
 
-CLOSURES: List[Closures] = []
-PRELOADED: Set[str] = set()  # names this process imported (or found to be attributes) ahead of its modules
-
-
 def _preload(name: str) -> bool:
     try:
         importlib.import_module(name)
@@ -584,21 +710,23 @@ def _preload(name: str) -> bool:
 
 
 def _with_shared_imports(
-    modules: List[str], timeout: float, limit: int, emit: Callable[[Result], None], builds: Dict[str, List[Result]]
+    modules: List[str], timeout: float, limit: int, emit: Callable[[Result], None], builds: Dict[str, List[BuildSpec]]
 ) -> Set[str]:
     """Import modules from zygotes that first import what several of them import anyway (a module
     imported by many siblings, such as ``sphinx.application``, is then imported once, not once per
     module). Only passing verdicts are emitted: a module that fails here is imported again by the
     caller from the clean state, so a failure is always the fresh interpreter's. Returns the modules
     whose verdict was emitted."""
-    closures = CLOSURES[0] if CLOSURES else None
+    closures = STATE.closures
     if closures is None or len(modules) < 2:
         return set()
     passed: Set[str] = set()
     remaining = list(modules)
     while len(remaining) >= 2:
         loaded = sys.modules
-        pending = {m: [s for s in closures.shared(m) if s not in loaded and s not in PRELOADED] for m in remaining}
+        pending = {
+            m: [s for s in closures.shared(m) if s not in loaded and s not in STATE.preloaded] for m in remaining
+        }
         counts: Dict[str, int] = {}
         for names in pending.values():
             for name in names:
@@ -621,7 +749,7 @@ def _with_shared_imports(
         done, refused = _fork_with(names, group, timeout, limit, emit, builds)
         passed |= done
         if refused:  # that import fails here: never share it again (these modules run from the clean state)
-            PRELOADED.add(refused)
+            STATE.preloaded.add(refused)
     return passed
 
 
@@ -631,56 +759,36 @@ def _fork_with(
     timeout: float,
     limit: int,
     emit: Callable[[Result], None],
-    builds: Dict[str, List[Result]],
+    builds: Dict[str, List[BuildSpec]],
 ) -> Tuple[Set[str], str]:
     """A zygote that imports ``names``, then imports ``group`` (sharing further); the modules it passed,
     and the name whose import failed (nothing was imported from that zygote then)."""
-    read_end, write_end = os.pipe()
-    sys.stdout.flush()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            os.close(read_end)
-            devnull = os.open(os.devnull, os.O_RDWR)
-            saved = os.dup(2)
-            os.dup2(devnull, 2)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            signal.alarm(int(timeout) + 1)
-            PRELOADED.update(names)
-            refused = next((name for name in names if name not in sys.modules and not _preload(name)), "")
-            signal.alarm(0)
-            os.dup2(saved, 2)
-            passed: Set[str] = set()
-            if refused:
-                os.write(write_end, ("!" + refused).encode())
-            elif threading.active_count() == 1:
-                passed = _with_shared_imports(group, timeout, limit, emit, builds)
-                for module in group:
-                    if module in passed:
-                        continue
-                    verdict = run_forked(module, timeout, limit, builds=builds.get(module, ()))
-                    if verdict["status"] == "ok":
-                        verdict["module"] = module
-                        emit(verdict)
-                        passed.add(module)
-            data = "\n".join(sorted(passed)).encode()
-            while data:
-                data = data[os.write(write_end, data) :]
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    chunks = []
-    while True:
-        chunk = os.read(read_end, 65536)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_end)
-    _, status = os.waitpid(pid, 0)
-    words = b"".join(chunks).decode().split()
+
+    def zygote(write_end: int) -> int:
+        STATE.preloaded.update(names)
+        refused = _quiet_import(
+            timeout, lambda: next((name for name in names if name not in sys.modules and not _preload(name)), "")
+        )
+        passed: Set[str] = set()
+        if refused:
+            _write_all(write_end, ("!" + refused).encode())
+        elif threading.active_count() == 1:
+            passed = _with_shared_imports(group, timeout, limit, emit, builds)
+            for module in group:
+                if module in passed:
+                    continue
+                verdict = run_forked(module, timeout, limit, builds=builds.get(module, ()))
+                if verdict["status"] == "ok":
+                    verdict["module"] = module
+                    emit(verdict)
+                    passed.add(module)
+        _write_all(write_end, "\n".join(sorted(passed)).encode())
+        return 0
+
+    pid, read_end = _fork(zygote)
+    raw, _ = _collect(read_end)
+    status = _reap(pid)
+    words = raw.decode().split()
     if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
         return set(), ""  # its modules are imported again from the clean state (their new verdicts win)
     if words and words[0].startswith("!"):
@@ -694,7 +802,7 @@ def _run_modules(
     limit: int,
     sys_path: List[str],
     emit: Callable[[Result], None],
-    builds: Dict[str, List[Result]],
+    builds: Dict[str, List[BuildSpec]],
     known_passing: Sequence[str] = (),
 ) -> Dict[str, Result]:
     """Import each module in its own child of this process (which then builds the module's classes),
@@ -746,30 +854,20 @@ def serve(
         if not HAVE_FORK:
             _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
             continue
-        sys.stdout.flush()
-        pid = os.fork()
-        if pid == 0:  # the zygote for ``sub``
-            code = 0
-            try:
-                devnull = os.open(os.devnull, os.O_RDWR)
-                os.dup2(devnull, 0)
-                saved = os.dup(2)
-                os.dup2(devnull, 2)
-                signal.signal(signal.SIGALRM, signal.SIG_DFL)
-                signal.alarm(int(timeout) + 1)  # a package that hangs here was reported by its own child
-                verdict = attempt(sub)
-                signal.alarm(0)
-                os.dup2(saved, 2)
-                if verdict["status"] != "ok":
-                    for module in plan.under(sub):
-                        emit({"module": module, "status": "parent-failed", "parent": sub})
-                else:
-                    serve(sub, plan, timeout, limit, sys_path, emit)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        os.waitpid(pid, 0)
+
+        def zygote(write_end: int, sub: str = sub) -> int:  # the zygote for ``sub``
+            os.close(write_end)
+            verdict = _quiet_import(timeout, lambda: attempt(sub))  # a hang here is reported by sub's own child
+            if verdict["status"] != "ok":
+                for module in plan.under(sub):
+                    emit({"module": module, "status": "parent-failed", "parent": sub})
+            else:
+                serve(sub, plan, timeout, limit, sys_path, emit)
+            return 0
+
+        pid, read_end = _fork(zygote)
+        os.close(read_end)
+        _reap(pid)
 
 
 def _serve_spawned(
@@ -817,12 +915,12 @@ def attempt_lookup(value: str, need_callable: bool, submodules: bool) -> Result:
     return {"status": "ok"}
 
 
-def run_lookups(lookups: List[Result], timeout: float, limit: int, emit: Callable[[Result], None]) -> None:
+def run_lookups(lookups: List[Lookup], timeout: float, limit: int, emit: Callable[[Result], None]) -> None:
     """Each lookup in a fresh child of this clean process."""
     for lookup in lookups:
         if HAVE_FORK:
 
-            def action(item: Result = lookup) -> Result:
+            def action(item: Lookup = lookup) -> Result:
                 return attempt_lookup(item["value"], item["callable"], item["submodules"])
 
             verdict = run_forked(lookup["value"], timeout, limit, action=action)
@@ -840,28 +938,26 @@ def main() -> None:
         return
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]  # the folder of this script is not the project's
-    request = json.loads(sys.stdin.read())
+    request: Request = json.loads(sys.stdin.read())
     sys.path[:0] = request["sys_path"]
-    LOADED_FROM[:] = request.get("loaded_from", [])
-    WORKDIR.append(tempfile.mkdtemp(prefix="smokegen-build-"))
-    ROOT.append(os.getcwd())
+    STATE.loaded_from = list(request.get("loaded_from", []))
+    STATE.workdir = tempfile.mkdtemp(prefix="smokegen-build-")
+    STATE.root = os.getcwd()
     out = os.dup(1)  # verdicts go here, whichever process of the tree writes them
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)  # what imports print in the zygotes is not mixed into the verdicts
 
     def emit(record: Result) -> None:
-        data = (json.dumps(record) + "\n").encode()
-        while data:
-            data = data[os.write(out, data) :]
+        _write_record(out, record)
 
     run_lookups(request.get("lookups", []), request["timeout"], request["output_limit"], emit)
     plan = Plan(request["groups"])
     if request.get("graph"):
-        CLOSURES.append(Closures(request["graph"]))
+        STATE.closures = Closures(request["graph"])
     try:
         serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
     finally:
-        shutil.rmtree(WORKDIR[0], ignore_errors=True)
+        shutil.rmtree(STATE.workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

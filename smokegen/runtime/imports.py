@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smokegen.graph.imports import import_graph, reaching, strongly_connected
 from smokegen.graph.index import ProjectIndex, may_run_on_import, prefixes, runs_on_every_import
@@ -32,6 +32,9 @@ from smokegen.model import (
     SkipReason,
     TraceFrame,
 )
+
+if TYPE_CHECKING:
+    from smokegen.runtime._runner import BuildSpec, Group, Record, Request
 
 RUNNER = Path(__file__).with_name("_runner.py")
 
@@ -67,7 +70,7 @@ def project_sys_path(root: Path, model: ProjectModel) -> list[str]:
     return [str(root) if r == "." else str((root / r).resolve()) for r in model.source_roots]
 
 
-def build_spec(plan: ClassPlan) -> dict[str, Any]:
+def build_spec(plan: ClassPlan) -> BuildSpec:
     """A plan as the runner reads it (``_runner.build``)."""
     return {
         "name": plan.name,
@@ -81,14 +84,14 @@ def build_spec(plan: ClassPlan) -> dict[str, Any]:
 
 def _groups(
     modules: list[str], plans: Mapping[str, tuple[ClassPlan, ...]], passing: Collection[str] = ()
-) -> list[dict[str, Any]]:
+) -> list[Group]:
     by_parent: dict[str, list[str]] = {}
     for name in modules:
         by_parent.setdefault(name.rpartition(".")[0], []).append(name)
     known: dict[str, list[str]] = {}
     for name in passing:
         known.setdefault(name.rpartition(".")[0], []).append(name)
-    groups = []
+    groups: list[Group] = []
     for parent, names in sorted(by_parent.items()):
         builds = {name: [build_spec(p) for p in plans[name] if p.source is not None] for name in names if name in plans}
         groups.append(
@@ -102,16 +105,16 @@ def _groups(
     return groups
 
 
-def _split(groups: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
+def _split(groups: list[Group], workers: int) -> list[list[Group]]:
     """Contiguous runs of groups in package order, of about equal size: a package's subpackages mostly
     land in the same worker, which imports their common ancestors once."""
 
-    def size_of(group: dict[str, Any]) -> int:
+    def size_of(group: Group) -> int:
         return len(group["modules"]) + sum(len(b) for b in group["builds"].values()) // 4
 
     total = sum(size_of(g) for g in groups)
     target = max(1, -(-total // workers))
-    shares: list[list[dict[str, Any]]] = [[]]
+    shares: list[list[Group]] = [[]]
     size = 0
     for group in groups:  # already sorted by parent
         if size >= target and len(shares) < workers:
@@ -167,13 +170,13 @@ _DETAIL_KEYS = {
 }
 
 
-def _detail(status: ImportStatus, record: dict[str, Any], default: str = "") -> str:
+def _detail(status: ImportStatus, record: Mapping[str, Any], default: str = "") -> str:
     """The exit code, the signal name, the timeout or the parent package, as the runner reported it."""
     key = _DETAIL_KEYS.get(status)
     return str(record.get(key, "")) if key is not None else default
 
 
-def _verdict(record: dict[str, Any]) -> ImportVerdict:
+def _verdict(record: Record) -> ImportVerdict:
     status = ImportStatus(record["status"])
     detail = _detail(status, record)
     return ImportVerdict(
@@ -190,7 +193,7 @@ def _verdict(record: dict[str, Any]) -> ImportVerdict:
     )
 
 
-def _frames(record: dict[str, Any]) -> tuple[TraceFrame, ...]:
+def _frames(record: Mapping[str, Any]) -> tuple[TraceFrame, ...]:
     return tuple(
         TraceFrame(str(f[0]), int(f[1] or 0), str(f[2]), str(f[3]) if len(f) > 3 else "")
         for f in record.get("frames", [])
@@ -215,6 +218,47 @@ def build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
         open_signature=bool(record.get("open", False)),
         compiled=bool(record.get("compiled", False)),
     )
+
+
+def _launch(
+    root: Path, options: RuntimeOptions, request: Request, budget: float, on_record: Callable[[Record], None]
+) -> str | None:
+    """Run the runner on ``request`` under ``options.python``, in the project root, and hand each record
+    it writes to ``on_record`` as it arrives; the runner enforces every timeout itself, and is killed
+    after ``budget`` seconds as a backstop. None when it ended normally, else why it did not."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                [options.python, str(RUNNER)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                cwd=root,
+                text=True,
+                env=options.environment(),
+            )
+        except OSError as exc:
+            return f"cannot start {options.python}: {exc}"
+        watchdog = threading.Timer(budget, proc.kill)
+        watchdog.start()
+        with proc:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(json.dumps(request))
+            proc.stdin.close()
+            for line in proc.stdout:
+                try:
+                    record = json.loads(line) if line.startswith("{") else None
+                except ValueError:
+                    record = None  # not a record; a missing verdict is reported by the caller
+                if isinstance(record, dict):
+                    on_record(record)  # type: ignore[arg-type]  # the runner writes Records
+            code = proc.wait()
+        watchdog.cancel()
+        if code == 0:
+            return None
+        errors.seek(0)
+        tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        return f"the import runner exited with {code}: {tail[0]}"
 
 
 def run_imports(
@@ -243,61 +287,33 @@ def run_imports(
     lock = threading.Lock()
     failures: list[str] = []
 
-    def work(share: list[dict[str, Any]]) -> None:
-        request = json.dumps(
-            {
-                "sys_path": sys_path,
-                "timeout": options.timeout,
-                "output_limit": options.output_limit,
-                "groups": share,
-                "graph": graph if options.share_imports else {},
-                "loaded_from": sys_path if options.report_loaded else [],
-            }
-        )
-        with tempfile.TemporaryFile() as errors:
-            try:
-                proc = subprocess.Popen(
-                    [options.python, str(RUNNER)],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=errors,
-                    cwd=root,
-                    text=True,
-                    env=options.environment(),
-                )
-            except OSError as exc:
-                with lock:
-                    failures.append(f"cannot start {options.python}: {exc}")
+    def work(share: list[Group]) -> None:
+        request: Request = {
+            "sys_path": sys_path,
+            "timeout": options.timeout,
+            "output_limit": options.output_limit,
+            "groups": share,
+            "graph": graph if options.share_imports else {},
+            "loaded_from": sys_path if options.report_loaded else [],
+        }
+
+        def take(record: Record) -> None:
+            if "module" not in record:
                 return
-            builds = sum(len(b) for g in share for b in g["builds"].values())
-            budget = (sum(len(g["modules"]) for g in share) * 2 + builds) * (options.timeout + 2) + 60
-            watchdog = threading.Timer(budget, proc.kill)  # the runner enforces every timeout; this is a backstop
-            watchdog.start()
-            with proc:
-                assert proc.stdin is not None and proc.stdout is not None
-                proc.stdin.write(request)
-                proc.stdin.close()
-                for line in proc.stdout:
-                    try:
-                        record = json.loads(line) if line.startswith("{") else None
-                    except ValueError:
-                        record = None  # not a verdict line; a missing verdict is reported below
-                    if not isinstance(record, dict) or "module" not in record:
-                        continue
-                    with lock:
-                        if "after_siblings" in record:
-                            retries[record["module"]] = ImportStatus(record["after_siblings"])
-                        else:
-                            verdicts[record["module"]] = _verdict(record)
-                            if progress is not None:
-                                progress(len(verdicts), len(modules))
-                code = proc.wait()
-            watchdog.cancel()
-            if code != 0:
-                errors.seek(0)
-                tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-                with lock:
-                    failures.append(f"the import runner exited with {code}: {tail[0]}")
+            with lock:
+                if "after_siblings" in record:
+                    retries[record["module"]] = ImportStatus(record["after_siblings"])
+                else:
+                    verdicts[record["module"]] = _verdict(record)
+                    if progress is not None:
+                        progress(len(verdicts), len(modules))
+
+        builds = sum(len(b) for g in share for b in g["builds"].values())
+        budget = (sum(len(g["modules"]) for g in share) * 2 + builds) * (options.timeout + 2) + 60
+        failed = _launch(root, options, request, budget, take)
+        if failed is not None:
+            with lock:
+                failures.append(failed)
 
     def pull() -> None:
         while True:
@@ -344,41 +360,28 @@ def run_lookups(
     """Resolve each lookup in a fresh child of a clean runner; a verdict per key."""
     if not lookups:
         return {}
-    request = json.dumps(
-        {
-            "sys_path": project_sys_path(root, model),
-            "timeout": options.timeout,
-            "output_limit": options.output_limit,
-            "groups": [],
-            "lookups": [dataclasses.asdict(item) for item in lookups],
-        }
-    )
-    try:
-        done = subprocess.run(
-            [options.python, str(RUNNER)],
-            input=request,
-            capture_output=True,
-            text=True,
-            cwd=root,
-            env=options.environment(),
-            timeout=len(lookups) * (options.timeout + 2) + 60,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RunnerError(f"the runner failed ({exc})") from None
+    request: Request = {
+        "sys_path": project_sys_path(root, model),
+        "timeout": options.timeout,
+        "output_limit": options.output_limit,
+        "groups": [],
+        "lookups": [
+            {"key": item.key, "value": item.value, "callable": item.callable, "submodules": item.submodules}
+            for item in lookups
+        ],
+    }
     found: dict[str, ImportVerdict] = {}
-    for line in done.stdout.splitlines():
-        try:
-            record = json.loads(line) if line.startswith("{") else None
-        except ValueError:
-            record = None
-        if isinstance(record, dict) and "lookup" in record:
-            record["module"] = record.pop("lookup")
-            found[record["module"]] = _verdict(record)
+
+    def take(record: Record) -> None:
+        if "lookup" in record:
+            key = record.pop("lookup")
+            record["module"] = key
+            found[key] = _verdict(record)
+
+    failed = _launch(root, options, request, len(lookups) * (options.timeout + 2) + 60, take)
     missing = [item.key for item in lookups if item.key not in found]
     if missing:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RunnerError(f"the runner stopped early ({tail})")
+        raise RunnerError(f"the runner stopped early ({failed or 'no verdict for ' + missing[0]})")
     return found
 
 
