@@ -1,7 +1,7 @@
 """Stable finding codes. A code never changes meaning; retired codes are not reused.
 
 SG0xx: discovery and scanning (the file itself). Later families: SG1xx static
-import checks, SG2xx runtime checks, SG3xx the mypy stage, SG4xx the mocks audit. The README's "Finding codes" section
+import checks, SG2xx runtime checks, SG3xx the mypy stage, SG4xx the mocks audit. docs/codes.md
 documents each entry below (a test keeps the two in step).
 """
 

@@ -45,8 +45,8 @@ class Setting:
 
     key: str  # the Config field's name
     flag: str  # "--timeout"; a switch: "--mypy/--no-mypy"
-    kind: str  # the TOML type, as the README names it
-    default: str  # the default, as the README names it
+    kind: str  # the TOML type, as the configuration reference names it
+    default: str  # the default, as the configuration reference names it
     commands: tuple[str, ...]  # the commands that take the flag
     help: str
     validate: Callable[[object, str], Any]  # (the raw TOML or flag value, where it came from) -> the value

@@ -25,7 +25,7 @@ def finding_to_json(finding: Finding) -> dict[str, object]:
 
 
 def render_check_json(report: CheckReport) -> str:
-    """The documented JSON report (README, "JSON report")."""
+    """The documented JSON report (docs/commands.md, "JSON report")."""
     errors, warnings = counts(report.findings)
     data = {
         "schema": REPORT_SCHEMA,
