@@ -22,6 +22,8 @@ from smokegen.util.files import write_atomic
 
 _SCANNER_MODULES = (
     "model/__init__.py",
+    "model/findings.py",
+    "model/project.py",
     "model/serialize.py",
     "scan/positions.py",
     "scan/cst_tools.py",
