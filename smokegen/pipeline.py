@@ -311,8 +311,18 @@ def check(request: CheckRequest, progress: ProgressFor = no_progress) -> CheckRe
         scope=scope,
         entry_points_file=entry_points_file,
     )
+    if stages.runtime is not None and loaded.python_origin:
+        notes.append(f"the project's code ran under {_shown(config.python, loaded.root)} ({loaded.python_origin})")
     report = run_checks(dataclasses.replace(loaded, config=config), env, stages, progress("importing", "modules"))
     return dataclasses.replace(report, notes=report.notes + tuple(notes))
+
+
+def _shown(path: str, root: Path) -> str:
+    """A path as a person reads it: relative to the project when it is inside it."""
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return path
 
 
 @dataclass(frozen=True, slots=True)

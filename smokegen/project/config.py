@@ -253,7 +253,7 @@ class Config:
         "The project's interpreter (a path, relative to the project root in pyproject.toml, or a command).",
         flag="--python",
         kind=STRING,
-        shown="the active virtualenv, else smokegen's interpreter",
+        shown="the active virtualenv, else the project's .venv or venv, else smokegen's interpreter",
         commands=_RUNNING + ("generate",),
         validate=_text,
         metavar="PATH",
@@ -378,16 +378,18 @@ def settings_for(command: str) -> tuple[Setting, ...]:
     return tuple(s for s in SETTINGS if command in s.commands)
 
 
-def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml") -> Config:
-    """Validate a ``[tool.smokegen]`` table; ``source`` names the file in error messages."""
+def parse_config(table: Mapping[str, Any], source: str = "pyproject.toml", section: str = "[tool.smokegen]") -> Config:
+    """Validate a settings table; ``source`` and ``section`` (``""`` for the top level of
+    ``smokegen.toml``) name it in error messages."""
     values: dict[str, Any] = {}
+    where = f" in {section}" if section else ""
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
         if key not in _KEYS:
             close = difflib.get_close_matches(key, sorted(_KEYS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; valid keys: {', '.join(sorted(_KEYS))}"
-            raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.smokegen]{hint}")
-        values[key] = _BY_KEY[key].validate(value, f"{source}: [tool.smokegen] {raw_key}")
+            raise ConfigError(f"{source}: unknown key '{raw_key}'{where}{hint}")
+        values[key] = _BY_KEY[key].validate(value, f"{source}: {section + ' ' if section else ''}{raw_key}")
     return Config(**values)
 
 
@@ -502,6 +504,23 @@ def read_pyproject(path: Path, display: str = "pyproject.toml") -> Pyproject:
         config=parse_config(table, display),
         entry_points=_entry_points(data),
     )
+
+
+# Settings files of their own, for a project without pyproject.toml (or that keeps them apart): the same
+# keys at the top level, no [tool.smokegen]. The first found wins over pyproject.toml's [tool.smokegen],
+# as ruff.toml does over [tool.ruff].
+CONFIG_FILES = (".smokegen.toml", "smokegen.toml")
+
+
+def read_project_config(root: Path) -> Pyproject:
+    """The project's name and entry points (pyproject.toml) and its settings: from ``.smokegen.toml``
+    or ``smokegen.toml`` when the project has one, else from pyproject.toml's ``[tool.smokegen]``."""
+    pyproject = read_pyproject(root / "pyproject.toml")
+    for name in CONFIG_FILES:
+        path = root / name
+        if path.is_file():
+            return replace(pyproject, config=parse_config(read_toml(path, name), name, section=""))
+    return pyproject
 
 
 def entry_point_locations(

@@ -19,7 +19,26 @@ from pathlib import Path
 from smokegen.model import Finding, Location, ModuleKind, SourceFile, codes
 from smokegen.project.config import Config, ConfigError
 
+# A folder holding one of these is a project's root: a package's build configuration, smokegen's own
+# configuration file, or an application's markers (Django's manage.py, a requirements file or folder,
+# a Pipfile or a lock file). The nearest folder holding any of them is the root.
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
+APPLICATION_MARKERS = (".smokegen.toml", "smokegen.toml", "manage.py", "Pipfile", "uv.lock", "poetry.lock", "pdm.lock")
+_REQUIREMENTS = re.compile(r"requirements.*\.(txt|in)")
+
+
+def _is_root(folder: Path) -> bool:
+    if any((folder / marker).is_file() for marker in ROOT_MARKERS + APPLICATION_MARKERS):
+        return True
+    if (folder / "requirements").is_dir():
+        return True
+    try:
+        with os.scandir(folder) as entries:
+            return any(_REQUIREMENTS.fullmatch(entry.name) is not None and entry.is_file() for entry in entries)
+    except OSError:
+        return False
+
+
 EXTENSION_SUFFIXES = (".so", ".pyd")
 
 # Never scanned, whatever the configuration says.
@@ -78,17 +97,19 @@ class Discovery:
 
 
 def find_project_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding pyproject.toml (setup.cfg/setup.py as fallbacks)."""
+    """The nearest folder at or above ``start`` that holds a project's marker (:data:`ROOT_MARKERS`,
+    :data:`APPLICATION_MARKERS`, ``requirements*.txt`` or a ``requirements/`` folder)."""
     start = start.resolve()
     if not start.exists():
         raise ConfigError(f"{start}: no such file or folder; pass the path of a project")
     here = start if start.is_dir() else start.parent
-    for marker in ROOT_MARKERS:
-        for folder in (here, *here.parents):
-            if (folder / marker).is_file():
-                return folder
+    for folder in (here, *here.parents):
+        if _is_root(folder):
+            return folder
+    looked_for = ", ".join((*ROOT_MARKERS, *APPLICATION_MARKERS, "requirements*.txt", "requirements/"))
     raise ConfigError(
-        f"{start}: no pyproject.toml in this folder or any parent; run smokegen inside a project or pass its path"
+        f"{start}: no project in this folder or any parent (looked for {looked_for}); run smokegen inside a "
+        "project or pass its path"
     )
 
 

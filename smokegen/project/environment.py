@@ -132,14 +132,49 @@ class Environment:
     hooked: frozenset[str] = frozenset()  # top-level names served by import hooks, not files
 
 
+def _venv_python(folder: Path) -> Path | None:
+    for candidate in (folder / "bin" / "python", folder / "Scripts" / "python.exe"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _active_virtualenv() -> Path | None:
+    venv = os.environ.get("VIRTUAL_ENV")
+    return _venv_python(Path(venv)) if venv else None
+
+
 def default_python() -> str:
     """The active virtualenv's interpreter, else the one smokegen runs in."""
-    venv = os.environ.get("VIRTUAL_ENV")
-    if venv:
-        for candidate in (Path(venv) / "bin" / "python", Path(venv) / "Scripts" / "python.exe"):
-            if candidate.is_file():
-                return str(candidate)
-    return sys.executable
+    active = _active_virtualenv()
+    return str(active) if active is not None else sys.executable
+
+
+def project_virtualenv(root: Path) -> Path | None:
+    """The interpreter of the project's own virtualenv (``.venv`` or ``venv`` with a ``pyvenv.cfg``,
+    as uv, Poetry in-project and ``python -m venv`` make it), or None."""
+    for name in (".venv", "venv"):
+        folder = root / name
+        if (folder / "pyvenv.cfg").is_file():
+            found = _venv_python(folder)
+            if found is not None:
+                return found
+    return None
+
+
+def choose_python(configured: str, root: Path) -> tuple[str, str]:
+    """The interpreter that runs the project's code, and where it came from: ``configured`` (the
+    ``--python`` flag or the ``python`` key), else the active virtualenv, else the project's own
+    ``.venv``/``venv``, else the interpreter smokegen runs in."""
+    if configured:
+        return resolve_python(configured), "--python, or the python setting"
+    active = _active_virtualenv()
+    if active is not None:
+        return str(active), "the active virtualenv"
+    own = project_virtualenv(root)
+    if own is not None:
+        return str(own), f"the project's {own.parent.parent.name}, not activated"
+    return sys.executable, "smokegen's own: no virtualenv is active and the project has none (.venv, venv)"
 
 
 def resolve_python(python: str | None) -> str:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
-from smokegen.project.config import Config, Pyproject, apply_flags, read_pyproject
+from smokegen.project.config import Config, Pyproject, apply_flags, read_project_config
 from smokegen.project.discover import discover, find_project_root
-from smokegen.project.environment import InstalledDistribution
+from smokegen.project.environment import InstalledDistribution, choose_python
 from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.scan.results import result_findings, unreadable
 
@@ -203,6 +203,7 @@ class LoadedProject:
     config: Config
     model: ProjectModel
     stats: ScanStats
+    python_origin: str = ""  # why config.python is the interpreter that runs the project's code
 
     def cache(self) -> ScanCache:
         """The scan cache, or a disabled one when ``config.cache`` is false."""
@@ -215,18 +216,21 @@ class ProjectSettings:
 
     root: Path
     pyproject: Pyproject
-    config: Config
+    config: Config  # its ``python`` resolved: the interpreter that runs the project's code
+    python_origin: str = ""  # why that interpreter (the flag, the active virtualenv, the project's .venv...)
 
 
 def project_settings(path: Path, flags: Mapping[str, Any] | None = None) -> ProjectSettings:
     """Find the project containing ``path`` and read its configuration: ``flags`` (the command
     line's settings, see :func:`config.apply_flags`) over ``[tool.smokegen]``."""
     root = find_project_root(path)
-    pyproject = read_pyproject(root / "pyproject.toml")
+    pyproject = read_project_config(root)
     config = pyproject.config
     if config.python and (os.sep in config.python or "/" in config.python):
         config = replace(config, python=str(root / config.python))  # relative to the project, not the caller
-    return ProjectSettings(root, pyproject, apply_flags(config, flags or {}))
+    config = apply_flags(config, flags or {})
+    python, origin = choose_python(config.python, root)
+    return ProjectSettings(root, pyproject, replace(config, python=python), origin)
 
 
 def load_project(
@@ -251,7 +255,7 @@ def load_project(
         use_cache=use_cache if use_cache is not None else config.cache,
         progress=progress,
     )
-    return LoadedProject(settings.root, config, model, stats)
+    return LoadedProject(settings.root, config, model, stats, settings.python_origin)
 
 
 def load_installed(

@@ -123,7 +123,8 @@ def test_unknown_config_key_is_a_one_line_usage_error(fixture_project, capsys) -
 def test_missing_project_is_a_usage_error(tmp_path: Path, capsys) -> None:
     code, _, err = run_cli(capsys, "scan", str(tmp_path))
     assert code == 2
-    assert "no pyproject.toml in this folder or any parent" in err and "Traceback" not in err
+    assert "no project in this folder or any parent (looked for pyproject.toml, setup.cfg" in err
+    assert "manage.py" in err and "requirements*.txt" in err and "Traceback" not in err
     code, _, err = run_cli(capsys, "scan", str(tmp_path / "nope"))
     assert code == 2 and "no such file or folder" in err
 

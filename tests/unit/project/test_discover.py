@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from smokegen.model import ModuleKind
-from smokegen.project.config import Config, ConfigError, parse_config, read_pyproject
+from smokegen.project.config import Config, ConfigError, parse_config, read_project_config, read_pyproject
 from smokegen.project.discover import discover, find_project_root, match_glob
 
 
@@ -267,3 +267,48 @@ def test_entry_points_from_pyproject(tmp_path: Path) -> None:
         ("gui_scripts", "demo-gui", "demo.gui:run", "demo.gui"),
         ("pytest11", "demo", "demo.plugin", "demo.plugin"),
     ]
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "manage.py",
+        "requirements.txt",
+        "requirements-prod.txt",
+        "requirements/base.txt",
+        "Pipfile",
+        "uv.lock",
+        "smokegen.toml",
+    ],
+)
+def test_an_application_marker_makes_a_root(tmp_path: Path, marker: str) -> None:
+    make(tmp_path, {"outer/pyproject.toml": "", f"outer/app/{marker}": "", "outer/app/shop/views.py": ""})
+    assert find_project_root(tmp_path / "outer/app/shop") == (tmp_path / "outer/app").resolve()
+
+
+def test_the_nearest_marker_wins_noop(tmp_path: Path) -> None:
+    make(tmp_path, {"proj/pyproject.toml": "", "proj/docs/conf.py": "", "proj/pkg/mod.py": ""})
+    assert find_project_root(tmp_path / "proj/pkg") == (tmp_path / "proj").resolve()
+
+
+def test_a_settings_file_replaces_tool_smokegen(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "demo"\n[tool.smokegen]\nexclude = ["a"]\n',
+            "smokegen.toml": 'exclude = ["b"]\ntimeout = 3\n',
+        },
+    )
+    found = read_project_config(tmp_path)
+    assert (found.name, found.config.exclude, found.config.timeout) == ("demo", ("b",), 3.0)
+    (tmp_path / ".smokegen.toml").write_text('exclude = ["c"]\n', encoding="utf-8")
+    assert read_project_config(tmp_path).config.exclude == ("c",)
+
+
+def test_a_settings_file_error_names_the_file_without_a_table(tmp_path: Path) -> None:
+    make(tmp_path, {"smokegen.toml": "exlude = []\n"})
+    with pytest.raises(ConfigError, match=r"^smokegen.toml: unknown key 'exlude' \(did you mean 'exclude'\?\)$"):
+        read_project_config(tmp_path)
+    make(tmp_path, {"smokegen.toml": "timeout = 0\n"})
+    with pytest.raises(ConfigError, match=r"^smokegen.toml: timeout must be a positive number"):
+        read_project_config(tmp_path)
