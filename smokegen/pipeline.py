@@ -40,6 +40,7 @@ from smokegen.model import (
 from smokegen.plan.synth import plan_classes
 from smokegen.project.config import Config, entry_point_locations
 from smokegen.project.deps import Dependencies, read_dependencies
+from smokegen.project.discover import is_application
 from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
 from smokegen.project.testsuite import test_files
 from smokegen.runtime.imports import (
@@ -117,6 +118,7 @@ class Stages:
     mypy: MypyStage | None = None
     scope: frozenset[str] | None = None
     entry_points_file: str = "pyproject.toml"
+    application: bool = False  # deployed, not distributed: no module is an opt-in integration
 
 
 def run_checks(
@@ -141,13 +143,14 @@ def run_checks(
     findings.extend(check_entry_points(index, point_locations))
     notes: list[str] = []
     deps = read_dependencies(root, model.name, {name: dist.requires for name, dist in env.distributions.items()})
+    notes.extend(deps.notes)
     if deps.known:
-        findings.extend(check_dependencies(index, installed, deps, root))
+        findings.extend(check_dependencies(index, installed, deps, root, stages.application))
     else:
         notes.append(
             "dependency checks skipped: the project's dependencies are not declared statically "
-            "([project].dependencies, [tool.poetry], setup.cfg) and the project is not installed "
-            "in the target interpreter"
+            "([project].dependencies, [tool.poetry], setup.cfg, requirements*.txt, Pipfile) and the "
+            "project is not installed in the target interpreter"
         )
     findings.extend(check_broad_guards(index, env))
     findings.extend(check_installed_names(index, installed))
@@ -183,7 +186,9 @@ def run_checks(
             )
         verdicts = tuple(sorted((*verdicts, *reused.values()), key=lambda v: v.module))
         optional = optional_imports(deps, env) if deps.known else frozenset()
-        findings.extend(runtime_findings(verdicts, model, root, findings, optional, config.environment_errors))
+        findings.extend(
+            runtime_findings(verdicts, model, root, findings, optional, config.environment_errors, stages.application)
+        )
         built, outcomes = judge_builds(verdicts, plans, index, root, config.environment_errors)
         findings.extend(built)
 
@@ -310,6 +315,7 @@ def check(request: CheckRequest, progress: ProgressFor = no_progress) -> CheckRe
         mypy=MypyStage(resolve_python(config.python or None), mypy_config) if run_mypy_stage else None,
         scope=scope,
         entry_points_file=entry_points_file,
+        application=request.installed is None and is_application(loaded.root),
     )
     if stages.runtime is not None and loaded.python_origin:
         notes.append(f"the project's code ran under {_shown(config.python, loaded.root)} ({loaded.python_origin})")
@@ -361,7 +367,7 @@ def mocks(request: MocksRequest, progress: ProgressFor = no_progress) -> MocksRe
 
     loaded, env = load_with_environment(request.path, request.flags, progress)
     config = loaded.config
-    stages = Stages(runtime=None if config.static else runtime_options(config))
+    stages = Stages(runtime=None if config.static else runtime_options(config), application=is_application(loaded.root))
     checked = run_checks(
         dataclasses.replace(loaded, config=dataclasses.replace(config, instantiate=False)), env, stages
     )

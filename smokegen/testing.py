@@ -97,6 +97,7 @@ class _State:
     optional: frozenset[str]
     plans: dict[str, ClassPlan]
     sys_path: list[str]
+    application: bool = False
 
     @property
     def model(self) -> ProjectModel:
@@ -109,6 +110,7 @@ def _state(root: Path) -> _State:
     from smokegen.pipeline import optional_imports
     from smokegen.plan.synth import plan_classes
     from smokegen.project.deps import read_dependencies
+    from smokegen.project.discover import is_application
     from smokegen.project.environment import probe
     from smokegen.runtime.imports import RuntimeOptions, project_sys_path
     from smokegen.scan.loader import load_project
@@ -126,6 +128,7 @@ def _state(root: Path) -> _State:
         optional_imports(deps, env) if deps.known else frozenset(),
         plans,
         project_sys_path(root, model),
+        is_application(root),
     )
 
 
@@ -195,7 +198,7 @@ def _import_judgement(root: Path, module: str) -> tuple[str, str]:
         kind, text = _import_judgement(root, verdict.detail)
         return kind, f"`import {module}` fails: its package {verdict.detail} does not import:\n{text}"
     config = state.loaded.config
-    findings = import_findings(verdict, state.model, root, state.optional, config.environment_errors)
+    findings = import_findings(verdict, state.model, root, state.optional, config.environment_errors, state.application)
     kind, text = _judged(findings, state)
     if kind == "error":
         return kind, f"{text}\n\n{_traceback(verdict)}"

@@ -67,12 +67,40 @@ def _required_by(env: Environment) -> dict[str, set[str]]:
     return reverse
 
 
-def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependencies, root: Path) -> Iterator[Finding]:
-    """SG106, SG107, SG108."""
+def _brought_by(env: Environment, roots: set[str]) -> dict[str, str]:
+    """Every installed distribution that the distributions ``roots`` require, transitively (extras
+    aside), with the root that brings it."""
+    found: dict[str, str] = {}
+    todo = [(root, root) for root in sorted(roots)]
+    while todo:
+        name, root = todo.pop(0)
+        dist = env.distributions.get(name)
+        if dist is None:
+            continue
+        for line in dist.requires:
+            try:
+                requirement = Requirement(line)
+            except InvalidRequirement:
+                continue
+            if requirement.marker is not None and "extra" in str(requirement.marker):
+                continue
+            child = canonicalize_name(requirement.name)
+            if child not in found and child not in roots:
+                found[child] = root
+                todo.append((child, root))
+    return found
+
+
+def check_dependencies(
+    index: ProjectIndex, installed: Installed, deps: Dependencies, root: Path, application: bool = False
+) -> Iterator[Finding]:
+    """SG106, SG107, SG108, SG112, SG114. In an ``application`` every module is loaded by something
+    (a URLconf, a task queue, a WSGI server, a management command): none is an opt-in integration."""
     env = installed.env
     own = canonicalize_name(index.model.name) if index.model.name else None
-    core = core_modules(index)
+    core = {m.name for m in index.model.modules} if application else core_modules(index)
     required = deps.required()
+    brought: dict[str, str] | None = None
     declared = deps.any_declared()
     reverse: dict[str, set[str]] | None = None
     for info, imp, top in _external_imports(index, env):
@@ -123,10 +151,24 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
                 "or make the dependency required",
             )
             continue
+        if brought is None:
+            brought = _brought_by(env, required | ({own} if own else set()))
+        bringer = next((brought[d] for d in sorted(dists) if d in brought), None)
+        if bringer is not None:
+            yield codes.TRANSITIVE_DEPENDENCY.at(
+                imp.location,
+                f"'{top}' comes from {names}, which is not a declared dependency ({deps.source}); it works "
+                f"because '{bringer}' depends on it: declare {names} if you import it",
+            )
+            continue
         if reverse is None:
             reverse = _required_by(env)
         via = sorted(set().union(*(reverse.get(d, set()) for d in dists)) & (declared | ({own} if own else set())))
         why = f"; it is installed only because {', '.join(repr(v) for v in via)} depends on it" if via else ""
+        dev_only = sorted(dists & deps.dev_only())
+        if dev_only:
+            files = sorted({d.file or deps.source for d in deps.dev if d.name in dists})
+            why += f"; it is declared for development only ({', '.join(files)}), which a production image leaves out"
         if opt_in:
             yield codes.OPT_IN_UNDECLARED.at(
                 imp.location,
@@ -146,7 +188,7 @@ def check_dependencies(index: ProjectIndex, installed: Installed, deps: Dependen
         if dep.name == own or dep.name in env.distributions:
             continue
         line = declaration_line(root, dep)
-        where = "pyproject.toml" if (root / "pyproject.toml").is_file() else "setup.cfg"
+        where = dep.file or ("pyproject.toml" if (root / "pyproject.toml").is_file() else "setup.cfg")
         yield codes.MISSING_DEPENDENCY.at(
             Location(where, line, 1),
             f"declared dependency '{dep.text}' is not installed in the target interpreter: its imports fail; "

@@ -128,6 +128,7 @@ def runtime_findings(
     static: Iterable[Finding] = (),
     optional: frozenset[str] = frozenset(),
     environment_errors: tuple[str, ...] = (),
+    application: bool = False,
 ) -> Iterator[Finding]:
     """Findings for failed imports; one the static stage already reported at that line is not repeated.
     ``optional``: top-level import names of distributions declared only in extras;
@@ -138,8 +139,8 @@ def runtime_findings(
     computed: list[set[str]] = []
 
     def core_of() -> set[str]:  # computed on first need: most runs have no failure that asks
-        if not computed:
-            computed.append(core_modules(index))
+        if not computed:  # in an application every module is loaded by something: none is opt-in
+            computed.append(set(by_name) if application else core_modules(index))
         return computed[0]
 
     elsewhere = platform_specific(model)
@@ -268,10 +269,11 @@ def import_findings(
     root: Path,
     optional: frozenset[str] = frozenset(),
     environment_errors: tuple[str, ...] = (),
+    application: bool = False,
 ) -> list[Finding]:
     """The runtime findings of one module's fresh import, judged alone (no static finding hides one);
     a file the scanner could not read that fails to import too is SG201 at the scan failure."""
-    found = list(runtime_findings([verdict], model, root, (), optional, environment_errors))
+    found = list(runtime_findings([verdict], model, root, (), optional, environment_errors, application))
     if found or verdict.status is ImportStatus.OK or model.module(verdict.module) is not None:
         return found
     failure = next((f for f in model.failures if f.name == verdict.module), None)

@@ -45,6 +45,9 @@ MISSING_EXTERNAL_NAME = Code("SG110", "cannot import name from an installed pack
 MISSING_EXTERNAL_MODULE = Code("SG111", "no such module in an installed package", Severity.ERROR)
 BROKEN_ENTRY_POINT_STATIC = Code("SG113", "entry point names a missing module or attribute", Severity.ERROR)
 OPT_IN_UNDECLARED = Code("SG112", "undeclared distribution imported by an opt-in module", Severity.WARNING)
+TRANSITIVE_DEPENDENCY = Code(
+    "SG114", "import of a distribution that only a declared dependency brings", Severity.WARNING
+)
 
 IMPORT_FAILS = Code("SG201", "module fails to import", Severity.ERROR)
 IMPORT_TIMEOUT = Code("SG202", "import does not finish", Severity.ERROR)
@@ -87,6 +90,7 @@ ALL_CODES: tuple[Code, ...] = (
     MISSING_EXTERNAL_NAME,
     MISSING_EXTERNAL_MODULE,
     OPT_IN_UNDECLARED,
+    TRANSITIVE_DEPENDENCY,
     BROKEN_ENTRY_POINT_STATIC,
     IMPORT_FAILS,
     IMPORT_TIMEOUT,

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from smokegen.model import Finding, Location, ModuleKind, SourceFile, codes
-from smokegen.project.config import Config, ConfigError
+from smokegen.project.config import Config, ConfigError, read_toml
 
 # A folder holding one of these is a project's root: a package's build configuration, smokegen's own
 # configuration file, or an application's markers (Django's manage.py, a requirements file or folder,
@@ -111,6 +111,23 @@ def find_project_root(start: Path) -> Path:
         f"{start}: no project in this folder or any parent (looked for {looked_for}); run smokegen inside a "
         "project or pass its path"
     )
+
+
+def is_application(root: Path) -> bool:
+    """The project is deployed rather than distributed: it has Django's ``manage.py``, or nothing
+    builds it into a distribution (no ``[build-system]`` in pyproject.toml, no setup.py or setup.cfg,
+    or Poetry's ``package-mode = false``). In an application every module is loaded by something
+    (a URLconf, a task queue, a WSGI server, a management command): none is an opt-in integration."""
+    if (root / "manage.py").is_file():
+        return True
+    if (root / "setup.py").is_file() or (root / "setup.cfg").is_file():
+        return False
+    data = read_toml(root / "pyproject.toml")
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    poetry = (tool or {}).get("poetry")
+    if isinstance(poetry, dict) and poetry.get("package-mode") is False:
+        return True
+    return "build-system" not in data
 
 
 def is_module_name(name: str) -> bool:

@@ -184,14 +184,15 @@ def test_dependency_findings(tmp_path: Path) -> None:
     )
     found = list(check_dependencies(ProjectIndex(model), Installed(environment, ScanCache(None)), deps, tmp_path))
     assert lines(found) == [
-        "app/core.py:2: SG106",  # urllib3: only there because requests needs it
+        "app/core.py:2: SG114",  # urllib3: undeclared, but the declared requests requires it (a warning)
         "app/core.py:3: SG106",  # yaml: installed, undeclared
         "app/core.py:4: SG107",  # orjson: extra only, core module
         "app/core.py:5: SG106",  # notinstalled: neither declared nor installed, core module
         "pyproject.toml:5: SG108",  # missing-dist: declared, not installed
     ]
     by_line = {(f.location.path, f.location.line): f.message for f in found}
-    assert "installed only because 'requests' depends on it" in by_line[("app/core.py", 2)]
+    assert "it works because 'requests' depends on it: declare urllib3 if you import it" in by_line[("app/core.py", 2)]
+    assert {f.code: f.severity.value for f in found}["SG114"] == "warning"
     assert "'yaml' comes from pyyaml, which is not a declared dependency" in by_line[("app/core.py", 3)]
     assert "declared only in the extra 'fast'" in by_line[("app/core.py", 4)]
 
@@ -253,3 +254,27 @@ def test_read_dependencies_sources(tmp_path: Path) -> None:
     cfg = read_dependencies(tmp_path, None, {})
     assert cfg.source == "setup.cfg [options]"
     assert [(d.name, d.extra) for d in cfg.declared] == [("attrs", None), ("pyyaml", "yaml")]
+
+
+def test_in_an_application_no_module_is_opt_in_and_dev_declarations_are_not_runtime(tmp_path: Path) -> None:
+    root = site(tmp_path, {"pytest/__init__.py": "", "orjson/__init__.py": ""})
+    environment = env(root, {"pytest": ("8.0", ["pytest"]), "orjson": ("3.9", ["orjson"]), "demo": ("1.0", ["app"])})
+    model = project_from(
+        {
+            "app.__init__": "",
+            # nothing imports these two: in a library they would be opt-in integrations
+            "app.views": "import not_installed\n",
+            "app.checks": "import pytest\n",
+        }
+    )
+    deps = Dependencies(
+        "requirements.txt",
+        (Declared("orjson", "orjson", file="requirements.txt", line=1),),
+        dev=(Declared("pytest", "pytest", file="requirements-dev.txt", line=1),),
+    )
+    installed = Installed(environment, ScanCache(None))
+    as_library = list(check_dependencies(ProjectIndex(model), installed, deps, tmp_path))
+    assert [f.code for f in as_library] == ["SG112"]  # a library's opt-in module: a warning
+    as_app = list(check_dependencies(ProjectIndex(model), installed, deps, tmp_path, application=True))
+    assert lines(as_app) == ["app/checks.py:1: SG106", "app/views.py:1: SG106"]
+    assert "declared for development only (requirements-dev.txt)" in as_app[0].message
