@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 from smokegen.checks.build_verdicts import judge_builds
 from smokegen.checks.entry_points import check_entry_points
 from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
-from smokegen.checks.import_verdicts import entry_point_findings, runtime_findings, type_checking_findings
+from smokegen.checks.import_verdicts import (
+    entry_point_findings,
+    runtime_findings,
+    setup_consequences,
+    setup_findings,
+    type_checking_findings,
+)
 from smokegen.checks.imports import check_project
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
@@ -33,6 +39,8 @@ from smokegen.model import (
     CheckReport,
     ClassOutcome,
     Finding,
+    ImportStatus,
+    Location,
     ModuleInfo,
     ModuleKind,
     ProjectModel,
@@ -42,6 +50,7 @@ from smokegen.project.config import Config, entry_point_locations
 from smokegen.project.deps import Dependencies, read_dependencies
 from smokegen.project.discover import is_application
 from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
+from smokegen.project.frameworks import find_setup
 from smokegen.project.testsuite import test_files
 from smokegen.runtime.imports import (
     RuntimeOptions,
@@ -49,6 +58,7 @@ from smokegen.runtime.imports import (
     importable_modules,
     run_imports,
     run_lookups,
+    run_setup,
     type_checking_lookups,
 )
 from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_cached
@@ -164,6 +174,18 @@ def run_checks(
             )
     outcomes: tuple[ClassOutcome, ...] = ()
     if runtime is not None:
+        # The framework set-up production runs first (django.setup()): run alone, then before every import.
+        setup = find_setup(
+            root, model, config.setup, dict(config.env), frozenset(env.distributions), detect=stages.application
+        )
+        setup_verdict = None
+        if setup is not None:
+            runtime = dataclasses.replace(runtime, setup=(setup.kind, setup.target))
+            setup_verdict = run_setup(root, model, runtime)
+            if setup_verdict is not None and setup_verdict.status is ImportStatus.OK:
+                notes.append(f"{setup.describe()} ran before every import, as production runs it")
+            else:
+                runtime = dataclasses.replace(runtime, setup=None)  # the modules are judged without it
         plans = plan_classes(model, dict(config.factories)) if config.instantiate else {}
         only = None
         if scope is not None:
@@ -185,6 +207,13 @@ def run_checks(
                 "project file they load has changed since (--no-cache imports every module)"
             )
         verdicts = tuple(sorted((*verdicts, *reused.values()), key=lambda v: v.module))
+        if setup is not None and setup_verdict is not None and setup_verdict.status is not ImportStatus.OK:
+            judged, folded = setup_consequences(verdicts, setup_verdict, root)
+            fallback = Location(setup.path or "pyproject.toml", setup.line, 1)
+            findings.extend(
+                setup_findings(setup_verdict, setup.describe(), fallback, root, folded, config.environment_errors)
+            )
+            verdicts = tuple(judged)
         optional = optional_imports(deps, env) if deps.known else frozenset()
         findings.extend(
             runtime_findings(verdicts, model, root, findings, optional, config.environment_errors, stages.application)

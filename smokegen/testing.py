@@ -86,7 +86,29 @@ def load(found: Project) -> _State:
             sys.path.insert(0, folder)
     if str(found.root) not in sys.path:
         sys.path.append(str(found.root))
+    if state.options.setup is not None:
+        _set_up_here(state.options.setup)
     return state
+
+
+@functools.cache
+def _set_up_here(setup: tuple[str, str]) -> None:
+    """The framework set-up in this test process too, once (class tests build here), as ``check``
+    runs it before every import; not again where it already ran (pytest-django sets Django up)."""
+    kind, target = setup
+    if kind == "django":
+        try:
+            registry = importlib.import_module("django.apps").apps
+        except ImportError:
+            return  # not installed here: the import tests say so
+        if registry.ready:
+            return
+    from smokegen.runtime import _runner
+
+    try:
+        _runner.set_up({"kind": kind, "target": target})
+    except Exception:
+        pass  # judged by the import tests; what needs it then fails as it would in production
 
 
 @dataclass(frozen=True)
@@ -112,6 +134,7 @@ def _state(root: Path) -> _State:
     from smokegen.project.deps import read_dependencies
     from smokegen.project.discover import is_application
     from smokegen.project.environment import probe
+    from smokegen.project.frameworks import find_setup
     from smokegen.runtime.imports import RuntimeOptions, project_sys_path
     from smokegen.scan.loader import load_project
 
@@ -120,7 +143,15 @@ def _state(root: Path) -> _State:
     env = probe(sys.executable)
     deps = read_dependencies(root, model.name, {name: dist.requires for name, dist in env.distributions.items()})
     plans = {p.key: p for group in plan_classes(model, dict(config.factories)).values() for p in group}
-    options = RuntimeOptions(python=sys.executable, timeout=config.timeout, jobs=1, env=config.env)
+    application = is_application(root)
+    setup = find_setup(root, model, config.setup, dict(config.env), frozenset(env.distributions), detect=application)
+    options = RuntimeOptions(
+        python=sys.executable,
+        timeout=config.timeout,
+        jobs=1,
+        env=config.env,
+        setup=(setup.kind, setup.target) if setup is not None else None,
+    )
     return _State(
         loaded,
         ProjectIndex(model),
@@ -128,7 +159,7 @@ def _state(root: Path) -> _State:
         optional_imports(deps, env) if deps.known else frozenset(),
         plans,
         project_sys_path(root, model),
-        is_application(root),
+        application,
     )
 
 

@@ -280,3 +280,63 @@ def import_findings(
     location = failure.location if failure is not None else Location(verdict.module.replace(".", "/") + ".py", 1, 1)
     error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
     return [codes.IMPORT_FAILS.at(location, f"`import {verdict.module}` fails: {error}")]
+
+
+# What a module raises when it needs the framework set-up that failed: a consequence, not a cause.
+_NEEDS_SETUP = ("AppRegistryNotReady",)
+
+
+def setup_consequences(
+    verdicts: Iterable[ImportVerdict], setup: ImportVerdict, root: Path
+) -> tuple[list[ImportVerdict], int]:
+    """After a failed framework set-up: the verdicts still to judge one by one, and how many are its
+    consequences (folded into its finding): imports that failed for want of it (Django's
+    ``AppRegistryNotReady``) or at the very line that broke it."""
+    cause = project_frame(setup.frames, root)
+    kept: list[ImportVerdict] = []
+    folded = 0
+    for verdict in verdicts:
+        failed = verdict.status is ImportStatus.ERROR
+        if failed and (
+            verdict.exc_type.endswith(_NEEDS_SETUP)
+            or (cause is not None and project_frame(verdict.frames, root) == cause)
+        ):
+            folded += 1
+        else:
+            kept.append(verdict)
+    return kept, folded
+
+
+def setup_findings(
+    verdict: ImportVerdict,
+    described: str,
+    fallback: Location,
+    root: Path,
+    consequences: int,
+    environment_errors: tuple[str, ...] = (),
+) -> list[Finding]:
+    """SG213 for a framework set-up that fails (SG206 when it only lacks configuration), at the line of
+    the project that broke it, else at ``fallback`` (where the set-up is named); ``consequences``:
+    how many modules failed only for want of it (folded into this one finding)."""
+    if verdict.status is ImportStatus.OK:
+        return []
+    where = project_frame(verdict.frames, root)
+    location = Location(where[0], where[1], 1) if where else fallback
+    error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
+    if verdict.status is not ImportStatus.ERROR:
+        error = f"{verdict.status.value} {verdict.detail}".strip()
+    folded = (
+        f"; {consequences} module{'s' if consequences != 1 else ''} that need{'s' if consequences == 1 else ''} "
+        "it fail with it and are not reported one by one"
+        if consequences
+        else ""
+    )
+    environment = environment_reason(verdict.exc_type, verdict.message, verdict.frames, environment_errors)
+    if environment is not None:
+        return [codes.IMPORT_NEEDS_ENVIRONMENT.at(location, f"{described} needs configuration: {environment}{folded}")]
+    return [
+        codes.SETUP_FAILS.at(
+            location,
+            f"{described} fails: {error}{folded}; every process that starts the application fails the same way",
+        )
+    ]

@@ -61,6 +61,7 @@ TYPE_CHECKING_NAME_MISSING = Code("SG209", "name imported under TYPE_CHECKING is
 CONSTRUCTOR_FAILS = Code("SG210", "constructor fails", Severity.ERROR)
 CONSTRUCTOR_FAILS_SYNTHESISED = Code("SG211", "constructor fails on the arguments smokegen chose", Severity.WARNING)
 CONSTRUCTOR_NEEDS_ENVIRONMENT = Code("SG212", "constructor needs the environment", Severity.WARNING)
+SETUP_FAILS = Code("SG213", "the framework set-up fails", Severity.ERROR)
 
 MYPY_ERROR = Code("SG301", "mypy reports an error", Severity.ERROR)
 MYPY_UNCHECKED = Code("SG302", "file not type-checked: it does not parse", Severity.WARNING)
@@ -104,6 +105,7 @@ ALL_CODES: tuple[Code, ...] = (
     CONSTRUCTOR_FAILS,
     CONSTRUCTOR_FAILS_SYNTHESISED,
     CONSTRUCTOR_NEEDS_ENVIRONMENT,
+    SETUP_FAILS,
     MYPY_ERROR,
     MYPY_UNCHECKED,
     MYPY_FAILED,

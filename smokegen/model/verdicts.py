@@ -30,7 +30,7 @@ class TraceFrame:
 
 class SkipReason(enum.Enum):
     """Why a public class is not built. Never a failure: smokegen only builds what it can build
-    honestly. The first six are decided statically, the rest when the class is about to be built."""
+    honestly. The first seven are decided statically, the rest when the class is about to be built."""
 
     ABSTRACT = "abstract"  # abstract methods left unimplemented
     PROTOCOL = "protocol"
@@ -38,6 +38,7 @@ class SkipReason(enum.Enum):
     TYPED_DICT = "typed-dict"
     UNANNOTATED = "unannotated"  # a required parameter without an annotation
     UNSYNTHESISABLE = "unsynthesisable"  # a required parameter whose type smokegen cannot make a value of
+    LOADED_BY_NAME = "loaded-by-name"  # its module has no importable name (a Django migration): a framework loads it
     NOT_A_CLASS = "not-a-class"  # at run time the name is bound to something else (a decorator's result)
     METACLASS = "metaclass"  # a subclass of ``type``: class statements build it
     REQUIRED_ARGS = "required-args"  # the real signature needs arguments the source does not show

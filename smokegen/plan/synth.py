@@ -379,7 +379,14 @@ class Synthesiser:
         """A plan for every public top-level class the module defines."""
         if info.kind is ModuleKind.MAIN:
             return ()
-        return tuple(self.plan_class(info, cls) for cls in info.classes if "." not in cls.name and cls.is_public)
+        public = [cls for cls in info.classes if "." not in cls.name and cls.is_public]
+        if not all(part.isidentifier() for part in info.name.split(".")):
+            detail = f"'{info.name}' is loaded by name (a Django migration), not by an import statement"
+            return tuple(
+                ClassPlan(info.name, cls.name, cls.location, skip=SkipReason.LOADED_BY_NAME, detail=detail)
+                for cls in public
+            )
+        return tuple(self.plan_class(info, cls) for cls in public)
 
 
 def plan_classes(model: ProjectModel, factories: Mapping[str, str] | None = None) -> dict[str, tuple[ClassPlan, ...]]:

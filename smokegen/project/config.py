@@ -165,6 +165,12 @@ def _text(value: object, name: str) -> str:
     return value.strip()
 
 
+def _setup(value: object, name: str) -> str:
+    if not isinstance(value, str) or not _TARGET.fullmatch(value.strip()):
+        raise ConfigError(f"{name} must be 'module:function', e.g. 'app.bootstrap:configure', got {value!r}")
+    return value.strip()
+
+
 def _smoke_dir(value: object, name: str) -> str:
     return _folder(value, name, allow_empty=False)
 
@@ -335,6 +341,17 @@ class Config:
         commands=_RUNNING,
         validate=_regexes,
         metavar="REGEX",
+    )
+    setup: str = _setting(
+        "",
+        "A function without arguments ('module:function') run before the project's modules are imported, "
+        "as production runs it (a Flask app context, a Celery app's configuration).",
+        flag="--setup",
+        kind=STRING,
+        shown="django.setup() for a Django project, else none",
+        commands=_RUNNING,
+        validate=_setup,
+        metavar="MODULE:FUNCTION",
     )
     mypy: bool | None = _setting(
         None,

@@ -130,6 +130,12 @@ def is_application(root: Path) -> bool:
     return "build-system" not in data
 
 
+def _loaded_by_name(package: str, stem: str) -> bool:
+    """Django's migrations (``app/migrations/0001_initial.py``) are loaded with ``import_module``, which
+    takes any name the file system allows: importable, though no ``import`` statement can name them."""
+    return package.rpartition(".")[2] == "migrations" and re.fullmatch(r"\w+", stem, re.ASCII) is not None
+
+
 def is_module_name(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
 
@@ -285,7 +291,7 @@ class _Walker:
                 continue
             if flat_top and stem in FLAT_LAYOUT_NOT_MODULES and stem not in self.config.packages:
                 continue
-            if not is_module_name(stem):
+            if not is_module_name(stem) and not _loaded_by_name(prefix, stem):
                 self.not_importable(
                     path,
                     f"'{entry.name}' cannot be imported: '{stem}' is not a Python identifier "

@@ -84,12 +84,19 @@ if TYPE_CHECKING:
         lookups: List[Lookup]
         graph: Dict[str, List[str]]  # module -> what its fresh import imports for sure (shared imports)
         loaded_from: List[str]  # roots whose loaded files a passing import lists (the verdict cache)
+        setup: Setup  # the framework set-up production runs before anything imports the project
+        setup_only: bool  # run the set-up in a child and report it (a "setup" record); import nothing
+
+    class Setup(TypedDict):
+        kind: str  # "django": DJANGO_SETTINGS_MODULE set, then django.setup(); "call": module:function()
+        target: str  # the settings module, or "module:function"
 
     class Record(TypedDict, total=False):
         """One line of output: a module's verdict, a retry's, a lookup's, or (nested) a build's."""
 
         module: str
         lookup: str  # instead of module: the Lookup's key
+        setup: str  # instead of module: the set-up's kind (with setup_only)
         status: str  # ok | error | exit | signal | timeout | parent-failed
         type: str  # error: the exception's type (dotted unless a builtin)
         message: str
@@ -126,6 +133,8 @@ class RunnerState:
         self.closures: Closures | None = None
         # Names this process imported (or found to be attributes) ahead of its modules.
         self.preloaded: Set[str] = set()
+        # The framework set-up, run in every fresh interpreter before its imports.
+        self.setup: Setup | None = None
 
 
 STATE = RunnerState()
@@ -339,6 +348,32 @@ def _with_builds(first: Result, records: List[Result], builds: Sequence[BuildSpe
     return first
 
 
+def set_up(spec: Setup) -> None:
+    """Run the framework set-up here, as production does before anything imports the project: for
+    Django, ``DJANGO_SETTINGS_MODULE`` (unless the environment sets it) and ``django.setup()``;
+    otherwise the project's own ``module:function``, called without arguments."""
+    if spec["kind"] == "django":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", spec["target"])
+        importlib.import_module("django").setup()
+    else:
+        module, _, function = spec["target"].partition(":")
+        target: Any = importlib.import_module(module)
+        for part in function.split("."):
+            target = getattr(target, part)
+        target()
+
+
+def attempt_setup(spec: Setup) -> Result:
+    """The set-up, run here: its verdict, as for an import (with the files it loaded)."""
+    try:
+        set_up(spec)
+    except SystemExit as exc:
+        return {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": _error_result(exc)["frames"]}
+    except BaseException as exc:
+        return _error_result(exc)
+    return {"status": "ok"}
+
+
 def run_forked(
     module: str,
     timeout: float,
@@ -401,6 +436,7 @@ def run_spawned(
             "timeout": timeout,
             "output_limit": limit,
             "loaded_from": STATE.loaded_from,
+            "setup": STATE.setup,
         }
     )
     with tempfile.TemporaryFile() as output:
@@ -447,6 +483,11 @@ def _single(request: str) -> None:
     STATE.loaded_from = list(data.get("loaded_from", []))
     real_stdout = os.dup(1)
     os.dup2(2, 1)
+    if data.get("setup"):
+        try:
+            set_up(data["setup"])
+        except BaseException:
+            pass  # judged on its own (a "setup" record); the module is then imported without it
     result = attempt(data["module"], data["preload"])
     sys.stdout.flush()
     _write_record(real_stdout, result)
@@ -949,6 +990,24 @@ def main() -> None:
 
     def emit(record: Result) -> None:
         _write_record(out, record)
+
+    setup = request.get("setup")
+    if setup and request.get("setup_only"):
+        if HAVE_FORK:
+            verdict = run_forked(
+                setup["kind"], request["timeout"], request["output_limit"], action=lambda: attempt_setup(setup)
+            )
+        else:
+            verdict = attempt_setup(setup)
+        verdict["setup"] = setup["kind"]
+        emit(verdict)
+        return
+    if setup:
+        STATE.setup = setup
+        try:
+            set_up(setup)  # it passed in a child of its own (setup_only): every child starts after it
+        except BaseException:
+            pass  # it did not, this time: the modules are judged without it
 
     run_lookups(request.get("lookups", []), request["timeout"], request["output_limit"], emit)
     plan = Plan(request["groups"])

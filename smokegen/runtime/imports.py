@@ -34,7 +34,7 @@ from smokegen.model import (
 )
 
 if TYPE_CHECKING:
-    from smokegen.runtime._runner import BuildSpec, Group, Record, Request
+    from smokegen.runtime._runner import BuildSpec, Group, Record, Request, Setup
 
 RUNNER = Path(__file__).with_name("_runner.py")
 
@@ -55,6 +55,11 @@ class RuntimeOptions:
     share_imports: bool = True
     # A passing import reports the project files it loaded (``ImportVerdict.loaded``), for the verdict cache.
     report_loaded: bool = False
+    # The framework set-up run before the imports: ("django", settings module) or ("call", "module:function").
+    setup: tuple[str, str] | None = None
+
+    def setup_request(self) -> Setup | None:
+        return {"kind": self.setup[0], "target": self.setup[1]} if self.setup is not None else None
 
     def environment(self) -> dict[str, str]:
         return {**os.environ, **dict(self.env)}
@@ -296,6 +301,9 @@ def run_imports(
             "graph": graph if options.share_imports else {},
             "loaded_from": sys_path if options.report_loaded else [],
         }
+        setup = options.setup_request()
+        if setup is not None:
+            request["setup"] = setup
 
         def take(record: Record) -> None:
             if "module" not in record:
@@ -341,6 +349,33 @@ def run_imports(
     return tuple(out)
 
 
+def run_setup(root: Path, model: ProjectModel, options: RuntimeOptions) -> ImportVerdict | None:
+    """The framework set-up (``options.setup``), run alone in a fresh child: its verdict as that of a
+    module named by its kind ("django"); None when there is no set-up."""
+    setup = options.setup_request()
+    if setup is None:
+        return None
+    request: Request = {
+        "sys_path": project_sys_path(root, model),
+        "timeout": options.timeout,
+        "output_limit": options.output_limit,
+        "groups": [],
+        "setup": setup,
+        "setup_only": True,
+    }
+    found: list[ImportVerdict] = []
+
+    def take(record: Record) -> None:
+        if "setup" in record:
+            record["module"] = record.pop("setup")
+            found.append(_verdict(record))
+
+    failed = _launch(root, options, request, options.timeout * 2 + 60, take)
+    if not found:
+        raise RunnerError(f"the runner stopped early ({failed or 'no verdict for the set-up'})")
+    return found[0]
+
+
 LOOKUP_NAME_ABSENT = "smokegen.MissingName"  # the exc_type of a lookup whose module imports but lacks the name
 
 
@@ -370,6 +405,9 @@ def run_lookups(
             for item in lookups
         ],
     }
+    setup = options.setup_request()
+    if setup is not None:
+        request["setup"] = setup
     found: dict[str, ImportVerdict] = {}
 
     def take(record: Record) -> None:

@@ -61,6 +61,7 @@ def context_digest(root: Path, model: ProjectModel, env: Environment, options: R
         [(folder, _mtime(folder)) for folder in env.sys_path if os.path.realpath(folder) not in own],
         options.timeout,
         [list(pair) for pair in options.env],
+        list(options.setup or ()),
         project_sys_path(root, model),
     ]
     return hashlib.blake2b(json.dumps(parts).encode(), digest_size=20).hexdigest()

@@ -34,4 +34,10 @@ def untested_modules(model: ProjectModel, imported: set[str]) -> list[str]:
     for name in imported:
         parts = name.split(".")
         covered.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return sorted(m.name for m in model.modules if m.kind is not ModuleKind.MAIN and m.name not in covered)
+    return sorted(
+        m.name
+        for m in model.modules
+        if m.kind is not ModuleKind.MAIN
+        and m.name not in covered
+        and all(part.isidentifier() for part in m.name.split("."))  # loaded by name: a framework's, not a test's
+    )

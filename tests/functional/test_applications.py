@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import venv
 from pathlib import Path
 from typing import Any
@@ -81,3 +82,68 @@ def test_the_projects_own_virtualenv_runs_its_code_when_none_is_active(
     monkeypatch.setenv("VIRTUAL_ENV", str(Path(__import__("sys").prefix)))
     code, report, _ = check_json(capsys, "--no-mypy", "--no-cache", str(app))
     assert code == 1 and "(the active virtualenv)" in " ".join(report["notes"])
+
+
+# Breakages planted in the healthy Django project (fixtures_repo/django_crm): each must block the run
+# with an error at the file a person edits. (path -> (old text, new text))
+PLANTED: dict[str, tuple[dict[str, tuple[str, str]], list[str]]] = {
+    "renamed-class": (
+        {"leads/services.py": ("class LeadScorer:", "class LeadRanker:")},
+        ["leads/views.py:4:28: SG101"],
+    ),
+    "undeclared-uninstalled-in-a-view": (
+        {"billing/views.py": ("from django.http", "import sentry_sdk\nfrom django.http")},
+        ["billing/views.py:1:8: SG106"],  # the import failure at that line is not repeated,
+    ),
+    "installed-only-for-development": (
+        {"leads/views.py": ("from django.http", "import pytest\nfrom django.http")},
+        ["leads/views.py:1:8: SG106"],
+    ),
+    "constructor-raises": (
+        {"leads/services.py": ("self.threshold = threshold", "self.threshold = threshold // 0")},
+        ["leads/services.py:4:1: SG210"],
+    ),
+    "attribute-error-at-import": (
+        {"billing/services.py": ("class InvoiceService:", "TAX = Invoice.tax_rate\n\n\nclass InvoiceService:")},
+        ["billing/services.py:4:1: SG201"],
+    ),
+    "models-module-raises-at-import": (
+        {"leads/models.py": ("class Lead(", "RATES = models.Nope\n\n\nclass Lead(")},
+        ["leads/models.py:4:1: SG213"],  # one finding for the root cause, not one per module it takes down
+    ),
+    "broken-models-module": (
+        {"leads/models.py": ("class Lead(", "from leads.fields import Money\n\n\nclass Lead(")},
+        ["leads/models.py:4:26: SG102", "leads/models.py:4:1: SG213"],
+    ),
+}
+
+
+def plant(project: Path, edits: dict[str, tuple[str, str]]) -> None:
+    for rel, (old, new) in edits.items():
+        path = project / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_healthy_django_project_passes_with_no_configuration(fixture_project, capsys) -> None:
+    project = fixture_project("django_crm")
+    code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(project))
+    assert code == 0 and report["findings"] == [], report["findings"]
+    assert any(
+        "django.setup() with DJANGO_SETTINGS_MODULE=crm.settings (from manage.py) ran" in n for n in report["notes"]
+    )
+    assert report["summary"]["modules"] == 23
+
+
+@pytest.mark.parametrize("breakage", sorted(PLANTED))
+def test_a_planted_breakage_in_the_django_project_blocks_the_run(breakage: str, fixture_project, capsys) -> None:
+    project = fixture_project("django_crm")
+    edits, want = PLANTED[breakage]
+    plant(project, edits)
+    code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(project))
+    errors = sorted(
+        f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"] if f["severity"] == "error"
+    )
+    assert code == 1
+    assert errors == sorted(want), report["findings"]

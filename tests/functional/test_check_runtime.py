@@ -12,6 +12,8 @@ import pytest
 
 from smokegen.cli.main import main
 from smokegen.model import ImportStatus
+from smokegen.project.discover import is_application
+from smokegen.project.frameworks import find_setup
 from smokegen.runtime.imports import RuntimeOptions, run_imports
 from smokegen.scan.loader import load_project
 from tests.helpers import FIXTURE_NAMES, expected
@@ -24,7 +26,12 @@ def test_import_verdicts_match_expected_toml(name: str, fixture_project) -> None
     project = fixture_project(name)
     want = expected(name)["runtime"]
     loaded = load_project(project, jobs=1)
-    verdicts = run_imports(loaded.root, loaded.model, RuntimeOptions(python=sys.executable, timeout=2.0, jobs=2))
+    # the framework set-up the pipeline finds (django.setup() for django_crm), as check runs it
+    setup = find_setup(loaded.root, loaded.model, "", {}, frozenset({"django"}), detect=is_application(loaded.root))
+    options = RuntimeOptions(
+        python=sys.executable, timeout=2.0, jobs=2, setup=(setup.kind, setup.target) if setup else None
+    )
+    verdicts = run_imports(loaded.root, loaded.model, options)
     got = {v.module: v.status.value for v in verdicts if v.status is not ImportStatus.OK}
     assert got == want["verdicts"]
     after = {
