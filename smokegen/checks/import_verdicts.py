@@ -144,6 +144,8 @@ def runtime_findings(
         return computed[0]
 
     elsewhere = platform_specific(model)
+    # Import failures by the line that raised: one finding per root cause, naming what it takes down.
+    failing: dict[Location, list[tuple[str, str, bool]]] = {}
     for verdict in verdicts:
         info = by_name.get(verdict.module)
         if info is None or verdict.status in (ImportStatus.OK, ImportStatus.PARENT_FAILED):
@@ -202,7 +204,21 @@ def runtime_findings(
                         location, f"`import {name}` needs '{top}', which is not installed; {why}"
                     )
                     continue
-            yield codes.IMPORT_FAILS.at(location, f"`import {name}` fails: {error}")
+            failing.setdefault(location, []).append((name, error, info.path == location.path))
+    for location, group in sorted(failing.items()):
+        # the module whose own line raised speaks for the group; the others import it
+        group.sort(key=lambda item: (not item[2], item[0]))
+        name, error, _ = group[0]
+        others = [other for other, _, _ in group[1:]]
+        shown = ", ".join(f"'{other}'" for other in others[:3]) + (
+            f" and {len(others) - 3} more" if len(others) > 3 else ""
+        )
+        consequence = (
+            f"; {len(others)} other module{'s' if len(others) > 1 else ''} fail{'' if len(others) > 1 else 's'} with it ({shown})"
+            if others
+            else ""
+        )
+        yield codes.IMPORT_FAILS.at(location, f"`import {name}` fails: {error}{consequence}")
 
 
 def _describe_point(point: EntryPoint) -> str:

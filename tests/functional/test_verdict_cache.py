@@ -66,8 +66,11 @@ def test_only_modules_whose_files_changed_are_imported_again(project: Path, caps
     code_fresh, fresh_out, _, imported = check(project, capsys, "--no-cache")
     assert imported == LEAVES  # --no-cache imports everything
     assert code == code_fresh == 1 and cached_out == fresh_out
-    for module in ("pkg.core.base", "pkg.api.views", "pkg.dyn.loader"):  # the dynamic import's verdict is fresh too
-        assert f"SG201 `import {module}` fails: RuntimeError: base is broken now" in cached_out
+    # one finding at the line that raised, naming the modules it takes down (the dynamic import's verdict is fresh too)
+    assert (
+        "SG201 `import pkg.core.base` fails: RuntimeError: base is broken now; 2 other modules fail with it "
+        "('pkg.api.views', 'pkg.dyn.loader')" in cached_out
+    )
 
 
 def test_a_change_of_runtime_options_imports_everything_again(

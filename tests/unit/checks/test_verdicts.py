@@ -159,3 +159,20 @@ def test_synthesised_arguments_make_a_crash_a_warning() -> None:
 def test_a_constructor_that_needs_the_environment_is_a_warning() -> None:
     found = judge(build("ConnectionRefusedError", "[Errno 111]", bases=("OSError",)), PLAN, INDEX, ROOT, ())
     assert isinstance(found, Finding) and (found.code, found.severity) == ("SG212", Severity.WARNING)
+
+
+def test_modules_failing_at_one_line_are_one_finding_naming_what_it_takes_down() -> None:
+    raised = frame("/project/app/core.py", 1, "import os")
+    broken = [
+        ImportVerdict(name, ImportStatus.ERROR, "RuntimeError", "boom", (*extra, raised))
+        for name, extra in (
+            ("app.jobs", (frame("/project/app/jobs.py", 1, "import os"),)),
+            ("app.core", ()),
+            ("app.extra", (frame("/project/app/extra.py", 1, "import fancylib"),)),
+        )
+    ]
+    found = list(runtime_findings(broken, MODEL, ROOT))
+    assert [(f"{f.location.path}:{f.location.line}", f.code) for f in found] == [("app/core.py:1", "SG201")]
+    assert found[0].message == (
+        "`import app.core` fails: RuntimeError: boom; 2 other modules fail with it ('app.extra', 'app.jobs')"
+    )
