@@ -31,7 +31,7 @@ from smokegen.checks.import_verdicts import (
     setup_findings,
     type_checking_findings,
 )
-from smokegen.checks.imports import check_project
+from smokegen.checks.imports import check_project, refuted_by_run
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
 from smokegen.graph.index import ProjectIndex, Verdict
@@ -207,6 +207,8 @@ def run_checks(
                 "project file they load has changed since (--no-cache imports every module)"
             )
         verdicts = tuple(sorted((*verdicts, *reused.values()), key=lambda v: v.module))
+        # the run is the truth: what the static stage says fails on import, in a module that imported fine
+        findings = refuted_by_run(findings, model, (v.module for v in verdicts if v.status is ImportStatus.OK))
         if setup is not None and setup_verdict is not None and setup_verdict.status is not ImportStatus.OK:
             judged, folded = setup_consequences(verdicts, setup_verdict, root)
             fallback = Location(setup.path or "pyproject.toml", setup.line, 1)

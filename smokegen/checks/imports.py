@@ -15,12 +15,12 @@ Pure: the index in, findings out. How each guard is treated:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from smokegen.checks.cycles import check_cycles
 from smokegen.checks.import_order import check_import_order
 from smokegen.graph.index import HANDLED, ProjectIndex, Verdict, prefixes
-from smokegen.model import Finding, GuardKind, ImportInfo, ProjectModel, codes
+from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ProjectModel, codes
 
 
 def _context(imp: ImportInfo) -> str:
@@ -84,3 +84,29 @@ def check_project(model: ProjectModel, index: ProjectIndex | None = None) -> lis
     for check in (check_project_imports, check_cycles, check_import_order):
         found.extend(check(index))
     return found
+
+
+# What the static stage says fails when the module is imported: refuted when its fresh import passed.
+_FAILS_ON_IMPORT = frozenset({codes.MISSING_NAME.code, codes.MISSING_MODULE.code})
+
+
+def refuted_by_run(findings: Iterable[Finding], model: ProjectModel, passed: Iterable[str]) -> list[Finding]:
+    """The findings, less the static ones the run refutes: an SG101 or SG102 at a module-level import
+    that runs on every import (no guard, not in a function or under a condition) of a module
+    whose fresh import passed (``passed``). The name was there after all (injected into the module by
+    another at import time, a ``sys.modules`` trick). What did not run (inside functions, under
+    conditions) stays: the import passing says nothing about it."""
+    ran = set(passed)
+    by_path = {m.path: m for m in model.modules if m.name in ran}
+    kept: list[Finding] = []
+    for finding in findings:
+        info = by_path.get(finding.location.path)
+        if info is not None and finding.code in _FAILS_ON_IMPORT and _ran(info, finding.location):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _ran(info: ModuleInfo, location: Location) -> bool:
+    imports = [i for i in info.imports if i.location == location]
+    return bool(imports) and all(not i.guards for i in imports)

@@ -249,3 +249,24 @@ def test_cycle_replay_through_a_very_long_chain() -> None:
     finally:
         sys.setrecursionlimit(old)
     assert found and all(f.code == "SG103" for f in found)
+
+
+def test_the_run_refutes_a_static_import_failure_in_a_module_that_imported_fine() -> None:
+    from smokegen.checks.imports import refuted_by_run
+
+    model = project_from(
+        {
+            "p.__init__": "",
+            "p.registry": "",  # at run time another module injects `Handler` into it
+            "p.views": (
+                "from p.registry import Handler\n"
+                "def later():\n    from p.registry import Other\n"
+                "if FLAG:\n    from p.registry import Third\n"
+            ),
+        }
+    )
+    found = check_project(model)
+    assert sorted((f.location.line, f.code) for f in found) == [(1, "SG101"), (3, "SG101"), (5, "SG101")]
+    # p.views imported fine: line 1 ran and worked; line 3 (a function) and line 5 (a condition) did not run
+    assert [f.location.line for f in refuted_by_run(found, model, ["p.views"])] == [3, 5]
+    assert refuted_by_run(found, model, []) == found  # noop: nothing was imported
