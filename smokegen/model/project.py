@@ -160,6 +160,7 @@ class ConstructorSource(enum.Enum):
     NEW = "new"  # the class's own ``__new__`` (no ``__init__``)
     DATACLASS = "dataclass"  # fields of a dataclass (or attrs class) known statically
     NAMEDTUPLE = "namedtuple"  # fields of a ``typing.NamedTuple`` subclass
+    MODEL = "model"  # fields of a pydantic or SQLModel model, as keyword arguments
     BASE = "base"  # inherited from a base class in the same module
     OBJECT = "object"  # no bases and no ``__init__``: takes no arguments
     UNKNOWN = "unknown"  # inherited from a base smokegen cannot see statically
@@ -174,6 +175,7 @@ class ClassFlag(enum.Enum):
     DATACLASS = "dataclass"  # dataclasses.dataclass, attrs, or pydantic-style dataclass decorators
     EXCEPTION = "exception"
     GENERIC = "generic"  # subscripted ``Generic[...]``/type parameters
+    MODEL = "model"  # a pydantic BaseModel/BaseSettings or SQLModel: its fields are keyword arguments
 
 
 @dataclass(frozen=True, slots=True)

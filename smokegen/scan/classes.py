@@ -47,7 +47,22 @@ DATACLASS_DECORATORS = frozenset(
         "mutable",
     }
 )
-FIELD_CALLS = frozenset({"field", "dataclasses.field", "attr.ib", "attr.attrib", "attr.field", "attrs.field"})
+FIELD_CALLS = frozenset(
+    {
+        "field",
+        "dataclasses.field",
+        "attr.ib",
+        "attr.attrib",
+        "attr.field",
+        "attrs.field",
+        "Field",
+        "pydantic.Field",
+        "sqlmodel.Field",
+    }
+)
+# Bases whose subclasses take their annotated fields as keyword arguments (pydantic, pydantic-settings,
+# SQLModel): models are built from their fields like dataclasses.
+MODEL_BASES = frozenset({"BaseModel", "BaseSettings", "SQLModel"})
 ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
 PROPERTY_DECORATORS = frozenset({"property", "cached_property", "abstractproperty"})
 
@@ -116,10 +131,13 @@ def _field_param(ctx: Context, stmt: cst.AnnAssign, kw_only: bool) -> Param | No
         default = ctx.code(stmt.value)
         if isinstance(stmt.value, cst.Call) and dotted_name(stmt.value.func) in FIELD_CALLS:
             keywords = {a.keyword.value: a.value for a in stmt.value.args if a.keyword is not None}
+            positional = [a.value for a in stmt.value.args if a.keyword is None and not a.star]
             init = keywords.get("init")
             if isinstance(init, cst.Name) and init.value == "False":
                 return None
-            if not {"default", "default_factory", "factory"} & keywords.keys():
+            # attr.ib(0) and Field(0) take the default first; Field(...) is a required field
+            given = bool(positional) and not isinstance(positional[0], cst.Ellipsis)
+            if not given and not {"default", "default_factory", "factory"} & keywords.keys():
                 default = None
             kw = keywords.get("kw_only")
             if isinstance(kw, cst.Name):
@@ -129,7 +147,9 @@ def _field_param(ctx: Context, stmt: cst.AnnAssign, kw_only: bool) -> Param | No
     return Param(name=name, kind=kind, default=default, annotation=annotation)
 
 
-def _fields(ctx: Context, node: cst.ClassDef, kw_only: bool) -> tuple[Param, ...]:
+def _fields(ctx: Context, node: cst.ClassDef, kw_only: bool, private: bool = True) -> tuple[Param, ...]:
+    """The fields as constructor parameters; ``private``: ``_name`` fields are parameters too (not in a
+    pydantic model, where they are private attributes)."""
     params: list[Param] = []
     for stmt, _ in walk_statements(body_statements(node.body), into_defs=False):
         if isinstance(stmt, cst.AnnAssign):
@@ -137,7 +157,7 @@ def _fields(ctx: Context, node: cst.ClassDef, kw_only: bool) -> tuple[Param, ...
                 kw_only = True
                 continue
             param = _field_param(ctx, stmt, kw_only)
-            if param is not None:
+            if param is not None and (private or not param.name.startswith("_")):
                 params = [p for p in params if p.name != param.name] + [param]
     return tuple(params)
 
@@ -194,6 +214,9 @@ class _ClassCollector:
         is_dataclass = any(d in DATACLASS_DECORATORS for d in decorators)
         if is_dataclass:
             flags.append(ClassFlag.DATACLASS)
+        is_model = bool(MODEL_BASES.intersection(base_lasts)) or inherited(ClassFlag.MODEL)
+        if is_model:
+            flags.append(ClassFlag.MODEL)
         if any(b in EXCEPTION_BASES or b.endswith(("Error", "Exception", "Warning")) for b in base_lasts) or inherited(
             ClassFlag.EXCEPTION
         ):
@@ -272,6 +295,15 @@ class _ClassCollector:
             own = _fields(ctx, node, _decorator_kw_only(node))
             own_names = {f.name for f in own}
             source = ConstructorSource.DATACLASS
+            constructor = tuple(f for f in base_fields if f.name not in own_names) + own
+        elif is_model and new is None:
+            base_fields = ()
+            for p in known_bases:
+                if p.info.has(ClassFlag.MODEL):
+                    base_fields += p.info.constructor
+            own = _fields(ctx, node, True, private=False)
+            own_names = {f.name for f in own}
+            source = ConstructorSource.MODEL
             constructor = tuple(f for f in base_fields if f.name not in own_names) + own
         elif ClassFlag.NAMED_TUPLE in flags and "NamedTuple" in base_lasts:
             source, constructor = ConstructorSource.NAMEDTUPLE, _fields(ctx, node, False)

@@ -300,3 +300,52 @@ def test_classes_under_other_conditions_are_listed_noop() -> None:
         """
     )
     assert {c.name for c in info.classes} == {"New"}
+
+
+def test_pydantic_and_sqlmodel_models_take_their_fields_as_keywords() -> None:
+    found = classes(
+        """
+        from pydantic import BaseModel, ConfigDict, Field
+        from pydantic_settings import BaseSettings
+        import sqlmodel
+        from sqlmodel import SQLModel
+        from typing import ClassVar
+        class Settings(BaseSettings):
+            database_url: str
+            debug: bool = False
+            _cache: dict = {}
+            registry: ClassVar[dict] = {}
+        class Hero(SQLModel, table=True):
+            id: int | None = sqlmodel.Field(default=None, primary_key=True)
+            name: str = sqlmodel.Field(index=True)
+            age: int = sqlmodel.Field(0)
+        class Item(BaseModel):
+            model_config = ConfigDict(frozen=True)
+            title: str = Field(...)
+            tags: list[str] = Field(default_factory=list)
+        class Child(Item):
+            title: str = "untitled"
+            extra: int
+        """
+    )
+    assert sig(found["Settings"]) == ["database_url: str", "debug: bool = False"]
+    assert sig(found["Hero"]) == [
+        "id: int | None = sqlmodel.Field(default=None, primary_key=True)",
+        "name: str",
+        "age: int = sqlmodel.Field(0)",
+    ]
+    assert sig(found["Item"]) == ["title: str", "tags: list[str] = Field(default_factory=list)"]
+    assert sig(found["Child"]) == [
+        "tags: list[str] = Field(default_factory=list)",
+        'title: str = "untitled"',
+        "extra: int",
+    ]
+    for name in ("Settings", "Hero", "Item", "Child"):
+        assert ClassFlag.MODEL in found[name].flags, name
+        assert found[name].constructor_source is ConstructorSource.MODEL, name
+        assert all(p.kind is ParamKind.KEYWORD_ONLY for p in found[name].constructor), name
+
+
+def test_a_plain_class_with_annotations_is_no_model_noop() -> None:
+    found = classes("class Point:\n    x: int\n    y: int = 0\n")
+    assert ClassFlag.MODEL not in found["Point"].flags and found["Point"].constructor == ()
