@@ -42,7 +42,6 @@ from smokegen.model import (
     ImportStatus,
     Location,
     ModuleInfo,
-    ModuleKind,
     ProjectModel,
 )
 from smokegen.plan.synth import plan_classes
@@ -189,7 +188,7 @@ def run_checks(
         plans = plan_classes(model, dict(config.factories)) if config.instantiate else {}
         only = None
         if scope is not None:
-            only = tuple(sorted(scope & {m.name for m in model.modules if m.kind is not ModuleKind.MAIN}))
+            only = tuple(sorted(scope & {m.name for m in model.modules if m.kind.imported}))
             plans = {name: group for name, group in plans.items() if name in scope}
         verdict_cache = None
         if cache.folder is not None:

@@ -23,7 +23,7 @@ from packaging.utils import canonicalize_name
 
 from smokegen.graph.imports import import_closure, import_time_graph
 from smokegen.graph.index import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, prefixes
-from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind, codes
+from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, codes
 from smokegen.project.deps import Dependencies, declaration_line, marker_applies
 from smokegen.project.environment import Environment
 from smokegen.scan.installed import Installed, Kind
@@ -222,7 +222,7 @@ def core_modules(index: ProjectIndex) -> set[str]:
     graph = import_time_graph(index)
     roots = {t for t in index.tops if t in index.modules}
     roots |= {e.module for e in index.model.entry_points if e.module in index.modules}
-    roots |= {m.name for m in index.model.modules if m.kind is ModuleKind.MAIN}
+    roots |= {m.name for m in index.model.modules if not m.kind.imported}
     core: set[str] = set()
     for root in sorted(roots):
         if root not in core:

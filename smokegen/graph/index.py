@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from smokegen.model import GuardKind, ImportInfo, ModuleInfo, ProjectModel
+from smokegen.model import GuardKind, ImportInfo, ModuleInfo, ModuleKind, ProjectModel
 
 # Attributes every module has, whatever it binds.
 MODULE_DUNDERS = frozenset(
@@ -81,7 +81,12 @@ class ProjectIndex:
         self.stubs = frozenset(model.stub_modules)
         self.excluded_roots = frozenset(model.excluded_modules)
         every = set(self.modules) | self.failed | self.namespaces
-        self.tops = frozenset(n.split(".", 1)[0] for n in every)
+        # A top-level folder of scripts only (Alembic's, run by the tool) does not claim its name:
+        # `from alembic import context` in alembic/env.py is the library's.
+        scripts = {n.split(".", 1)[0] for n, m in self.modules.items() if m.kind is ModuleKind.SCRIPT}
+        scripts -= {n.split(".", 1)[0] for n, m in self.modules.items() if m.kind is not ModuleKind.SCRIPT}
+        scripts -= {n.split(".", 1)[0] for n in self.failed}
+        self.tops = frozenset(n.split(".", 1)[0] for n in every) - scripts
         self.children = {}
         for name in every:
             parent, _, child = name.rpartition(".")

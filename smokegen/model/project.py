@@ -13,6 +13,12 @@ class ModuleKind(enum.Enum):
     MODULE = "module"  # a plain ``name.py``
     PACKAGE = "package"  # a regular package's ``__init__.py``
     MAIN = "main"  # ``__main__.py``: importing it runs the program
+    SCRIPT = "script"  # run by a tool, never imported (Alembic's env.py and revisions): static checks only
+
+    @property
+    def imported(self) -> bool:
+        """Something imports it; a ``__main__`` or a script is run instead, and never imported."""
+        return self is ModuleKind.MODULE or self is ModuleKind.PACKAGE
 
 
 class GuardKind(enum.Enum):

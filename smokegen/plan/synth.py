@@ -27,7 +27,6 @@ from smokegen.model import (
     ConstructorSource,
     GuardKind,
     ModuleInfo,
-    ModuleKind,
     Param,
     ParamKind,
     ProjectModel,
@@ -377,7 +376,7 @@ class Synthesiser:
 
     def plans(self, info: ModuleInfo) -> tuple[ClassPlan, ...]:
         """A plan for every public top-level class the module defines."""
-        if info.kind is ModuleKind.MAIN:
+        if not info.kind.imported:
             return ()
         public = [cls for cls in info.classes if "." not in cls.name and cls.is_public]
         if not all(part.isidentifier() for part in info.name.split(".")):

@@ -8,6 +8,7 @@ importable but are not (``my-script.py``) are reported, never dropped silently.
 
 from __future__ import annotations
 
+import configparser
 import difflib
 import keyword
 import os
@@ -130,10 +131,29 @@ def is_application(root: Path) -> bool:
     return "build-system" not in data
 
 
-def _loaded_by_name(package: str, stem: str) -> bool:
+def script_folders(root: Path) -> list[str]:
+    """Folders of scripts a tool runs and nothing imports, relative to the root: Alembic's
+    ``script_location`` (``alembic.ini``), whose ``env.py`` and revisions run inside ``alembic upgrade``."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(root / "alembic.ini", encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return []
+    found = []
+    for section in parser.sections():
+        location = parser.get(section, "script_location", fallback="").strip()
+        location = location.replace("%(here)s", ".").replace("\\", "/")
+        if location and ":" not in location:  # "package:folder" names a package resource
+            folder = os.path.normpath(location).replace(os.sep, "/")
+            if not folder.startswith(".."):
+                found.append(folder)
+    return found
+
+
+def _loaded_by_name(package: str) -> bool:
     """Django's migrations (``app/migrations/0001_initial.py``) are loaded with ``import_module``, which
     takes any name the file system allows: importable, though no ``import`` statement can name them."""
-    return package.rpartition(".")[2] == "migrations" and re.fullmatch(r"\w+", stem, re.ASCII) is not None
+    return package.rpartition(".")[2] == "migrations"
 
 
 def is_module_name(name: str) -> bool:
@@ -184,6 +204,9 @@ def _is_virtualenv(path: Path | str) -> bool:
 class _Walker:
     def __init__(self, root: Path, config: Config) -> None:
         self.root = root
+        # a top-level tasks.py is invoke's in a library, and Celery's tasks in an application
+        self.not_modules = FLAT_LAYOUT_NOT_MODULES - {"tasks"} if is_application(root) else FLAT_LAYOUT_NOT_MODULES
+        self.scripts = tuple(f"{folder}/" for folder in script_folders(root))
         self.config = config
         self.files: list[SourceFile] = []
         self.namespaces: list[str] = []
@@ -289,9 +312,12 @@ class _Walker:
                 continue
             if top and self.config.packages and stem not in self.config.packages:
                 continue
-            if flat_top and stem in FLAT_LAYOUT_NOT_MODULES and stem not in self.config.packages:
+            if flat_top and stem in self.not_modules and stem not in self.config.packages:
                 continue
-            if not is_module_name(stem) and not _loaded_by_name(prefix, stem):
+            script = bool(self.scripts) and self.rel(path).startswith(self.scripts)
+            if not is_module_name(stem) and not (
+                (script or _loaded_by_name(prefix)) and re.fullmatch(r"\w+", stem, re.ASCII)
+            ):
                 self.not_importable(
                     path,
                     f"'{entry.name}' cannot be imported: '{stem}' is not a Python identifier "
@@ -310,6 +336,8 @@ class _Walker:
                 continue
             name = f"{prefix}.{stem}" if prefix else stem
             kind = ModuleKind.MAIN if stem == "__main__" else ModuleKind.MODULE
+            if script:
+                kind = ModuleKind.SCRIPT
             self.files.append(SourceFile(name, self.rel(path), kind))
         for name, path in dirs.items():
             if self.skip_dir(path, top=top):

@@ -27,7 +27,6 @@ from smokegen.model import (
     GuardKind,
     ImportStatus,
     ImportVerdict,
-    ModuleKind,
     ProjectModel,
     SkipReason,
     TraceFrame,
@@ -67,7 +66,7 @@ class RuntimeOptions:
 
 def importable_modules(model: ProjectModel) -> list[str]:
     """Every module a fresh import can be tried on: scanned fine, and not a ``__main__`` (that runs the program)."""
-    return sorted(m.name for m in model.modules if m.kind is not ModuleKind.MAIN)
+    return sorted(m.name for m in model.modules if m.kind.imported)
 
 
 def project_sys_path(root: Path, model: ProjectModel) -> list[str]:

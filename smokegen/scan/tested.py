@@ -37,7 +37,7 @@ def untested_modules(model: ProjectModel, imported: set[str]) -> list[str]:
     return sorted(
         m.name
         for m in model.modules
-        if m.kind is not ModuleKind.MAIN
+        if m.kind.imported
         and m.name not in covered
         and all(part.isidentifier() for part in m.name.split("."))  # loaded by name: a framework's, not a test's
     )

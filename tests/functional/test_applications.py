@@ -147,3 +147,22 @@ def test_a_planted_breakage_in_the_django_project_blocks_the_run(breakage: str, 
     )
     assert code == 1
     assert errors == sorted(want), report["findings"]
+
+
+def test_alembic_scripts_get_static_checks_only(tmp_path: Path, capsys) -> None:
+    app = write(
+        tmp_path / "svc",
+        {
+            "requirements.txt": "",
+            "alembic.ini": "[alembic]\nscript_location = migrations\n",
+            # run inside `alembic upgrade`: importing it alone fails (no migration context), never done
+            "migrations/env.py": "from app.models import Base\nraise RuntimeError('no migration context')\n",
+            "migrations/versions/0001_init.py": "from app.models import Gone\n",
+            "app/__init__.py": "",
+            "app/models.py": "Base = object\n",
+        },
+    )
+    code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(app))
+    found = sorted(f"{f['path']}:{f['line']}: {f['code']}" for f in report["findings"])
+    assert found == ["migrations/versions/0001_init.py:1: SG101"]  # static: still checked; never imported
+    assert code == 1

@@ -312,3 +312,28 @@ def test_a_settings_file_error_names_the_file_without_a_table(tmp_path: Path) ->
     make(tmp_path, {"smokegen.toml": "timeout = 0\n"})
     with pytest.raises(ConfigError, match=r"^smokegen.toml: timeout must be a positive number"):
         read_project_config(tmp_path)
+
+
+def test_a_top_level_tasks_module_is_celerys_in_an_application(tmp_path: Path) -> None:
+    make(tmp_path, {"requirements.txt": "", "app.py": "X = 1\n", "tasks.py": "Y = 2\n", "wsgi.py": "Z = 3\n"})
+    assert sorted(f.name for f in discover(tmp_path, Config()).files) == ["app", "tasks", "wsgi"]
+    make(tmp_path, {"pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'})  # a library: invoke's tasks.py
+    assert sorted(f.name for f in discover(tmp_path, Config()).files) == ["app", "wsgi"]
+
+
+def test_alembic_scripts_are_scanned_never_imported(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "requirements.txt": "",
+            "alembic.ini": "[alembic]\nscript_location = %(here)s/alembic\n",
+            "alembic/env.py": "from alembic import context\nfrom app.models import Base\n",
+            "alembic/versions/1a2b_add_users.py": "from alembic import op\n",
+            "app/__init__.py": "",
+            "app/models.py": "Base = object\n",
+        },
+    )
+    files = {f.name: f.kind for f in discover(tmp_path, Config()).files}
+    assert files["alembic.env"] is ModuleKind.SCRIPT
+    assert files["alembic.versions.1a2b_add_users"] is ModuleKind.SCRIPT
+    assert files["app.models"] is ModuleKind.MODULE
