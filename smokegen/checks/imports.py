@@ -15,6 +15,7 @@ Pure: the index in, findings out. How each guard is treated:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from smokegen.checks.cycles import check_cycles
@@ -30,6 +31,16 @@ def _context(imp: ImportInfo) -> str:
     if any(g.kind is GuardKind.MAIN_BLOCK for g in imp.guards):
         return "; it fails when the module is run as a script"
     return ""
+
+
+# `if (BASE_DIR / "local_settings.py").exists():` / `if os.path.isfile(...)`: the file may be absent.
+_FILE_TEST = re.compile(r"\b(exists|is_file|isfile|isdir|is_dir|access)\s*\(")
+
+
+def _when_present(imp: ImportInfo) -> bool:
+    """The import runs only when a file test says its file is there (``local_settings.py``): a
+    module absent from the checkout is the case the condition is written for, not a breakage."""
+    return any(g.kind is GuardKind.CONDITION and _FILE_TEST.search(g.detail) for g in imp.guards)
 
 
 def check_project_imports(index: ProjectIndex) -> Iterator[Finding]:
@@ -54,7 +65,7 @@ def check_project_imports(index: ProjectIndex) -> Iterator[Finding]:
                         f"stale TYPE_CHECKING import: no module named '{missing}'{hint}; "
                         "type checking fails and readers are misled",
                     )
-                else:
+                elif not _when_present(imp):
                     yield codes.MISSING_MODULE.at(imp.location, f"no module named '{missing}'{hint}{_context(imp)}")
                 continue
             if imp.name is None or imp.name == "*":

@@ -270,3 +270,18 @@ def test_the_run_refutes_a_static_import_failure_in_a_module_that_imported_fine(
     # p.views imported fine: line 1 ran and worked; line 3 (a function) and line 5 (a condition) did not run
     assert [f.location.line for f in refuted_by_run(found, model, ["p.views"])] == [3, 5]
     assert refuted_by_run(found, model, []) == found  # noop: nothing was imported
+
+
+def test_an_import_that_runs_only_when_its_file_exists_is_no_finding() -> None:
+    model = project_from(
+        {
+            "site.__init__": "",
+            "site.settings": (
+                "from pathlib import Path\nimport os\nBASE_DIR = Path(__file__).parent\n"
+                "if (BASE_DIR / 'local_settings.py').exists():\n    from site.local_settings import *\n"
+                "if os.path.isfile('x'):\n    import site.extra\n"
+                "if DEBUG:\n    import site.debug_tools\n"
+            ),
+        }
+    )
+    assert [(f.location.line, f.code) for f in check_project(model)] == [(9, "SG102")]  # DEBUG: no file test
