@@ -98,14 +98,21 @@ def check_project(model: ProjectModel, index: ProjectIndex | None = None) -> lis
 
 
 # What the static stage says fails when the module is imported: refuted when its fresh import passed.
-_FAILS_ON_IMPORT = frozenset({codes.MISSING_NAME.code, codes.MISSING_MODULE.code})
+_FAILS_ON_IMPORT = frozenset(
+    {
+        codes.MISSING_NAME.code,
+        codes.MISSING_MODULE.code,
+        codes.MISSING_EXTERNAL_NAME.code,
+        codes.MISSING_EXTERNAL_MODULE.code,
+    }
+)
 
 
 def refuted_by_run(findings: Iterable[Finding], model: ProjectModel, passed: Iterable[str]) -> list[Finding]:
-    """The findings, less the static ones the run refutes: an SG101 or SG102 at a module-level import
-    that runs on every import (no guard, not in a function or under a condition) of a module
+    """The findings, less the static ones the run refutes: an SG101, SG102, SG110 or SG111 at a
+    module-level import that runs on every import (no guard, not in a function or under a condition) of a module
     whose fresh import passed (``passed``). The name was there after all (injected into the module by
-    another at import time, a ``sys.modules`` trick). What did not run (inside functions, under
+    another at import time, a library's lazy or rebuilt module: ``from celery import Celery``). What did not run (inside functions, under
     conditions) stays: the import passing says nothing about it."""
     ran = set(passed)
     by_path = {m.path: m for m in model.modules if m.name in ran}

@@ -17,6 +17,8 @@ from smokegen.scan.cst_tools import Context, dotted_name, guards_of, is_main_tes
 _DYNAMIC_GLOBALS = re.compile(
     r"\b(?:globals|vars)\(\)\s*(?:\[|\.update\b|\.setdefault\b)|sys\.modules\["
     r"|\bglobal_enum\b|\._convert_\("
+    # a module rebuilt at import time from a table of lazy attributes (celery, kombu; transformers)
+    r"|\brecreate_module\(|\b_?LazyModule\("
 )
 
 

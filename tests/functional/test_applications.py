@@ -166,3 +166,79 @@ def test_alembic_scripts_get_static_checks_only(tmp_path: Path, capsys) -> None:
     found = sorted(f"{f['path']}:{f['line']}: {f['code']}" for f in report["findings"])
     assert found == ["migrations/versions/0001_init.py:1: SG101"]  # static: still checked; never imported
     assert code == 1
+
+
+# The same breakages planted in the FastAPI service and the Flask app: (project, edits, errors)
+PLANTED_APPS: dict[str, tuple[str, dict[str, tuple[str, str]], list[str]]] = {
+    "fastapi-renamed-class": (
+        "fastapi_svc",
+        {"app/crud.py": ("class ItemRepository:", "class ItemStore:")},
+        ["app/api/routes/items.py:5:22: SG101"],
+    ),
+    "fastapi-undeclared-in-a-route": (
+        "fastapi_svc",
+        {"app/api/routes/items.py": ("from fastapi import", "import sentry_sdk\nfrom fastapi import")},
+        ["app/api/routes/items.py:1:8: SG106"],
+    ),
+    "fastapi-name-removed-from-a-dependency": (
+        "fastapi_svc",
+        {"app/main.py": ("from fastapi import FastAPI", "from fastapi import FastAPI, JSONAPIRouter")},
+        ["app/main.py:1:30: SG110"],
+    ),
+    "fastapi-import-cycle": (
+        "fastapi_svc",
+        {"app/core/config.py": ("from pydantic_settings", "from app.db import engine\nfrom pydantic_settings")},
+        ["app/core/config.py:1:20: SG103", "app/db.py:3:29: SG103"],  # fails from either entry,
+    ),
+    "fastapi-constructor-raises": (
+        "fastapi_svc",
+        {"app/crud.py": ("self.session = session", "self.session = session or {}['session']")},
+        ["app/crud.py:6:1: SG210"],
+    ),
+    "flask-undeclared-in-wsgi": (
+        "flask_shop",
+        {"wsgi.py": ("from shop import create_app", "import sentry_sdk\nfrom shop import create_app")},
+        ["wsgi.py:1:8: SG106"],
+    ),
+    "flask-undeclared-in-a-celery-task": (
+        "flask_shop",
+        {"tasks.py": ("from celery_app import celery", "import redis_lock\nfrom celery_app import celery")},
+        ["tasks.py:1:8: SG106"],
+    ),
+    "flask-attribute-error-at-import": (
+        "flask_shop",
+        {
+            "shop/views.py": (
+                'bp = Blueprint("shop", __name__)',
+                'bp = Blueprint("shop", __name__)\nRATE = PriceCalculator.rate',
+            )
+        },
+        ["shop/views.py:6:1: SG201"],
+    ),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(PLANTED_APPS))
+def test_a_planted_breakage_in_a_service_blocks_the_run(breakage: str, fixture_project, capsys) -> None:
+    name, edits, want = PLANTED_APPS[breakage]
+    project = fixture_project(name)
+    plant(project, edits)
+    code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(project))
+    errors = sorted(
+        f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"] if f["severity"] == "error"
+    )
+    assert code == 1
+    assert errors == sorted(want), report["findings"]
+
+
+def test_the_fastapi_service_runs_in_its_own_unactivated_venv(fixture_project, capsys, monkeypatch) -> None:
+    project = fixture_project("fastapi_svc")
+    venv.create(project / ".venv", with_pip=False)
+    # the project's packages: smokegen's own site-packages seen through a .pth file (no install needed)
+    site = next((project / ".venv" / "lib").glob("python*/site-packages"))
+    (site / "deps.pth").write_text("\n".join(p for p in sys.path if p.endswith("site-packages")) + "\n")
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    code, report, _ = check_json(capsys, "--no-mypy", str(project))
+    assert code == 0 and report["findings"] == [], report["findings"]
+    assert any("ran under .venv/bin/python (the project's .venv, not activated)" in n for n in report["notes"])
+    assert len(report["classes"]) == 6 and all(c["outcome"] == "built" for c in report["classes"])

@@ -1,0 +1,3 @@
+from celery import Celery
+
+celery = Celery("shop", broker="memory://", backend="cache+memory://")
