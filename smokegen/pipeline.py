@@ -45,11 +45,11 @@ from smokegen.model import (
     ProjectModel,
 )
 from smokegen.plan.synth import plan_classes
-from smokegen.project.config import Config, entry_point_locations
+from smokegen.project.config import Config, ConfigError, entry_point_locations
 from smokegen.project.deps import Dependencies, read_dependencies
 from smokegen.project.discover import is_application
 from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
-from smokegen.project.frameworks import find_setup
+from smokegen.project.frameworks import find_setup, setup_is_missing
 from smokegen.project.testsuite import test_files
 from smokegen.runtime.imports import (
     RuntimeOptions,
@@ -181,6 +181,15 @@ def run_checks(
         if setup is not None:
             runtime = dataclasses.replace(runtime, setup=(setup.kind, setup.target))
             setup_verdict = run_setup(root, model, runtime)
+            if setup_verdict is not None and setup_verdict.status is not ImportStatus.OK:
+                innermost = setup_verdict.frames[-1].path if setup_verdict.frames else ""
+                why = setup_is_missing(setup, setup_verdict.missing, setup_verdict.exc_type, innermost)
+                if why is not None:
+                    where = setup.path or "the setup setting"
+                    raise ConfigError(
+                        f"{where}: {why}; fix it, or name the settings module in env "
+                        "(DJANGO_SETTINGS_MODULE) or the function in setup"
+                    )
             if setup_verdict is not None and setup_verdict.status is ImportStatus.OK:
                 notes.append(f"{setup.describe()} ran before every import, as production runs it")
             else:

@@ -75,3 +75,16 @@ def find_setup(
     if detect and "django" in installed:
         return django_settings(root, model, env)
     return None
+
+
+def setup_is_missing(setup: Setup, missing: str, exc_type: str, innermost: str) -> str | None:
+    """Why the set-up names something that does not exist (a usage error), or None: ``missing`` is
+    the module a ModuleNotFoundError named, ``exc_type`` and ``innermost`` (the file of the innermost
+    frame) describe the failure."""
+    module = setup.target.partition(":")[0] if setup.kind == "call" else setup.target
+    if missing and (module == missing or module.startswith(missing + ".")):
+        what = "settings module" if setup.kind == "django" else "module"
+        return f"the {what} '{module}' ({setup.origin}) does not exist"
+    if setup.kind == "call" and exc_type == "AttributeError" and innermost.endswith("_runner.py"):
+        return f"'{setup.target}' ({setup.origin}) names no function of that module"
+    return None

@@ -242,3 +242,22 @@ def test_the_fastapi_service_runs_in_its_own_unactivated_venv(fixture_project, c
     assert code == 0 and report["findings"] == [], report["findings"]
     assert any("ran under .venv/bin/python (the project's .venv, not activated)" in n for n in report["notes"])
     assert len(report["classes"]) == 6 and all(c["outcome"] == "built" for c in report["classes"])
+
+
+def test_a_settings_module_that_does_not_exist_is_a_usage_error(fixture_project, capsys) -> None:
+    project = fixture_project("django_crm")
+    plant(project, {"manage.py": ('"crm.settings"', '"crm.setings"')})
+    code = main(["check", "--no-mypy", "--python", sys.executable, str(project)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(
+        "smokegen: error: manage.py: the settings module 'crm.setings' (from manage.py) does not exist"
+    )
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_setup_function_that_is_not_there_is_a_usage_error(fixture_project, capsys) -> None:
+    project = fixture_project("flask_shop")
+    code = main(["check", "--no-mypy", "--python", sys.executable, "--setup", "shop:configure", str(project)])
+    err = capsys.readouterr().err
+    assert code == 2 and "'shop:configure' (the setup setting) names no function of that module" in err
