@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +21,7 @@ from typing import Any
 
 from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
 from smokegen.project.config import Config, Pyproject, apply_flags, read_project_config
-from smokegen.project.discover import discover, find_project_root
+from smokegen.project.discover import discover, find_project_root, is_application
 from smokegen.project.environment import InstalledDistribution, choose_python
 from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.scan.results import result_findings, unreadable
@@ -182,6 +183,11 @@ def build_model(
     findings = list(found.findings)
     for result in results:
         findings.extend(result_findings(result))
+    scripts = _script_folders(root, modules, found.namespace_packages) if is_application(root) else set()
+    if scripts:  # run, never imported: static checks only
+        modules = tuple(
+            replace(m, kind=ModuleKind.SCRIPT) if m.name.split(".", 1)[0] in scripts else m for m in modules
+        )
     model = ProjectModel(
         name=project_name,
         source_roots=found.source_roots,
@@ -195,6 +201,28 @@ def build_model(
         excluded_modules=found.excluded_modules,
     )
     return model, stats
+
+
+def _script_folders(root: Path, modules: tuple[ModuleInfo, ...], namespaces: tuple[str, ...]) -> set[str]:
+    """An application's top-level folders without ``__init__.py`` that nothing imports, by statement or
+    by name in a string (``Celery(include=["jobs.tasks"])``, ``INSTALLED_APPS``): folders of scripts
+    run on their own (a container's health check), not packages to import."""
+    candidates = {n for n in namespaces if "." not in n}
+    if not candidates:
+        return set()
+    for info in modules:
+        top = info.name.split(".", 1)[0]
+        candidates -= {imp.module.split(".", 1)[0] for imp in info.imports} - {top}
+    for info in modules:
+        if not candidates:
+            break
+        top = info.name.split(".", 1)[0]
+        try:
+            text = (root / info.path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        candidates -= {c for c in candidates if c != top and re.search(rf"""["']{re.escape(c)}[."']""", text)}
+    return candidates
 
 
 @dataclass(frozen=True, slots=True)

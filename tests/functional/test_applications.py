@@ -261,3 +261,22 @@ def test_a_setup_function_that_is_not_there_is_a_usage_error(fixture_project, ca
     code = main(["check", "--no-mypy", "--python", sys.executable, "--setup", "shop:configure", str(project)])
     err = capsys.readouterr().err
     assert code == 2 and "'shop:configure' (the setup setting) names no function of that module" in err
+
+
+def test_an_unimported_top_level_folder_of_an_application_is_scripts(tmp_path: Path, capsys) -> None:
+    app = write(
+        tmp_path / "svc",
+        {
+            "requirements.txt": "",
+            "api/__init__.py": "",
+            "api/app.py": "WORKERS = ['jobs.tasks']\n",
+            # a container health check: run on its own, it calls the service (here: fails) when run
+            "healthcheck/check.py": "raise SystemExit('service unreachable')\n",
+            # named in a string (Celery's include): imported by the worker, so checked
+            "jobs/tasks.py": "from api.gone import handler\n",
+        },
+    )
+    code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(app))
+    found = sorted(f"{f['path']}:{f['line']}: {f['code']}" for f in report["findings"])
+    assert found == ["jobs/tasks.py:1: SG102"]
+    assert code == 1
