@@ -192,8 +192,11 @@ def run_checks(
                     )
             if setup_verdict is not None and setup_verdict.status is ImportStatus.OK:
                 notes.append(f"{setup.describe()} ran before every import, as production runs it")
-            else:
-                runtime = dataclasses.replace(runtime, setup=None)  # the modules are judged without it
+            else:  # the modules are judged without it (Django's settings module still set, as in production)
+                notes.append(f"{setup.describe()} failed: the modules were imported without it")
+                extra = (("DJANGO_SETTINGS_MODULE", setup.target),) if setup.kind == "django" else ()
+                env_vars = dict(extra) | dict(runtime.env)
+                runtime = dataclasses.replace(runtime, setup=None, env=tuple(sorted(env_vars.items())))
         plans = plan_classes(model, dict(config.factories)) if config.instantiate else {}
         only = None
         if scope is not None:

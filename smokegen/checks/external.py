@@ -103,9 +103,11 @@ def check_dependencies(
     brought: dict[str, str] | None = None
     declared = deps.any_declared()
     reverse: dict[str, set[str]] | None = None
+    seen: set[tuple[str, int, str]] = set()  # one finding per distribution and line: `from x import a, b`
     for info, imp, top in _external_imports(index, env):
-        if top in env.stdlib:
+        if top in env.stdlib or (imp.location.path, imp.location.line, top) in seen:
             continue
+        seen.add((imp.location.path, imp.location.line, top))
         if not all(g.kind in _ELSEWHERE_OK for g in imp.guards):
             continue
         # A module that neither `import <package>`, an entry point nor a __main__ module pulls in is an

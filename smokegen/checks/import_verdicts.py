@@ -31,11 +31,16 @@ from smokegen.runtime.imports import LOOKUP_NAME_ABSENT
 ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "EnvironmentError")
 
 
+_INSTALLED = re.compile(r"[/\\](site|dist)-packages[/\\]")
+
+
 def project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int] | None:
     """The innermost traceback frame in the project's files, as (relative path, line)."""
     for frame in reversed(frames):
         if not Path(frame.path).is_absolute():
             continue  # "<frozen os>", "<string>": not a file (resolving it would name one in the working folder)
+        if _INSTALLED.search(frame.path):
+            continue  # an installed package, in a virtualenv inside the project folder: not the project's code
         try:
             relative = Path(frame.path).resolve().relative_to(root)
         except (ValueError, OSError):
@@ -299,7 +304,7 @@ def import_findings(
 
 
 # What a module raises when it needs the framework set-up that failed: a consequence, not a cause.
-_NEEDS_SETUP = ("AppRegistryNotReady",)
+_NEEDS_SETUP = ("AppRegistryNotReady", "ImproperlyConfigured")
 
 
 def setup_consequences(
@@ -341,12 +346,11 @@ def setup_findings(
     error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
     if verdict.status is not ImportStatus.ERROR:
         error = f"{verdict.status.value} {verdict.detail}".strip()
-    folded = (
-        f"; {consequences} module{'s' if consequences != 1 else ''} that need{'s' if consequences == 1 else ''} "
-        "it fail with it and are not reported one by one"
-        if consequences
-        else ""
-    )
+    folded = ""
+    if consequences == 1:
+        folded = "; 1 module that needs it fails with it and is not reported on its own"
+    elif consequences:
+        folded = f"; {consequences} modules that need it fail with it and are not reported one by one"
     environment = environment_reason(verdict.exc_type, verdict.message, verdict.frames, environment_errors)
     if environment is not None:
         return [codes.IMPORT_NEEDS_ENVIRONMENT.at(location, f"{described} needs configuration: {environment}{folded}")]

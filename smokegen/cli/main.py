@@ -323,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "--debug" in args:
             traceback.print_exc()
         click.echo(
-            f"smokegen: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+            f"smokegen: internal error: {type(exc).__name__}: {exc} (rerun as `smokegen --debug ...` for the traceback)",
             err=True,
         )
         return exitcodes.INTERNAL

@@ -31,6 +31,7 @@ DEFAULT_TEST_PATTERNS: tuple[str, ...] = (
     "/src/test",
     "test_*.py",
     "*_test.py",
+    "tests.py",
     "conftest.py",
 )
 
@@ -220,7 +221,7 @@ class Config:
         "Glob of test code, left out of the scan (repeatable; an empty value scans tests too).",
         flag="--test-pattern",
         kind=LIST,
-        shown="tests, /test, /src/test, test_*.py, *_test.py, conftest.py",
+        shown="tests, /test, /src/test, test_*.py, *_test.py, tests.py, conftest.py",
         commands=_SCANNING,
         validate=_strings,
         metavar="GLOB",

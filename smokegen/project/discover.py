@@ -114,12 +114,29 @@ def find_project_root(start: Path) -> Path:
     )
 
 
+# Files that say the project is deployed as a service: Django's manage.py, a container or a platform's
+# process description.
+DEPLOYMENT_MARKERS = (
+    "manage.py",
+    "Dockerfile",
+    "Containerfile",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
+    "Procfile",
+    "fly.toml",
+    "app.yaml",
+)
+
+
 def is_application(root: Path) -> bool:
-    """The project is deployed rather than distributed: it has Django's ``manage.py``, or nothing
+    """The project is deployed rather than distributed: it has Django's ``manage.py``, a container or
+    platform description (:data:`DEPLOYMENT_MARKERS`), a ``[tool.fastapi]`` entry point, or nothing
     builds it into a distribution (no ``[build-system]`` in pyproject.toml, no setup.py or setup.cfg,
     or Poetry's ``package-mode = false``). In an application every module is loaded by something
     (a URLconf, a task queue, a WSGI server, a management command): none is an opt-in integration."""
-    if (root / "manage.py").is_file():
+    if any((root / marker).is_file() for marker in DEPLOYMENT_MARKERS):
         return True
     if (root / "setup.py").is_file() or (root / "setup.cfg").is_file():
         return False
@@ -127,6 +144,8 @@ def is_application(root: Path) -> bool:
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     poetry = (tool or {}).get("poetry")
     if isinstance(poetry, dict) and poetry.get("package-mode") is False:
+        return True
+    if isinstance((tool or {}).get("fastapi"), dict):
         return True
     return "build-system" not in data
 
@@ -140,6 +159,13 @@ def script_folders(root: Path) -> list[str]:
     except (configparser.Error, OSError, UnicodeDecodeError):
         return []
     found = []
+    # Alembic's folder wherever alembic.ini is (Flask-Migrate keeps it in migrations/): its template
+    for template in sorted(
+        [*root.glob("script.py.mako"), *root.glob("*/script.py.mako"), *root.glob("*/*/script.py.mako")]
+    ):
+        folder = template.parent.relative_to(root).as_posix()
+        if (template.parent / "env.py").is_file() and folder != ".":
+            found.append(folder)
     for section in parser.sections():
         location = parser.get(section, "script_location", fallback="").strip()
         location = location.replace("%(here)s", ".").replace("\\", "/")

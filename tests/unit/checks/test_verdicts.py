@@ -176,3 +176,13 @@ def test_modules_failing_at_one_line_are_one_finding_naming_what_it_takes_down()
     assert found[0].message == (
         "`import app.core` fails: RuntimeError: boom; 2 other modules fail with it ('app.extra', 'app.jobs')"
     )
+
+
+def test_an_installed_package_in_a_virtualenv_inside_the_project_is_not_the_projects_code() -> None:
+    from smokegen.checks.import_verdicts import project_frame
+
+    frames = (
+        frame("/project/app/core.py", 3, "from django.conf import settings"),
+        frame("/project/.venv/lib/python3.11/site-packages/django/conf/__init__.py", 63, "raise ImproperlyConfigured"),
+    )
+    assert project_frame(frames, ROOT) == ("app/core.py", 3)

@@ -337,3 +337,31 @@ def test_alembic_scripts_are_scanned_never_imported(tmp_path: Path) -> None:
     assert files["alembic.env"] is ModuleKind.SCRIPT
     assert files["alembic.versions.1a2b_add_users"] is ModuleKind.SCRIPT
     assert files["app.models"] is ModuleKind.MODULE
+
+
+def test_a_deployed_service_is_an_application_even_when_it_builds(tmp_path: Path) -> None:
+    from smokegen.project.discover import is_application
+
+    make(tmp_path, {"pyproject.toml": '[build-system]\nrequires = ["hatchling"]\n[project]\nname = "svc"\n'})
+    assert not is_application(tmp_path)  # a library, as far as the files say
+    make(tmp_path, {"Dockerfile": "FROM python:3.12\n"})
+    assert is_application(tmp_path)
+
+
+def test_flask_migrate_revisions_are_scripts(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "requirements.txt": "",
+            "migrations/alembic.ini": "[alembic]\n",
+            "migrations/script.py.mako": "",
+            "migrations/env.py": "from alembic import context\n",
+            "migrations/versions/2b017edaa91f_users.py": "from alembic import op\n",
+        },
+    )
+    found = discover(tmp_path, Config())
+    assert found.findings == ()  # no SG004 for '2b017edaa91f_users.py'
+    assert {f.name: f.kind for f in found.files} == {
+        "migrations.env": ModuleKind.SCRIPT,
+        "migrations.versions.2b017edaa91f_users": ModuleKind.SCRIPT,
+    }
