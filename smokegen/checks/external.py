@@ -15,7 +15,7 @@ Guards, for imports of third-party and standard library modules:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -51,18 +51,23 @@ def _external_imports(index: ProjectIndex, env: Environment) -> Iterator[tuple[M
             yield info, imp, top
 
 
+def _requires(lines: Iterable[str]) -> Iterator[str]:
+    """The normalised names of what Requires-Dist ``lines`` install, extras aside."""
+    for line in lines:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if requirement.marker is not None and "extra" in str(requirement.marker):
+            continue  # pulled in only with an extra of that distribution
+        yield canonicalize_name(requirement.name)
+
+
 def _required_by(env: Environment) -> dict[str, set[str]]:
     """Distribution -> the installed distributions that require it."""
     reverse: dict[str, set[str]] = {}
     for dist in env.distributions.values():
-        for line in dist.requires:
-            try:
-                requirement = Requirement(line)
-            except InvalidRequirement:
-                continue
-            if requirement.marker is not None and "extra" in str(requirement.marker):
-                continue  # pulled in only with an extra of that distribution
-            name = canonicalize_name(requirement.name)
+        for name in _requires(dist.requires):
             reverse.setdefault(name, set()).add(dist.name)
     return reverse
 
@@ -77,14 +82,7 @@ def _brought_by(env: Environment, roots: set[str]) -> dict[str, str]:
         dist = env.distributions.get(name)
         if dist is None:
             continue
-        for line in dist.requires:
-            try:
-                requirement = Requirement(line)
-            except InvalidRequirement:
-                continue
-            if requirement.marker is not None and "extra" in str(requirement.marker):
-                continue
-            child = canonicalize_name(requirement.name)
+        for child in _requires(dist.requires):
             if child not in found and child not in roots:
                 found[child] = root
                 todo.append((child, root))

@@ -126,6 +126,16 @@ def plant(project: Path, edits: dict[str, tuple[str, str]]) -> None:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def assert_blocks(capsys: pytest.CaptureFixture[str], project: Path, want: list[str]) -> None:
+    """``check`` fails the run with exactly the errors ``want`` (path:line:col: CODE)."""
+    code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(project))
+    errors = sorted(
+        f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"] if f["severity"] == "error"
+    )
+    assert code == 1
+    assert errors == sorted(want), report["findings"]
+
+
 def test_the_healthy_django_project_passes_with_no_configuration(fixture_project, capsys) -> None:
     project = fixture_project("django_crm")
     code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(project))
@@ -141,12 +151,7 @@ def test_a_planted_breakage_in_the_django_project_blocks_the_run(breakage: str, 
     project = fixture_project("django_crm")
     edits, want = PLANTED[breakage]
     plant(project, edits)
-    code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(project))
-    errors = sorted(
-        f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"] if f["severity"] == "error"
-    )
-    assert code == 1
-    assert errors == sorted(want), report["findings"]
+    assert_blocks(capsys, project, want)
 
 
 def test_alembic_scripts_get_static_checks_only(tmp_path: Path, capsys) -> None:
@@ -223,12 +228,7 @@ def test_a_planted_breakage_in_a_service_blocks_the_run(breakage: str, fixture_p
     name, edits, want = PLANTED_APPS[breakage]
     project = fixture_project(name)
     plant(project, edits)
-    code, report, _ = check_json(capsys, "--no-mypy", "--python", sys.executable, str(project))
-    errors = sorted(
-        f"{f['path']}:{f['line']}:{f['column']}: {f['code']}" for f in report["findings"] if f["severity"] == "error"
-    )
-    assert code == 1
-    assert errors == sorted(want), report["findings"]
+    assert_blocks(capsys, project, want)
 
 
 def test_the_fastapi_service_runs_in_its_own_unactivated_venv(fixture_project, capsys, monkeypatch) -> None:
