@@ -39,13 +39,13 @@ def project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int]
     for frame in reversed(frames):
         if not Path(frame.path).is_absolute():
             continue  # "<frozen os>", "<string>": not a file (resolving it would name one in the working folder)
-        if _INSTALLED.search(frame.path):
-            continue  # an installed package, in a virtualenv inside the project folder: not the project's code
         try:
-            relative = Path(frame.path).resolve().relative_to(root)
+            relative = Path(frame.path).resolve().relative_to(root).as_posix()
         except (ValueError, OSError):
             continue
-        return relative.as_posix(), frame.line
+        if _INSTALLED.search("/" + relative):
+            continue  # an installed package, in a virtualenv inside the project folder: not the project's code
+        return relative, frame.line
     return None
 
 

@@ -31,9 +31,11 @@ DEFAULT_TEST_PATTERNS: tuple[str, ...] = (
     "/src/test",
     "test_*.py",
     "*_test.py",
-    "tests.py",
     "conftest.py",
 )
+# An application's ``tests.py`` (Django's per-app test module) is test code too; a library's
+# (``jinja2/tests.py``) ships.
+APPLICATION_TEST_PATTERNS: tuple[str, ...] = DEFAULT_TEST_PATTERNS + ("tests.py",)
 
 
 class ConfigError(Exception):
@@ -221,7 +223,7 @@ class Config:
         "Glob of test code, left out of the scan (repeatable; an empty value scans tests too).",
         flag="--test-pattern",
         kind=LIST,
-        shown="tests, /test, /src/test, test_*.py, *_test.py, tests.py, conftest.py",
+        shown="tests, /test, /src/test, test_*.py, *_test.py, conftest.py (and tests.py in an application)",
         commands=_SCANNING,
         validate=_strings,
         metavar="GLOB",

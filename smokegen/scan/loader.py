@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
-from smokegen.project.config import Config, Pyproject, apply_flags, read_project_config
+from smokegen.project.config import (
+    APPLICATION_TEST_PATTERNS,
+    DEFAULT_TEST_PATTERNS,
+    Config,
+    Pyproject,
+    apply_flags,
+    read_project_config,
+)
 from smokegen.project.discover import discover, find_project_root, is_application
 from smokegen.project.environment import InstalledDistribution, choose_python
 from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
@@ -257,6 +264,8 @@ def project_settings(path: Path, flags: Mapping[str, Any] | None = None) -> Proj
     if config.python and (os.sep in config.python or "/" in config.python):
         config = replace(config, python=str(root / config.python))  # relative to the project, not the caller
     config = apply_flags(config, flags or {})
+    if config.test_patterns == DEFAULT_TEST_PATTERNS and is_application(root):
+        config = replace(config, test_patterns=APPLICATION_TEST_PATTERNS)
     python, origin = choose_python(config.python, root)
     return ProjectSettings(root, pyproject, replace(config, python=python), origin)
 

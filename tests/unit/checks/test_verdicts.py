@@ -186,3 +186,11 @@ def test_an_installed_package_in_a_virtualenv_inside_the_project_is_not_the_proj
         frame("/project/.venv/lib/python3.11/site-packages/django/conf/__init__.py", 63, "raise ImproperlyConfigured"),
     )
     assert project_frame(frames, ROOT) == ("app/core.py", 3)
+
+
+def test_an_installed_distribution_checked_in_site_packages_is_the_project() -> None:
+    from smokegen.checks.import_verdicts import project_frame
+
+    site = Path("/venv/lib/python3.11/site-packages")
+    frames = (frame(f"{site}/victim/filters.py", 13, "np.float_"), frame(f"{site}/numpy/__init__.py", 400))
+    assert project_frame(frames[:1], site) == ("victim/filters.py", 13)

@@ -134,3 +134,17 @@ def test_model_json_round_trip_is_exact() -> None:
         from_json(ModuleInfo, {**compact, "surprise": 1})
     with pytest.raises(ValueError, match="missing name for ModuleInfo"):
         from_json(ModuleInfo, {k: v for k, v in compact.items() if k != "name"})
+
+
+def test_tests_py_is_test_code_in_an_application_and_shipped_code_in_a_library(tmp_path: Path) -> None:
+    from smokegen.scan.loader import load_project
+
+    for name, marker, want in (
+        ("app", "manage.py", ["shop", "shop.views"]),
+        ("lib", "setup.py", ["shop", "shop.tests", "shop.views"]),
+    ):
+        root = tmp_path / name
+        for rel in (marker, "shop/__init__.py", "shop/views.py", "shop/tests.py"):
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text("X = 1\n")
+        assert sorted(m.name for m in load_project(root, jobs=1, use_cache=False).model.modules) == want, name
