@@ -84,10 +84,24 @@ def _settings(command_name: str) -> Callable[[Callable[..., Any]], Callable[...,
     return decorate
 
 
+def _writable(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``--output`` checked before the run, not after it: its folder exists and can be written."""
+    if value is not None:
+        folder = value.absolute().parent
+        if not folder.is_dir():
+            raise click.BadParameter(f"the folder {folder} does not exist; create it or write the report elsewhere")
+        if not os.access(folder, os.W_OK):
+            raise click.BadParameter(f"the folder {folder} cannot be written; write the report elsewhere")
+    return value
+
+
 def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--format`` and ``--output``, as check and mocks take them."""
     command = click.option(
-        "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE."
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_writable,
+        help="Write the report to FILE.",
     )(command)
     return click.option(
         "--format",
@@ -102,7 +116,12 @@ def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _emit(text: str, output: Path | None) -> None:
     """The report to ``output`` (atomically) or to standard output."""
     if output is not None:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            raise click.ClickException(
+                f"{output}: the report cannot be written ({exc.strerror}); write it elsewhere"
+            ) from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -182,6 +182,14 @@ def _loaded_by_name(package: str) -> bool:
     return package.rpartition(".")[2] == "migrations"
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder entry that is a folder; False for a symlink loop or a link to nowhere (not a crash)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def is_module_name(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
 
@@ -288,7 +296,7 @@ class _Walker:
                 break
         if not found:
             found = any(
-                entry.is_dir() and not self.skip_dir(entry.path) and self.has_python(entry.path) for entry in entries
+                _is_dir(entry) and not self.skip_dir(entry.path) and self.has_python(entry.path) for entry in entries
             )
         self.python_below[key] = found
         return found
@@ -314,22 +322,22 @@ class _Walker:
         except OSError:
             return
         flat_top = top and folder == self.root
-        dirs = {e.name: Path(e.path) for e in entries if e.is_dir()}
+        dirs = {e.name: Path(e.path) for e in entries if _is_dir(e)}
         for entry in entries:
             path = Path(entry.path)
-            if not top and entry.name.endswith(EXTENSION_SUFFIXES) and not entry.is_dir():
+            if not top and entry.name.endswith(EXTENSION_SUFFIXES) and not _is_dir(entry):
                 stem = entry.name.split(".", 1)[0]
                 if is_module_name(stem) and stem != "__init__":
                     self.extensions.append(f"{prefix}.{stem}" if prefix else stem)
                 continue
-            if entry.name.endswith(".pyi") and not entry.is_dir():
+            if entry.name.endswith(".pyi") and not _is_dir(entry):
                 stem = entry.name[:-4]
                 if stem == "__init__" and prefix:
                     self.stubs.append(prefix)
                 elif is_module_name(stem):
                     self.stubs.append(f"{prefix}.{stem}" if prefix else stem)
                 continue
-            if entry.is_dir() or not entry.name.endswith(".py") or entry.name == "__init__.py":
+            if _is_dir(entry) or not entry.name.endswith(".py") or entry.name == "__init__.py":
                 continue
             stem = entry.name[:-3]
             if self.skipped(path):

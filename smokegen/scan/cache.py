@@ -75,7 +75,7 @@ class ScanCache:
         try:
             with open(self._path(key, section), encoding="utf-8") as handle:
                 return json.load(handle)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, corrupt or absurdly nested: a miss
             return None
 
     def _prepare(self) -> None:

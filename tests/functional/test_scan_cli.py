@@ -202,3 +202,31 @@ def test_the_cli_loads_no_parser_until_a_file_needs_scanning() -> None:
     code = "import sys, smokegen.cli.main, smokegen.pipeline, smokegen.scan.loader; print(sorted(m for m in sys.modules if m.startswith('libcst')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_symlink_loop_in_the_tree_is_not_a_crash(tmp_path: Path, capsys) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("X = 1\n")
+    (tmp_path / "pkg" / "a").symlink_to("b")
+    (tmp_path / "pkg" / "b").symlink_to("a")
+    code, out, err = run_cli(capsys, "scan", str(tmp_path))
+    assert code == 0 and "1 module" in out and err == ""
+
+
+def test_a_report_into_a_missing_folder_is_refused_before_the_run(tmp_path: Path, capsys) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    code, out, err = run_cli(
+        capsys, "check", "--static", "--output", str(tmp_path / "missing" / "r.json"), str(project)
+    )
+    assert code == 2 and out == "" and "does not exist; create it or write the report elsewhere" in err
+
+
+def test_a_corrupt_deeply_nested_cache_entry_is_a_miss(fixture_project, capsys) -> None:
+    project = fixture_project("healthy_flat")
+    first = run_cli(capsys, "scan", str(project), "--format", "json")
+    for entry in (project / ".smokegen_cache" / "scan").rglob("*.json"):
+        entry.write_text("[" * 100_000 + "]" * 100_000)
+    assert run_cli(capsys, "scan", str(project), "--format", "json") == first
