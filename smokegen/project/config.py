@@ -134,9 +134,12 @@ def _env(value: object, name: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(k), v) for k, v in value.items()))
 
 
+_LONGEST_TIMEOUT = 86_400.0  # a day: past it, an import is hanging whatever it does (and alarms overflow)
+
+
 def _timeout(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
-        raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= _LONGEST_TIMEOUT:
+        raise ConfigError(f"{name} must be a positive number of seconds, at most {_LONGEST_TIMEOUT:.0f}, got {value!r}")
     return float(value)
 
 

@@ -96,7 +96,11 @@ def test_python_key_is_relative_to_the_project_root(tmp_path: Path, capsys: pyte
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--timeout", "0"], "smokegen: error: --timeout must be a positive number of seconds, got 0.0"),
+        (["--timeout", "0"], "smokegen: error: --timeout must be a positive number of seconds, at most 86400, got 0.0"),
+        (
+            ["--timeout", "1e12"],
+            "smokegen: error: --timeout must be a positive number of seconds, at most 86400, got 1000000000000.0",
+        ),
         (["--jobs", "0"], "smokegen: error: --jobs must be a whole number of worker processes, 1 or more, got 0"),
         (["--ignore", "E501"], "smokegen: error: --ignore: 'E501' is not a finding code (SG101...)"),
         (["--env", "NOVALUE"], "smokegen: error: --env: 'NOVALUE' is not NAME=VALUE"),
