@@ -261,8 +261,19 @@ def _launch(
         if code == 0:
             return None
         errors.seek(0)
-        tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        return f"the import runner exited with {code}: {tail[0]}"
+        return f"the import runner exited with {code}: {_cause(errors.read().decode('utf-8', 'replace'))}"
+
+
+def _cause(stderr: str) -> str:
+    """What a runner that died said about why: an interpreter that could not start says it in its
+    "Fatal Python error" line (a bad PYTHONHOME in env), anything else in its last line."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith("Fatal Python error")]
+    if fatal:
+        errors = [line for line in lines if line not in fatal and (line.endswith("Error") or "Error:" in line)]
+        cause = "; ".join([fatal[0], *errors[:1]])
+        return f"{cause} (the interpreter could not start: check --python and the env setting)"
+    return lines[-1] if lines else "no output"
 
 
 def run_imports(
