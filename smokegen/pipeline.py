@@ -47,7 +47,6 @@ from smokegen.model import (
 from smokegen.plan.synth import plan_classes
 from smokegen.project.config import Config, ConfigError, entry_point_locations
 from smokegen.project.deps import Dependencies, read_dependencies
-from smokegen.project.discover import is_application
 from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
 from smokegen.project.frameworks import find_setup, setup_is_missing
 from smokegen.project.testsuite import test_files
@@ -357,7 +356,7 @@ def check(request: CheckRequest, progress: ProgressFor = no_progress) -> CheckRe
         mypy=MypyStage(resolve_python(config.python or None), mypy_config) if run_mypy_stage else None,
         scope=scope,
         entry_points_file=entry_points_file,
-        application=request.installed is None and is_application(loaded.root),
+        application=loaded.application,
     )
     if stages.runtime is not None and loaded.python_origin:
         notes.append(f"the project's code ran under {_shown(config.python, loaded.root)} ({loaded.python_origin})")
@@ -409,7 +408,7 @@ def mocks(request: MocksRequest, progress: ProgressFor = no_progress) -> MocksRe
 
     loaded, env = load_with_environment(request.path, request.flags, progress)
     config = loaded.config
-    stages = Stages(runtime=None if config.static else runtime_options(config), application=is_application(loaded.root))
+    stages = Stages(runtime=None if config.static else runtime_options(config), application=loaded.application)
     checked = run_checks(
         dataclasses.replace(loaded, config=dataclasses.replace(config, instantiate=False)), env, stages
     )

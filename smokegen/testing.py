@@ -132,7 +132,6 @@ def _state(root: Path) -> _State:
     from smokegen.pipeline import optional_imports
     from smokegen.plan.synth import plan_classes
     from smokegen.project.deps import read_dependencies
-    from smokegen.project.discover import is_application
     from smokegen.project.environment import probe
     from smokegen.project.frameworks import find_setup
     from smokegen.runtime.imports import RuntimeOptions, project_sys_path
@@ -143,7 +142,7 @@ def _state(root: Path) -> _State:
     env = probe(sys.executable)
     deps = read_dependencies(root, model.name, {name: dist.requires for name, dist in env.distributions.items()})
     plans = {p.key: p for group in plan_classes(model, dict(config.factories)).values() for p in group}
-    application = is_application(root)
+    application = loaded.application
     setup = find_setup(root, model, config.setup, dict(config.env), frozenset(env.distributions), detect=application)
     options = RuntimeOptions(
         python=sys.executable,

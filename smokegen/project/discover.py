@@ -236,11 +236,11 @@ def _is_virtualenv(path: Path | str) -> bool:
 
 
 class _Walker:
-    def __init__(self, root: Path, config: Config) -> None:
+    def __init__(self, root: Path, config: Config, application: bool = False, scripts: tuple[str, ...] = ()) -> None:
         self.root = root
         # a top-level tasks.py is invoke's in a library, and Celery's tasks in an application
-        self.not_modules = FLAT_LAYOUT_NOT_MODULES - {"tasks"} if is_application(root) else FLAT_LAYOUT_NOT_MODULES
-        self.scripts = tuple(f"{folder}/" for folder in script_folders(root))
+        self.not_modules = FLAT_LAYOUT_NOT_MODULES - {"tasks"} if application else FLAT_LAYOUT_NOT_MODULES
+        self.scripts = tuple(f"{folder}/" for folder in scripts)
         self.config = config
         self.files: list[SourceFile] = []
         self.namespaces: list[str] = []
@@ -412,10 +412,11 @@ def _default_source_roots(root: Path, config: Config) -> tuple[str, ...]:
     return (".",)
 
 
-def discover(root: Path, config: Config) -> Discovery:
-    """Find every importable file under the project's source roots."""
+def discover(root: Path, config: Config, application: bool = False) -> Discovery:
+    """Find every importable file under the project's source roots (``application``: see
+    :func:`is_application`)."""
     roots = config.source_roots or _default_source_roots(root, config)
-    walker = _Walker(root, config)
+    walker = _Walker(root, config, application, tuple(script_folders(root)))
     for source_root in roots:
         # Not resolved: a symlinked source root keeps paths relative to the project root.
         folder = Path(os.path.normpath(root / source_root))

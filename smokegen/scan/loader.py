@@ -178,9 +178,10 @@ def build_model(
     jobs: int | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
+    application: bool = False,
 ) -> tuple[ProjectModel, ScanStats]:
-    """Discover and scan the project at ``root``."""
-    found = discover(root, config)
+    """Discover and scan the project at ``root`` (``application``: see :func:`is_application`)."""
+    found = discover(root, config, application)
     cache = ScanCache(root / config.cache_dir if use_cache else None)
     results, stats = scan_files(
         root, found.files, cache, jobs=jobs if jobs is not None else default_jobs(), progress=progress
@@ -190,7 +191,7 @@ def build_model(
     findings = list(found.findings)
     for result in results:
         findings.extend(result_findings(result))
-    scripts = _script_folders(root, modules, found.namespace_packages) if is_application(root) else set()
+    scripts = _script_folders(root, modules, found.namespace_packages) if application else set()
     if scripts:  # run, never imported: static checks only
         modules = tuple(
             replace(m, kind=ModuleKind.SCRIPT) if m.name.split(".", 1)[0] in scripts else m for m in modules
@@ -239,6 +240,7 @@ class LoadedProject:
     model: ProjectModel
     stats: ScanStats
     python_origin: str = ""  # why config.python is the interpreter that runs the project's code
+    application: bool = False  # deployed, not distributed (never for an installed distribution)
 
     def cache(self) -> ScanCache:
         """The scan cache, or a disabled one when ``config.cache`` is false."""
@@ -253,6 +255,7 @@ class ProjectSettings:
     pyproject: Pyproject
     config: Config  # its ``python`` resolved: the interpreter that runs the project's code
     python_origin: str = ""  # why that interpreter (the flag, the active virtualenv, the project's .venv...)
+    application: bool = False  # deployed, not distributed: see project.discover.is_application
 
 
 def project_settings(path: Path, flags: Mapping[str, Any] | None = None) -> ProjectSettings:
@@ -264,10 +267,11 @@ def project_settings(path: Path, flags: Mapping[str, Any] | None = None) -> Proj
     if config.python and (os.sep in config.python or "/" in config.python):
         config = replace(config, python=str(root / config.python))  # relative to the project, not the caller
     config = apply_flags(config, flags or {})
-    if config.test_patterns == DEFAULT_TEST_PATTERNS and is_application(root):
+    application = is_application(root)
+    if config.test_patterns == DEFAULT_TEST_PATTERNS and application:
         config = replace(config, test_patterns=APPLICATION_TEST_PATTERNS)
     python, origin = choose_python(config.python, root)
-    return ProjectSettings(root, pyproject, replace(config, python=python), origin)
+    return ProjectSettings(root, pyproject, replace(config, python=python), origin, application)
 
 
 def load_project(
@@ -291,8 +295,9 @@ def load_project(
         jobs=jobs if jobs is not None else config.jobs,
         use_cache=use_cache if use_cache is not None else config.cache,
         progress=progress,
+        application=settings.application,
     )
-    return LoadedProject(settings.root, config, model, stats, settings.python_origin)
+    return LoadedProject(settings.root, config, model, stats, settings.python_origin, settings.application)
 
 
 def load_installed(

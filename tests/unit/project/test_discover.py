@@ -315,9 +315,13 @@ def test_a_settings_file_error_names_the_file_without_a_table(tmp_path: Path) ->
 
 
 def test_a_top_level_tasks_module_is_celerys_in_an_application(tmp_path: Path) -> None:
+    from smokegen.project.discover import is_application
+
     make(tmp_path, {"requirements.txt": "", "app.py": "X = 1\n", "tasks.py": "Y = 2\n", "wsgi.py": "Z = 3\n"})
-    assert sorted(f.name for f in discover(tmp_path, Config()).files) == ["app", "tasks", "wsgi"]
+    assert is_application(tmp_path)
+    assert sorted(f.name for f in discover(tmp_path, Config(), application=True).files) == ["app", "tasks", "wsgi"]
     make(tmp_path, {"pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'})  # a library: invoke's tasks.py
+    assert not is_application(tmp_path)
     assert sorted(f.name for f in discover(tmp_path, Config()).files) == ["app", "wsgi"]
 
 
