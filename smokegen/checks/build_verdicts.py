@@ -71,6 +71,8 @@ def _failure(verdict: BuildVerdict) -> str:
         return f"killed the interpreter with {verdict.detail}"
     if verdict.status is ImportStatus.EXIT:
         return f"exited the interpreter ({verdict.exc_type or 'exit'}({verdict.detail}))"
+    if verdict.status is ImportStatus.LOST:
+        return f"could not be judged: {verdict.detail}"
     error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
     return f"raised {error}"
 

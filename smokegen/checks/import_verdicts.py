@@ -169,6 +169,12 @@ def runtime_findings(
                 Location(info.path, 1, 1),
                 f"`import {name}` kills the interpreter with {verdict.detail} (a crash in native code)",
             )
+        elif verdict.status is ImportStatus.LOST:
+            yield codes.IMPORT_UNJUDGED.at(
+                Location(info.path, 1, 1),
+                f"`import {name}` could not be judged: {verdict.detail}; a module that takes down the process "
+                "importing it (or its parent) does the same to a web server or worker",
+            )
         elif verdict.status is ImportStatus.EXIT:
             how = f"{verdict.exc_type or 'exit'}({verdict.detail})"
             yield codes.IMPORT_EXITS.at(

@@ -62,6 +62,7 @@ CONSTRUCTOR_FAILS = Code("SG210", "constructor fails", Severity.ERROR)
 CONSTRUCTOR_FAILS_SYNTHESISED = Code("SG211", "constructor fails on the arguments smokegen chose", Severity.WARNING)
 CONSTRUCTOR_NEEDS_ENVIRONMENT = Code("SG212", "constructor needs the environment", Severity.WARNING)
 SETUP_FAILS = Code("SG213", "the framework set-up fails", Severity.ERROR)
+IMPORT_UNJUDGED = Code("SG214", "import could not be judged", Severity.ERROR)
 
 MYPY_ERROR = Code("SG301", "mypy reports an error", Severity.ERROR)
 MYPY_UNCHECKED = Code("SG302", "file not type-checked: it does not parse", Severity.WARNING)

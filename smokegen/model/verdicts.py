@@ -18,6 +18,7 @@ class ImportStatus(enum.Enum):
     SIGNAL = "signal"  # killed by a signal: segfault, abort
     TIMEOUT = "timeout"  # still running when its time was up
     PARENT_FAILED = "parent-failed"  # a parent package failed: reported on the parent
+    LOST = "lost"  # not judged: the project's code took down the process that was judging it
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ class ImportVerdict:
     exc_type: str = ""  # the exception's name; for EXIT, "sys.exit" or "os._exit"
     message: str = ""
     frames: tuple[TraceFrame, ...] = ()
-    detail: str = ""  # the exit code, the signal name, the parent package, or the timeout
+    detail: str = ""  # the exit code, the signal name, the parent package, the timeout, or why it went unjudged
     output: str = ""  # what the import printed, truncated
     # For a failed import: the status when the module's passing siblings were imported first.
     after_siblings: ImportStatus | None = None

@@ -1,14 +1,13 @@
 """Isolated imports, run inside the project's interpreter. Standard library only; never imported
-by smokegen itself: smokegen starts it as ``python _runner.py`` and talks JSON over pipes. (The
+by smokegen itself: smokegen starts it as ``python _runner.py`` and talks JSON (see the protocol below). (The
 generated smoke suite's ``smokegen.testing`` imports it in the project's own test process, to
 judge a constructor the way the runner does.)
 
-Input (stdin, one JSON object): ``{"sys_path": [...], "timeout": s, "output_limit": n,
-"groups": [{"parent": "a.b", "modules": ["a.b.c", ...], "passing": [...]}], "lookups": [{"key", "value": "mod:attr",
-"callable": bool, "submodules": bool}]}`` (lookups: entry points, names imported under TYPE_CHECKING).
-Output (stdout): one JSON object per line and module: ``{"module", "status", ...}`` where status
-is ok | error | exit | signal | timeout | parent-failed, plus ``"after_siblings": "ok"`` for a
-failed module that imports fine once its passing siblings were imported first. With
+Input (stdin, one JSON ``Request``): the modules by parent package, lookups (entry points, names
+imported under TYPE_CHECKING), the set-up. Output: one JSON ``Record`` per line and module,
+appended to the file the request names (``records``): ``{"module", "status", ...}`` where status
+is ok | error | exit | signal | timeout | parent-failed | lost, plus ``"after_siblings": "ok"`` for
+a failed module that imports fine once its passing siblings were imported first. With
 ``"loaded_from": [roots]`` in the request, a passing import lists the files it loaded from them
 (``"loaded"``), for smokegen's verdict cache.
 
@@ -20,11 +19,27 @@ and whatever a module does (sys.exit, os._exit, poisoning sys.modules, monkeypat
 segfault, an endless loop) dies with its child. Where fork is unavailable, or the ancestors
 started threads (fork would not copy them), each module runs in a fresh interpreter instead
 (same verdicts, slower).
+
+Containment. smokegen starts the runner in a session of its own; every child here gets a process
+group of its own, every wait has a deadline, and a child's group is killed once its verdict is in,
+so nothing the project's code starts outlives it. Records travel by file path, not through
+descriptors the project could close; the runner's own calls are bound before any project code runs
+(see ``_fork_process`` and the names beside it). A zygote whose package breaks its process costs
+only its subtree, whose modules are then each imported in a fresh interpreter (``_recover``).
 """
 
 from __future__ import annotations
 
+import sys
+
+# What the interpreter imported before this script ran: production has those before any project
+# code too. Any other module of the runner's own that a project module shadows (a top-level
+# ``json.py``) is forgotten before the project runs (see ``_unshadow``), so the project's is imported.
+_STARTUP = frozenset(sys.modules)
+
+import builtins
 import importlib
+import inspect
 import json
 import os
 import re
@@ -32,7 +47,6 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -41,7 +55,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Dict, List, Sequence, Set, 
 
 # --- the protocol ---------------------------------------------------------------------------------
 # smokegen (``smokegen.runtime.imports``) writes one Request to this script's stdin and reads Records,
-# one JSON object per line, from its stdout. These declarations are the protocol's one definition;
+# one JSON object per line, from the file the request names. These declarations are the protocol's one definition;
 # smokegen imports them under TYPE_CHECKING (so does this script: they cost nothing at run time and
 # ask nothing of the project's Python). Inside the runner a record under construction is a plain
 # ``Result`` dict.
@@ -86,6 +100,8 @@ if TYPE_CHECKING:
         loaded_from: List[str]  # roots whose loaded files a passing import lists (the verdict cache)
         setup: Setup  # the framework set-up production runs before anything imports the project
         setup_only: bool  # run the set-up in a child and report it (a "setup" record); import nothing
+        records: str  # the file every process of the runner appends its Records to (smokegen reads it)
+        tops: List[str]  # the project's top-level module names (they may shadow the standard library)
 
     class Setup(TypedDict):
         kind: str  # "django": DJANGO_SETTINGS_MODULE set, then django.setup(); "call": module:function()
@@ -97,7 +113,8 @@ if TYPE_CHECKING:
         module: str
         lookup: str  # instead of module: the Lookup's key
         setup: str  # instead of module: the set-up's kind (with setup_only)
-        status: str  # ok | error | exit | signal | timeout | parent-failed
+        status: str  # ok | error | exit | signal | timeout | parent-failed | lost
+        why: str  # lost: why the runner could not judge it
         type: str  # error: the exception's type (dotted unless a builtin)
         message: str
         frames: List[List[Any]]  # [file, line, function, source line], innermost last
@@ -117,6 +134,31 @@ if TYPE_CHECKING:
 Result = Dict[str, Any]
 HAVE_FORK = hasattr(os, "fork")
 
+# --- what the runner keeps out of the project's reach --------------------------------------------
+# Bound before any project code runs: a project that replaces ``os.fork`` (gevent's monkey-patching),
+# rebinds a builtin, or sets ``sys.modules["os"] = None`` changes what its own code sees, not the
+# runner's control flow. The runner's functions read builtins from a private copy, and make their
+# system calls through these names.
+globals()["__builtins__"] = dict(vars(builtins))
+_fork_process: Any = getattr(os, "fork", None)
+_setpgid: Any = getattr(os, "setpgid", None)
+_killpg: Any = getattr(os, "killpg", None)
+_waitid: Any = getattr(os, "waitid", None)
+_pidfd_open: Any = getattr(os, "pidfd_open", None)
+_open, _close, _read, _write, _dup2, _unlink = os.open, os.close, os.read, os.write, os.dup2, os.unlink
+_waitpid, _kill, _exit, _getpid = os.waitpid, os.kill, os._exit, os.getpid
+_monotonic, _sleep, _select = time.monotonic, time.sleep, select.select
+_dumps, _loads = json.dumps, json.loads
+_Popen = subprocess.Popen
+_EXECUTABLE = sys.executable
+_SCRIPT = os.path.abspath(__file__)
+_DEVNULL = os.devnull
+_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+_READ = os.O_RDONLY
+_KILL = signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM
+_exited_normally, _exit_status = os.WIFEXITED, os.WEXITSTATUS
+_signalled, _signal_number = os.WIFSIGNALED, os.WTERMSIG
+
 
 class RunnerState:
     """What this process knows beyond one call: set once from the request, read by every child."""
@@ -135,6 +177,13 @@ class RunnerState:
         self.preloaded: Set[str] = set()
         # The framework set-up, run in every fresh interpreter before its imports.
         self.setup: Setup | None = None
+        # The file every process of the tree appends its verdicts to, and the folder (smokegen's) for
+        # each child's own records; how many paths this process has named there.
+        self.verdicts = ""
+        self.scratch = ""
+        self.serial = 0
+        # The project's top-level names: the runner's own imports of such a name are forgotten.
+        self.tops: List[str] = []
 
 
 STATE = RunnerState()
@@ -211,92 +260,161 @@ def _read_output(handle: IO[bytes], limit: int) -> str:
 
 def _write_all(fd: int, data: bytes) -> None:
     while data:
-        data = data[os.write(fd, data) :]
+        data = data[_write(fd, data) :]
 
 
-def _write_record(fd: int, record: Result) -> None:
-    _write_all(fd, (json.dumps(record) + "\n").encode())
+def _append(path: str, record: Result) -> None:
+    """Append one record to the file at ``path``, in one write. Records travel by path, never through
+    a descriptor: the project's code may close descriptors (``os.closerange``) or reuse their numbers."""
+    fd = _open(path, _APPEND, 0o600)
+    try:
+        _write_all(fd, (_dumps(record) + "\n").encode())
+    finally:
+        _close(fd)
 
 
-# --- children: every fork goes through _fork, every wait through _collect and _reap ----------------
+def _read_file(path: str) -> bytes:
+    try:
+        fd = _open(path, _READ)
+    except OSError:
+        return b""
+    chunks: List[bytes] = []
+    try:
+        while True:
+            chunk = _read(fd, 65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        _close(fd)
 
 
-def _fork(body: Callable[[int], int], output: IO[bytes] | None = None, failed: int = 1) -> Tuple[int, int]:
-    """Fork a child that runs ``body(write_end)`` (its end of a pipe back to this process), with
-    stdin from /dev/null and, given ``output``, stdout and stderr into that file; the child exits
-    with what ``body`` returns (``failed`` if it raises) and never returns into the caller. Here:
-    the child's pid and the read end of the pipe."""
-    read_end, write_end = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
+def _take_records(path: str) -> List[Result]:
+    """The records in the file at ``path`` (a child's), which is removed."""
+    raw = _read_file(path)
+    try:
+        _unlink(path)
+    except OSError:
+        pass
+    return _records(raw)
+
+
+def _scratch() -> str:
+    """A fresh path for a child's records, in this run's scratch folder."""
+    STATE.serial += 1
+    return os.path.join(STATE.scratch, "%d-%d" % (_getpid(), STATE.serial))
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass  # the project replaced or closed it: nothing of the runner's is in it
+
+
+# --- children: every fork goes through _fork, every wait through _wait -------------------------------
+
+
+def _fork(body: Callable[[], int], output: IO[bytes] | None = None, failed: int = 1) -> int:
+    """Fork a child that runs ``body()`` in a process group of its own (so that what it starts ends
+    with it, and a project's ``os.killpg(0, ...)`` reaches no further), with stdin from /dev/null
+    and, given ``output``, stdout and stderr into that file. The child exits with what ``body``
+    returns (``failed`` if it raises) and never returns into the caller. Here: the child's pid."""
+    _flush()
+    pid: int = _fork_process()
     if pid == 0:
         code = failed
         try:
-            os.close(read_end)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
+            _setpgid(0, 0)
+            _dup2(_open(_DEVNULL, _READ), 0)
             if output is not None:
-                os.dup2(output.fileno(), 1)
-                os.dup2(output.fileno(), 2)
-            code = body(write_end)
+                _dup2(output.fileno(), 1)
+                _dup2(output.fileno(), 2)
+            code = body()
         finally:
-            os._exit(code)
-    os.close(write_end)
-    return pid, read_end
+            _exit(code)
+    try:
+        _setpgid(pid, pid)  # in both processes: whichever runs first, the group exists before a kill
+    except OSError:
+        pass
+    return pid
 
 
-def _collect(read_end: int, timeout: float | None = None, then: float | None = None) -> Tuple[bytes, bool]:
-    """What the child writes until it closes its end of the pipe (closed here after). With ``timeout``:
-    stop after that many seconds, or ``then`` seconds after the first full record arrives, whichever
-    was set last; True when the time ran out first."""
-    chunks: List[bytes] = []
-    deadline = None if timeout is None else time.monotonic() + timeout
-    first_seen = False
-    timed_out = False
-    while True:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([read_end], [], [], min(left, 0.5))
-            if not ready:
-                continue
-        chunk = os.read(read_end, 65536)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        if then is not None and not first_seen and b"\n" in chunk:
-            first_seen = True
-            deadline = time.monotonic() + then
-    os.close(read_end)
-    return b"".join(chunks), timed_out
+def _ended_yet(pid: int) -> Tuple[bool, int | None]:
+    """Whether the child has ended; with its wait status when that reaped it (no ``waitid``)."""
+    if _waitid is not None:
+        found = _waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        return found is not None and found.si_pid == pid, None
+    done, status = _waitpid(pid, os.WNOHANG)
+    return done == pid, (status if done == pid else None)
 
 
-def _reap(pid: int, kill: bool = False) -> int:
-    """Wait for the child (killed first when ``kill``); its wait status."""
-    if kill:
+def _end_group(pid: int) -> None:
+    """Kill whatever is left in the child's process group: what the project's code started there."""
+    if _killpg is not None:
         try:
-            os.kill(pid, signal.SIGKILL)
+            _killpg(pid, _KILL)
         except OSError:
             pass
-    _, status = os.waitpid(pid, 0)
-    return status
 
 
-def _quiet_import(timeout: float, load: Callable[[], Any]) -> Any:
-    """``load()`` with stderr silenced, under an alarm that kills this process after ``timeout``
-    seconds (a zygote's own import: a hang there is reported by the module's own child)."""
-    devnull = os.open(os.devnull, os.O_RDWR)
-    saved = os.dup(2)
-    os.dup2(devnull, 2)
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.alarm(int(timeout) + 1)
-    result = load()
-    signal.alarm(0)
-    os.dup2(saved, 2)
-    return result
+def _wait(pid: int, timeout: float, records: str | None = None, then: float | None = None) -> Tuple[int, bool]:
+    """Wait for the child to end: at most ``timeout`` seconds, or ``then`` seconds from when its first
+    record appears in the file ``records``. The wait status, and True when the time ran out (the
+    child was killed). Anything left in the child's process group is killed before the child is
+    reaped: nothing the project's code started outlives the verdict, and a grandchild that keeps
+    the child's files open keeps nobody waiting."""
+    deadline = _monotonic() + timeout
+    watch = None
+    if _pidfd_open is not None:
+        try:
+            watch = _pidfd_open(pid)
+        except OSError:
+            watch = None
+    step = 0.001
+    timed_out = False
+    status: int | None = None
+    try:
+        while True:
+            ended, status = _ended_yet(pid)
+            if ended:
+                break
+            now = _monotonic()
+            if then is not None and records is not None and b"\n" in _read_file(records):
+                deadline = now + then
+                then = None
+            if now >= deadline:
+                timed_out = True
+                break
+            pause = deadline - now if then is None else min(deadline - now, 0.05)
+            if watch is not None:
+                _select([watch], [], [], pause)
+            else:
+                _sleep(min(pause, step))
+                step = min(step * 2, 0.02)
+    finally:
+        if watch is not None:
+            _close(watch)
+    if timed_out:
+        try:
+            _kill(pid, _KILL)  # also when it left its group
+        except OSError:
+            pass
+    _end_group(pid)
+    if status is None:
+        _, status = _waitpid(pid, 0)
+    return status, timed_out
+
+
+def _quiet_import(load: Callable[[], Any]) -> Any:
+    """``load()`` with stderr silenced (a zygote's own import: its failures are reported by the
+    module's own child; the zygote's parent bounds how long it may take)."""
+    try:
+        _dup2(_open(_DEVNULL, os.O_RDWR), 2)
+    except OSError:
+        pass
+    return load()
 
 
 def _records(raw: bytes) -> List[Result]:
@@ -304,7 +422,7 @@ def _records(raw: bytes) -> List[Result]:
     for line in raw.decode("utf-8", "replace").splitlines():
         if line.startswith("{"):
             try:
-                record = json.loads(line)
+                record = _loads(line)
             except ValueError:
                 continue
             if isinstance(record, dict):
@@ -314,14 +432,14 @@ def _records(raw: bytes) -> List[Result]:
 
 def _ended(status: int, text: str) -> Result:
     """How a child that wrote no (further) verdict ended."""
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
+    if _signalled(status):
+        number = _signal_number(status)
         try:
             name = signal.Signals(number).name
         except ValueError:
             name = "signal %d" % number
         return {"status": "signal", "signal": name, "output": text}
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    code = _exit_status(status) if _exited_normally(status) else -1
     return {"status": "exit", "code": str(code), "via": "os._exit", "output": text}
 
 
@@ -374,38 +492,10 @@ def attempt_setup(spec: Setup) -> Result:
     return {"status": "ok"}
 
 
-def run_forked(
-    module: str,
-    timeout: float,
-    limit: int,
-    preload: Sequence[str] = (),
-    action: Callable[[], Result] | None = None,
-    builds: Sequence[BuildSpec] = (),
-    isolate_builds: bool = True,
+def _verdict(
+    records: List[Result], status: int, timed_out: bool, timeout: float, text: str, builds: Sequence[BuildSpec]
 ) -> Result:
-    """Fork a child that imports ``module`` (or runs ``action``), then builds the classes in ``builds``;
-    never lets it outlive ``timeout`` for the import, and ``timeout`` per build after it."""
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes to it; the parent closes it)
-
-    def child(write_end: int) -> int:
-        verdict = action() if action is not None else attempt(module, preload)
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except BaseException:
-            pass
-        _write_record(write_end, verdict)
-        if builds and verdict.get("status") == "ok":
-            run_builds(module, builds, timeout, limit, lambda record: _write_record(write_end, record), isolate_builds)
-        return 0
-
-    pid, read_end = _fork(child, output, failed=0)
-    # once imported, each build has its own time
-    raw, timed_out = _collect(read_end, timeout, then=len(builds) * (timeout + 1) + 1)
-    status = _reap(pid, kill=timed_out)
-    text = _read_output(output, limit)
-    output.close()
-    records = _records(raw)
+    """A child's verdict from the records it wrote and how it ended."""
     ending: Result | None = {"status": "timeout", "seconds": timeout, "output": text} if timed_out else None
     if not records:
         return ending or _ended(status, text)
@@ -418,6 +508,47 @@ def run_forked(
     return _with_builds(first, records[1:], builds, ending)
 
 
+def _lost(exc: BaseException) -> Result:
+    """The record of a child whose runner code failed (the project broke what the runner needs)."""
+    return {"status": "lost", "why": "the runner failed in that process: %s: %s" % (type(exc).__name__, exc)}
+
+
+def run_forked(
+    module: str,
+    timeout: float,
+    limit: int,
+    preload: Sequence[str] = (),
+    action: Callable[[], Result] | None = None,
+    builds: Sequence[BuildSpec] = (),
+    isolate_builds: bool = True,
+) -> Result:
+    """Fork a child that imports ``module`` (or runs ``action``), then builds the classes in ``builds``;
+    never lets it outlive ``timeout`` for the import, and ``timeout`` per build after it."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes to it; the parent closes it)
+    path = _scratch()
+
+    def child() -> int:
+        try:
+            verdict = action() if action is not None else attempt(module, preload)
+            _flush()
+            _append(path, verdict)
+            if builds and verdict.get("status") == "ok":
+                run_builds(module, builds, timeout, limit, lambda record: _append(path, record), isolate_builds)
+        except BaseException as exc:
+            try:
+                _append(path, _lost(exc))
+            except BaseException:
+                pass
+        return 0
+
+    pid = _fork(child, output, failed=0)
+    # once imported, each build has its own time
+    status, timed_out = _wait(pid, timeout, path, then=len(builds) * (timeout + 1) + 1)
+    text = _read_output(output, limit)
+    output.close()
+    return _verdict(_take_records(path), status, timed_out, timeout, text, builds)
+
+
 def run_spawned(
     module: str,
     timeout: float,
@@ -426,8 +557,10 @@ def run_spawned(
     preload: Sequence[str] = (),
     builds: Sequence[BuildSpec] = (),
 ) -> Result:
-    """A fresh interpreter for ``module``: the fallback when forking is unavailable or unsafe."""
-    request = json.dumps(
+    """A fresh interpreter for ``module``, in a session of its own: the fallback when forking is
+    unavailable or unsafe."""
+    path = _scratch()
+    request = _dumps(
         {
             "module": module,
             "preload": list(preload),
@@ -437,73 +570,64 @@ def run_spawned(
             "output_limit": limit,
             "loaded_from": STATE.loaded_from,
             "setup": STATE.setup,
+            "records": path,
+            "tops": STATE.tops,
         }
     )
     with tempfile.TemporaryFile() as output:
         try:
-            proc = subprocess.run(
-                [sys.executable, os.path.abspath(__file__), "--single", request],
+            proc = _Popen(
+                [_EXECUTABLE, _SCRIPT, "--single", request],
                 stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
+                stdout=output,
                 stderr=output,
-                timeout=timeout + len(builds) * (timeout + 1),
-                check=False,
+                start_new_session=True,
             )
-        except subprocess.TimeoutExpired as exc:
-            text = _read_output(output, limit)
-            records = _records(exc.stdout or b"")
-            timed_out: Result = {"status": "timeout", "seconds": timeout, "output": text}
-            if records and records[0].get("status") == "ok" and builds:
-                return _with_builds(records[0], records[1:], builds, timed_out)
-            return timed_out
+        except OSError as exc:
+            return {"status": "lost", "why": "cannot start %s: %s" % (_EXECUTABLE, exc)}
+        status, timed_out = _wait(proc.pid, timeout, path, then=len(builds) * (timeout + 1) + 1)
+        proc.returncode = status  # reaped by _wait
         text = _read_output(output, limit)
-    records = _records(proc.stdout)
-    if proc.returncode < 0:
-        try:
-            name = signal.Signals(-proc.returncode).name
-        except ValueError:
-            name = "signal %d" % -proc.returncode
-        ending: Result = {"status": "signal", "signal": name, "output": text}
-    else:
-        ending = {"status": "exit", "code": str(proc.returncode), "via": "os._exit", "output": text}
-    if not records:
-        return ending
-    first = records[0]
-    first["output"] = text
-    if not builds or first.get("status") != "ok":
-        return first
-    finished = all(any(r.get("build") == b["name"] for r in records) for b in builds)
-    return _with_builds(first, records[1:], builds, None if finished else ending)
+    return _verdict(_take_records(path), status, timed_out, timeout, text, builds)
 
 
 def _single(request: str) -> None:
-    """``--single``: import one module in this fresh interpreter, output to stderr, verdict to stdout."""
-    data = json.loads(request)
+    """``--single``: import one module in this fresh interpreter (its output to the parent's file)
+    and append its records to the file the request names."""
+    data = _loads(request)
     sys.path[:0] = data["sys_path"]
+    _unshadow(data.get("tops", []))
     STATE.loaded_from = list(data.get("loaded_from", []))
-    real_stdout = os.dup(1)
-    os.dup2(2, 1)
+    STATE.tops = list(data.get("tops", []))
+    STATE.scratch = tempfile.mkdtemp(prefix="smokegen-run-")
+    path = data["records"]
     if data.get("setup"):
         try:
             set_up(data["setup"])
         except BaseException:
             pass  # judged on its own (a "setup" record); the module is then imported without it
     result = attempt(data["module"], data["preload"])
-    sys.stdout.flush()
-    _write_record(real_stdout, result)
+    _flush()
+    _append(path, result)
     if data.get("builds") and result.get("status") == "ok":
         STATE.root = os.getcwd()
         STATE.workdir = tempfile.mkdtemp(prefix="smokegen-build-")
-        run_builds(
-            data["module"],
-            data["builds"],
-            data["timeout"],
-            data["output_limit"],
-            lambda record: _write_record(real_stdout, record),
-        )
+        run_builds(data["module"], data["builds"], data["timeout"], data["output_limit"], lambda r: _append(path, r))
         os.chdir(os.path.dirname(STATE.workdir))
         shutil.rmtree(STATE.workdir, ignore_errors=True)
-    os._exit(0)
+    shutil.rmtree(STATE.scratch, ignore_errors=True)
+    _exit(0)
+
+
+def _unshadow(tops: Sequence[str]) -> None:
+    """Forget the runner's own imports that a project module shadows (a top-level ``json.py``,
+    ``inspect.py``): production imports the project's, so it must be the one imported and judged.
+    The runner keeps its references. What the interpreter imported at start-up stays: production
+    has that before any project code runs too."""
+    names = set(tops)
+    for name in list(sys.modules):
+        if name.partition(".")[0] in names and name not in _STARTUP:
+            del sys.modules[name]
 
 
 # A TypeError raised when the constructor passes ``*args, **kwargs`` on to one that needs arguments:
@@ -528,8 +652,6 @@ def _failed(result: Result, open_signature: bool, compiled: bool) -> Result:
 
 def preflight(target: Any, name: str, factory: bool) -> Result | None:
     """A skip verdict when ``target`` is not a class smokegen builds (decided on the live object)."""
-    import inspect
-
     if not isinstance(target, type):
         return _skip("not-a-class", "'%s' is a %s at run time" % (name, type(target).__name__))
     if factory:
@@ -549,8 +671,6 @@ def preflight(target: Any, name: str, factory: bool) -> Result | None:
 
 def signature_of(target: Any, factory: bool) -> Tuple[Any, bool]:
     """The constructor's signature (None when unknown) and whether it is open (``*args``/``**kwargs``)."""
-    import inspect
-
     try:
         signature: Any = inspect.signature(target)
     except (TypeError, ValueError):
@@ -789,9 +909,14 @@ def _with_shared_imports(
         names = sorted(common, key=lambda n: (-len(closures.of(n)), n))
         done, refused = _fork_with(names, group, timeout, limit, emit, builds)
         passed |= done
-        if refused:  # that import fails here: never share it again (these modules run from the clean state)
-            STATE.preloaded.add(refused)
+        STATE.preloaded.update(refused)  # fails or hangs here: never shared again (these run from the clean state)
     return passed
+
+
+def _budget(modules: Sequence[str], builds: Dict[str, List[BuildSpec]], timeout: float) -> float:
+    """How long a zygote may take to serve ``modules``: each import, its retry and its builds in time
+    (a backstop: every child inside has its own deadline)."""
+    return sum(2 + 2 * len(builds.get(m, ())) for m in modules) * (timeout + 2) + 10
 
 
 def _fork_with(
@@ -801,40 +926,42 @@ def _fork_with(
     limit: int,
     emit: Callable[[Result], None],
     builds: Dict[str, List[BuildSpec]],
-) -> Tuple[Set[str], str]:
+) -> Tuple[Set[str], List[str]]:
     """A zygote that imports ``names``, then imports ``group`` (sharing further); the modules it passed,
-    and the name whose import failed (nothing was imported from that zygote then)."""
+    and the names not to share again: the one whose import failed, or all of them when the zygote's
+    import did not end in time (nothing was imported from that zygote then)."""
+    path = _scratch()
 
-    def zygote(write_end: int) -> int:
+    def zygote() -> int:
         STATE.preloaded.update(names)
-        refused = _quiet_import(
-            timeout, lambda: next((name for name in names if name not in sys.modules and not _preload(name)), "")
-        )
-        passed: Set[str] = set()
-        if refused:
-            _write_all(write_end, ("!" + refused).encode())
-        elif threading.active_count() == 1:
-            passed = _with_shared_imports(group, timeout, limit, emit, builds)
-            for module in group:
-                if module in passed:
-                    continue
-                verdict = run_forked(module, timeout, limit, builds=builds.get(module, ()))
-                if verdict["status"] == "ok":
-                    verdict["module"] = module
-                    emit(verdict)
-                    passed.add(module)
-        _write_all(write_end, "\n".join(sorted(passed)).encode())
+        refused = _quiet_import(lambda: next((n for n in names if n not in sys.modules and not _preload(n)), ""))
+        _append(path, {"refused": refused})
+        if refused or threading.active_count() != 1:
+            return 0
+
+        def passed(module: str) -> None:
+            _append(path, {"passed": module})
+
+        shared = _with_shared_imports(group, timeout, limit, emit, builds)
+        for module in sorted(shared):
+            passed(module)
+        for module in group:
+            if module in shared:
+                continue
+            verdict = run_forked(module, timeout, limit, builds=builds.get(module, ()))
+            if verdict["status"] == "ok":
+                verdict["module"] = module
+                emit(verdict)
+                passed(module)
         return 0
 
-    pid, read_end = _fork(zygote)
-    raw, _ = _collect(read_end)
-    status = _reap(pid)
-    words = raw.decode().split()
-    if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
-        return set(), ""  # its modules are imported again from the clean state (their new verdicts win)
-    if words and words[0].startswith("!"):
-        return set(), words[0][1:]
-    return set(words), ""
+    pid = _fork(zygote)
+    _wait(pid, timeout + 2, path, then=_budget(group, builds, timeout))
+    records = _take_records(path)
+    if not records:
+        return set(), list(names)  # its own import did not end in time
+    refused = str(records[0].get("refused", ""))
+    return {str(r["passed"]) for r in records[1:] if "passed" in r}, [refused] if refused else []
 
 
 def _run_modules(
@@ -882,7 +1009,9 @@ def serve(
     """In a process that has imported ``package`` and its ancestors (and nothing else of the
     project): import the modules directly in it, each in a child, then serve each subpackage from
     a forked *zygote* that imports just that subpackage. A fresh ``import a.b.c`` runs ``a`` and
-    ``a.b`` first anyway, so every child starts exactly where a fresh interpreter would."""
+    ``a.b`` first anyway, so every child starts exactly where a fresh interpreter would. A zygote
+    that does not end in time, or ends badly (the package broke the process), costs only its own
+    subtree's verdicts: each module it left without one is imported again in a fresh interpreter."""
     verdicts = _run_modules(
         plan.groups.get(package, []), timeout, limit, sys_path, emit, plan.builds, plan.passing.get(package, [])
     )
@@ -895,10 +1024,11 @@ def serve(
         if not HAVE_FORK:
             _serve_spawned(sub, plan, timeout, limit, sys_path, emit)
             continue
+        path = _scratch()
 
-        def zygote(write_end: int, sub: str = sub) -> int:  # the zygote for ``sub``
-            os.close(write_end)
-            verdict = _quiet_import(timeout, lambda: attempt(sub))  # a hang here is reported by sub's own child
+        def zygote(sub: str = sub, path: str = path) -> int:  # the zygote for ``sub``
+            verdict = _quiet_import(lambda: attempt(sub))  # a failure here is reported by sub's own child
+            _append(path, {"imported": verdict["status"]})
             if verdict["status"] != "ok":
                 for module in plan.under(sub):
                     emit({"module": module, "status": "parent-failed", "parent": sub})
@@ -906,9 +1036,36 @@ def serve(
                 serve(sub, plan, timeout, limit, sys_path, emit)
             return 0
 
-        pid, read_end = _fork(zygote)
-        os.close(read_end)
-        _reap(pid)
+        pid = _fork(zygote)
+        status, timed_out = _wait(pid, timeout + 2, path, then=_budget(plan.under(sub), plan.builds, timeout))
+        imported = bool(_take_records(path))
+        if timed_out or not (_exited_normally(status) and _exit_status(status) == 0):
+            _recover(plan.under(sub), sub, imported, plan, timeout, limit, sys_path, emit)
+
+
+def _recover(
+    modules: List[str],
+    package: str,
+    imported: bool,
+    plan: Plan,
+    timeout: float,
+    limit: int,
+    sys_path: List[str],
+    emit: Callable[[Result], None],
+) -> None:
+    """The verdicts a failed zygote for ``package`` left out: each module in a fresh interpreter (the
+    package broke the zygote's process: replaced what forking needs, closed descriptors, killed its
+    parent), or, when the zygote's own import of the package did not end in time, that timeout."""
+    judged = {r.get("module") for r in _records(_read_file(STATE.verdicts)) if r.get("status")}
+    for module in modules:
+        if module in judged:
+            continue
+        if not imported:
+            emit({"module": module, "status": "timeout", "seconds": timeout, "output": "(importing %s)" % package})
+            continue
+        verdict = run_spawned(module, timeout, limit, sys_path, builds=plan.builds.get(module, ()))
+        verdict["module"] = module
+        emit(verdict)
 
 
 def _serve_spawned(
@@ -972,25 +1129,32 @@ def run_lookups(lookups: List[Lookup], timeout: float, limit: int, emit: Callabl
 
 
 def main() -> None:
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(_SCRIPT):
+        del sys.path[0]  # the folder of this script is not the project's
     if len(sys.argv) == 3 and sys.argv[1] == "--single":
-        if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-            del sys.path[0]
         _single(sys.argv[2])
         return
-    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-        del sys.path[0]  # the folder of this script is not the project's
-    request: Request = json.loads(sys.stdin.read())
+    request: Request = _loads(sys.stdin.read())
     sys.path[:0] = request["sys_path"]
+    STATE.tops = list(request.get("tops", []))
+    _unshadow(STATE.tops)
     STATE.loaded_from = list(request.get("loaded_from", []))
+    STATE.verdicts = request["records"]
+    STATE.scratch = os.path.dirname(STATE.verdicts)  # smokegen's, removed by smokegen whatever happens here
     STATE.workdir = tempfile.mkdtemp(prefix="smokegen-build-")
     STATE.root = os.getcwd()
-    out = os.dup(1)  # verdicts go here, whichever process of the tree writes them
-    quiet = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(quiet, 1)  # what imports print in the zygotes is not mixed into the verdicts
+    _dup2(_open(_DEVNULL, os.O_WRONLY), 1)  # what the root's own imports print goes nowhere
 
     def emit(record: Result) -> None:
-        _write_record(out, record)
+        _append(STATE.verdicts, record)
 
+    try:
+        _serve_request(request, emit)
+    finally:
+        shutil.rmtree(STATE.workdir, ignore_errors=True)
+
+
+def _serve_request(request: Request, emit: Callable[[Result], None]) -> None:
     setup = request.get("setup")
     if setup and request.get("setup_only"):
         if HAVE_FORK:
@@ -1013,10 +1177,7 @@ def main() -> None:
     plan = Plan(request["groups"])
     if request.get("graph"):
         STATE.closures = Closures(request["graph"])
-    try:
-        serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
-    finally:
-        shutil.rmtree(STATE.workdir, ignore_errors=True)
+    serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
 
 
 if __name__ == "__main__":

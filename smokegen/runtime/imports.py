@@ -10,13 +10,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from smokegen.graph.imports import import_graph, reaching, strongly_connected
 from smokegen.graph.index import ProjectIndex, may_run_on_import, prefixes, runs_on_every_import
@@ -31,6 +33,7 @@ from smokegen.model import (
     SkipReason,
     TraceFrame,
 )
+from smokegen.runtime import processes
 
 if TYPE_CHECKING:
     from smokegen.runtime._runner import BuildSpec, Group, Record, Request, Setup
@@ -72,6 +75,21 @@ def importable_modules(model: ProjectModel) -> list[str]:
 def project_sys_path(root: Path, model: ProjectModel) -> list[str]:
     """The project's source roots, absolute: what goes first on the child's ``sys.path``."""
     return [str(root) if r == "." else str((root / r).resolve()) for r in model.source_roots]
+
+
+def _request(root: Path, model: ProjectModel, options: RuntimeOptions) -> Request:
+    """What every request to the runner holds: where the project is, the limits, the set-up."""
+    request: Request = {
+        "sys_path": project_sys_path(root, model),
+        "timeout": options.timeout,
+        "output_limit": options.output_limit,
+        "groups": [],
+        "tops": sorted({m.name.partition(".")[0] for m in model.modules}),
+    }
+    setup = options.setup_request()
+    if setup is not None:
+        request["setup"] = setup
+    return request
 
 
 def build_spec(plan: ClassPlan) -> BuildSpec:
@@ -171,6 +189,7 @@ _DETAIL_KEYS = {
     ImportStatus.SIGNAL: "signal",
     ImportStatus.TIMEOUT: "seconds",
     ImportStatus.PARENT_FAILED: "parent",
+    ImportStatus.LOST: "why",
 }
 
 
@@ -227,41 +246,88 @@ def build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
 def _launch(
     root: Path, options: RuntimeOptions, request: Request, budget: float, on_record: Callable[[Record], None]
 ) -> str | None:
-    """Run the runner on ``request`` under ``options.python``, in the project root, and hand each record
-    it writes to ``on_record`` as it arrives; the runner enforces every timeout itself, and is killed
-    after ``budget`` seconds as a backstop. None when it ended normally, else why it did not."""
-    with tempfile.TemporaryFile() as errors:
-        try:
-            proc = subprocess.Popen(
-                [options.python, str(RUNNER)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                cwd=root,
-                text=True,
-                env=options.environment(),
-            )
-        except OSError as exc:
-            return f"cannot start {options.python}: {exc}"
-        watchdog = threading.Timer(budget, proc.kill)
-        watchdog.start()
-        with proc:
-            assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.write(json.dumps(request))
-            proc.stdin.close()
-            for line in proc.stdout:
+    """Run the runner on ``request`` under ``options.python``, in the project root, in a session of its
+    own, and hand each record it appends to its records file to ``on_record`` as it arrives; the
+    runner enforces every timeout itself, and is killed after ``budget`` seconds as a backstop.
+    Whatever it leaves running is killed when it ends (:mod:`smokegen.runtime.processes`). None
+    when it ended normally, else why it did not."""
+    with tempfile.TemporaryDirectory(prefix="smokegen-run-") as scratch:
+        records = Path(scratch) / "records.jsonl"
+        records.touch()
+        tag = processes.new_tag()
+        with (Path(scratch) / "stderr").open("w+b") as errors, records.open("rb") as feed:
+            try:
+                proc = subprocess.Popen(
+                    [options.python, str(RUNNER)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                    cwd=root,
+                    env={**options.environment(), processes.TAG: tag},
+                    start_new_session=True,
+                )
+            except OSError as exc:
+                return f"cannot start {options.python}: {exc}"
+            processes.started(proc.pid, tag)
+            try:
+                code = _follow(proc, {**request, "records": str(records)}, feed, budget, on_record)
+            finally:
+                processes.finished(proc.pid, tag)
+            if code == 0:
+                return None
+            if code < 0:
+                return f"{KILLED} {_signal_name(-code)} (by the project's code, or a crash)"
+            errors.seek(0)
+            return f"the import runner exited with {code}: {_cause(errors.read().decode('utf-8', 'replace'))}"
+
+
+def _follow(
+    proc: subprocess.Popen[bytes],
+    request: Request,
+    feed: BinaryIO,
+    budget: float,
+    on_record: Callable[[Record], None],
+) -> int:
+    """Send the request, then read records from ``feed`` as the runner appends them, until it ends
+    (killed once ``budget`` seconds have passed); its exit code."""
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(json.dumps(request).encode())
+        proc.stdin.close()
+    except OSError:
+        pass  # it died before reading: its exit code says so
+    deadline = time.monotonic() + budget
+    pending = b""
+    while True:
+        code = proc.poll()
+        chunk = feed.read()
+        if chunk:
+            lines = (pending + chunk).split(b"\n")
+            pending = lines.pop()
+            for line in lines:
                 try:
-                    record = json.loads(line) if line.startswith("{") else None
+                    record = json.loads(line) if line.startswith(b"{") else None
                 except ValueError:
                     record = None  # not a record; a missing verdict is reported by the caller
                 if isinstance(record, dict):
                     on_record(record)  # type: ignore[arg-type]  # the runner writes Records
-            code = proc.wait()
-        watchdog.cancel()
-        if code == 0:
-            return None
-        errors.seek(0)
-        return f"the import runner exited with {code}: {_cause(errors.read().decode('utf-8', 'replace'))}"
+            continue
+        if code is not None:
+            return code
+        if time.monotonic() > deadline:
+            proc.kill()
+            return proc.wait()
+        time.sleep(0.02)
+
+
+KILLED = "the import runner was killed by"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _cause(stderr: str) -> str:
@@ -303,19 +369,15 @@ def run_imports(
     failures: list[str] = []
 
     def work(share: list[Group]) -> None:
-        request: Request = {
-            "sys_path": sys_path,
-            "timeout": options.timeout,
-            "output_limit": options.output_limit,
-            "groups": share,
-            "graph": graph if options.share_imports else {},
-            "loaded_from": sys_path if options.report_loaded else [],
-        }
-        setup = options.setup_request()
-        if setup is not None:
-            request["setup"] = setup
+        request = _request(root, model, options)
+        request["groups"] = share
+        request["graph"] = graph if options.share_imports else {}
+        request["loaded_from"] = sys_path if options.report_loaded else []
+
+        seen: list[Record] = []
 
         def take(record: Record) -> None:
+            seen.append(record)
             if "module" not in record:
                 return
             with lock:
@@ -329,9 +391,15 @@ def run_imports(
         builds = sum(len(b) for g in share for b in g["builds"].values())
         budget = (sum(len(g["modules"]) for g in share) * 2 + builds) * (options.timeout + 2) + 60
         failed = _launch(root, options, request, budget, take)
-        if failed is not None:
-            with lock:
-                failures.append(failed)
+        with lock:
+            if failed is not None and not seen and not failed.startswith(KILLED):
+                failures.append(failed)  # it could not run at all: the interpreter, not the project
+                return
+            for group in share:  # the project's code took the runner down: these went unjudged
+                for name in group["modules"]:
+                    if name not in verdicts:
+                        why = failed or "the runner reported no verdict for it"
+                        verdicts[name] = ImportVerdict(name, ImportStatus.LOST, detail=why)
 
     def pull() -> None:
         while True:
@@ -346,10 +414,8 @@ def run_imports(
         thread.start()
     for thread in threads:
         thread.join()
-    missing = [m for m in modules if m not in verdicts]
-    if failures or missing:
-        why = "; ".join(failures) or f"no verdict for {', '.join(missing[:5])}"
-        raise RunnerError(f"the isolated import runner failed ({why})")
+    if failures:
+        raise RunnerError(f"the isolated import runner failed ({'; '.join(failures)})")
     out = []
     for name in modules:
         verdict = verdicts[name]
@@ -365,14 +431,8 @@ def run_setup(root: Path, model: ProjectModel, options: RuntimeOptions) -> Impor
     setup = options.setup_request()
     if setup is None:
         return None
-    request: Request = {
-        "sys_path": project_sys_path(root, model),
-        "timeout": options.timeout,
-        "output_limit": options.output_limit,
-        "groups": [],
-        "setup": setup,
-        "setup_only": True,
-    }
+    request = _request(root, model, options)
+    request["setup_only"] = True
     found: list[ImportVerdict] = []
 
     def take(record: Record) -> None:
@@ -405,19 +465,11 @@ def run_lookups(
     """Resolve each lookup in a fresh child of a clean runner; a verdict per key."""
     if not lookups:
         return {}
-    request: Request = {
-        "sys_path": project_sys_path(root, model),
-        "timeout": options.timeout,
-        "output_limit": options.output_limit,
-        "groups": [],
-        "lookups": [
-            {"key": item.key, "value": item.value, "callable": item.callable, "submodules": item.submodules}
-            for item in lookups
-        ],
-    }
-    setup = options.setup_request()
-    if setup is not None:
-        request["setup"] = setup
+    request = _request(root, model, options)
+    request["lookups"] = [
+        {"key": item.key, "value": item.value, "callable": item.callable, "submodules": item.submodules}
+        for item in lookups
+    ]
     found: dict[str, ImportVerdict] = {}
 
     def take(record: Record) -> None:
