@@ -73,10 +73,19 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class MypyStage:
     """Run mypy: ``python`` is the interpreter whose packages it sees; ``config`` the project's
-    mypy configuration (None: mypy's defaults)."""
+    mypy configuration (None: mypy's defaults); ``project_mypy`` the version of mypy installed for
+    ``python`` (None: none); ``cache`` mypy's cache folder, smokegen's (None: none kept)."""
 
     python: str
     config: MypyConfig | None
+    project_mypy: str | None = None
+    cache: Path | None = None
+
+
+def _mypy_stage(env: Environment, config: MypyConfig | None, cache: Path | None) -> MypyStage:
+    """mypy for the project's interpreter (``env``), with the mypy installed there if any."""
+    found = env.distributions.get("mypy")
+    return MypyStage(env.executable, config, found.version if found is not None else None, cache)
 
 
 def _silenced(finding: Finding, by_path: dict[str, ModuleInfo], config: Config) -> bool:
@@ -163,7 +172,7 @@ def run_checks(
     findings.extend(check_broad_guards(index, env))
     findings.extend(check_installed_names(index, installed))
     if mypy is not None:
-        typed = run_mypy(root, model, mypy.python, mypy.config)
+        typed = run_mypy(root, model, mypy.python, mypy.config, mypy.project_mypy, mypy.cache)
         findings.extend(typed.findings)
         if typed.dropped:
             notes.append(
@@ -351,9 +360,11 @@ def check(request: CheckRequest, progress: ProgressFor = no_progress) -> CheckRe
             )
     else:
         run_mypy_stage, mypy_config = bool(config.mypy), None
+    # mypy's cache is smokegen's, never the project's .mypy_cache (none for an installed distribution)
+    mypy_cache = loaded.root / config.cache_dir / "mypy" if config.cache and request.installed is None else None
     stages = Stages(
         runtime=None if config.static else runtime_options(config),
-        mypy=MypyStage(resolve_python(config.python or None), mypy_config) if run_mypy_stage else None,
+        mypy=_mypy_stage(env, mypy_config, mypy_cache) if run_mypy_stage else None,
         scope=scope,
         entry_points_file=entry_points_file,
         application=loaded.application,

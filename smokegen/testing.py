@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 import os
 import shutil
 import signal
@@ -408,7 +409,13 @@ def assert_mypy(project: Project) -> None:
     from smokegen.pipeline import apply_silencing
 
     state = _state(project.root)
-    result = run_mypy(project.root, state.model, sys.executable, find_mypy_config(project.root))
+    config = state.loaded.config
+    try:
+        here = importlib.metadata.version("mypy")  # this test process's interpreter is the project's
+    except importlib.metadata.PackageNotFoundError:
+        here = None
+    cache = project.root / config.cache_dir / "mypy" if config.cache else None
+    result = run_mypy(project.root, state.model, sys.executable, find_mypy_config(project.root), here, cache)
     kept, _ = apply_silencing(result.findings, state.model, state.loaded.config)
     if kept:
         errors = sum(f.severity is Severity.ERROR for f in kept)

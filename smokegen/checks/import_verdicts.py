@@ -126,6 +126,15 @@ def _tombstone(verdict: ImportVerdict, path: str, root: Path) -> bool:
     return where is not None and where[0] == path and last.function == "<module>"
 
 
+_CRASH_SIGNALS = frozenset({"SIGSEGV", "SIGBUS", "SIGABRT", "SIGILL", "SIGFPE", "SIGSYS"})
+
+
+def _signal_cause(name: str) -> str:
+    if name in _CRASH_SIGNALS:
+        return "a crash in native code"
+    return "sent by its own code, to itself or its process group (os.kill, os.killpg), or from outside"
+
+
 def runtime_findings(
     verdicts: Iterable[ImportVerdict],
     model: ProjectModel,
@@ -167,7 +176,7 @@ def runtime_findings(
         elif verdict.status is ImportStatus.SIGNAL:
             yield codes.IMPORT_CRASH.at(
                 Location(info.path, 1, 1),
-                f"`import {name}` kills the interpreter with {verdict.detail} (a crash in native code)",
+                f"`import {name}` kills the interpreter with {verdict.detail} ({_signal_cause(verdict.detail)})",
             )
         elif verdict.status is ImportStatus.LOST:
             yield codes.IMPORT_UNJUDGED.at(

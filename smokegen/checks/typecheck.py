@@ -1,4 +1,4 @@
-"""The mypy stage: mypy (its Python API) over the project, with the project's own configuration.
+"""The mypy stage: mypy over the project, in a child process, with the project's own configuration.
 
 ``smokegen check`` and the generated ``test_smoke_mypy.py`` run this same stage. Three things
 smokegen adds to a plain ``mypy`` run, because it knows the project statically:
@@ -22,22 +22,19 @@ from __future__ import annotations
 import configparser
 import dataclasses
 import json
-import os
 import tempfile
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from smokegen.model import FailureReason, Finding, GuardKind, Location, ProjectModel, codes
 from smokegen.project.config import read_toml
+from smokegen.runtime.mypy_process import run_mypy_process
 
 # Stands in for a file that does not parse: any name can be imported from it.
 _STAND_IN = "from typing import Any\n\n\ndef __getattr__(name: str) -> Any: ...\n"
 _GUARDS = frozenset({GuardKind.TRY_IMPORT_ERROR, GuardKind.TRY_BROAD})
-_CWD_LOCK = threading.Lock()
 _MAX_RUNS = 4  # mypy runs at most, each standing in for the files the last one stopped at
 _WHY = {FailureReason.SYNTAX: "it does not parse", FailureReason.DECODE: "it is not valid text"}
 
@@ -106,7 +103,7 @@ def mypy_targets(model: ProjectModel) -> list[str]:
 def mypy_arguments(
     model: ProjectModel, config: MypyConfig | None, python: str, stand_in: str, shadowed: Sequence[str]
 ) -> list[str]:
-    """The arguments for ``mypy.api.run``; ``shadowed`` files are replaced by ``stand_in``."""
+    """mypy's arguments (after its command); ``shadowed`` files are replaced by ``stand_in``."""
     args = ["-O", "json", "--python-executable", python]
     if config is not None:
         args += ["--config-file", config.path]
@@ -188,26 +185,21 @@ def mypy_findings(records: Sequence[dict[str, Any]], model: ProjectModel, root: 
     return findings, dropped
 
 
-@contextmanager
-def _working_directory(path: Path) -> Iterator[None]:
-    """mypy reads its configuration and relative paths from the working directory."""
-    with _CWD_LOCK:
-        before = os.getcwd()
-        os.chdir(path)
-        try:
-            yield
-        finally:
-            os.chdir(before)
-
-
-def run_mypy(root: Path, model: ProjectModel, python: str, config: MypyConfig | None) -> MypyResult:
-    """Run mypy over the project (in this process, through ``mypy.api``) and map what it says.
+def run_mypy(
+    root: Path,
+    model: ProjectModel,
+    python: str,
+    config: MypyConfig | None,
+    project_mypy: str | None = None,
+    cache: Path | None = None,
+) -> MypyResult:
+    """Run mypy over the project (in a child process: ``runtime.mypy_process``) and map what it says;
+    ``project_mypy``: the version of mypy installed for ``python``, if any; ``cache``: mypy's cache
+    folder (smokegen's, never the project's ``.mypy_cache``; None keeps none).
 
     Files smokegen could not scan are stood in for from the start; a file mypy itself stops at
     (a blocking error: "No parent module -- cannot perform relative import"...) is stood in for
     and mypy runs again, a few times at most, so one such file never hides the rest."""
-    from mypy import api  # imported on first use: it is large
-
     unchecked = codes.MYPY_UNCHECKED
     skipped: list[Finding] = [
         unchecked.at(
@@ -223,8 +215,10 @@ def run_mypy(root: Path, model: ProjectModel, python: str, config: MypyConfig | 
         stand_in = str(Path(scratch) / "stand_in.py")
         Path(stand_in).write_text(_STAND_IN, encoding="utf-8")
         for _ in range(_MAX_RUNS):
-            with _working_directory(root):
-                stdout, stderr, status = api.run(mypy_arguments(model, config, python, stand_in, shadowed))
+            ran = run_mypy_process(
+                root, mypy_arguments(model, config, python, stand_in, shadowed), python, project_mypy, cache
+            )
+            stdout, stderr, status = ran.stdout, ran.stderr, ran.status
             records = parse_mypy_output(stdout)
             if status != 2 or not records:
                 break

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -24,6 +26,7 @@ from smokegen.model import Severity
 from smokegen.project.config import INTEGER, NUMBER, ConfigError, settings_for
 from smokegen.reporting.formats import CHECK_FORMATS
 from smokegen.reporting.scan import render_scan_json, render_scan_text
+from smokegen.runtime import processes
 from smokegen.runtime.imports import RunnerError
 from smokegen.scan.loader import Progress
 from smokegen.util.files import write_atomic
@@ -316,17 +319,44 @@ def mocks(path: Path, output_format: str, output: Path | None, flags: dict[str, 
     return exitcodes.FINDINGS if any(f.severity is Severity.ERROR for f in report.findings) else exitcodes.OK
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread: smokegen ends as on Ctrl-C, its runners' processes with it."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code instead of exiting (``sys.exit(main())``)."""
+    """Run the CLI; returns the exit code instead of exiting (``sys.exit(main())``). SIGINT and SIGTERM
+    end every process the run started (the project's included) before it returns."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    processes.begin()
+    code = exitcodes.INTERNAL
+    try:
+        code = _main(argv)
+        return code
+    finally:
+        if code in (exitcodes.INTERNAL, 130, 143):  # interrupted, or failed: worker threads may still run some
+            processes.end_all()
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = cli.main(args=args, prog_name="smokegen", standalone_mode=False)
     except click.exceptions.ClickException as exc:
         exc.show()
         return exitcodes.USAGE
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
         click.echo("smokegen: interrupted", err=True)
-        return 130
+        return 143 if isinstance(exc.__cause__, _Terminated) else 130
+    except _Terminated:
+        click.echo("smokegen: interrupted", err=True)
+        return 143
     except (ConfigError, pipeline.RequestError) as exc:
         click.echo(f"smokegen: error: {exc}", err=True)
         return exitcodes.USAGE

@@ -355,6 +355,7 @@ def run_imports(
     a module that imports builds the classes ``plans`` plans for it (each in a child of its own).
     ``passing``: modules not imported here that are known to pass (kept verdicts); a failure is
     retried after them as after its other passing siblings."""
+    processes.begin()
     modules = sorted(only) if only is not None else importable_modules(model)
     if not modules:
         return ()
@@ -402,7 +403,7 @@ def run_imports(
                         verdicts[name] = ImportVerdict(name, ImportStatus.LOST, detail=why)
 
     def pull() -> None:
-        while True:
+        while not processes.stopping():
             with lock:
                 if not queue:
                     return
@@ -431,6 +432,7 @@ def run_setup(root: Path, model: ProjectModel, options: RuntimeOptions) -> Impor
     setup = options.setup_request()
     if setup is None:
         return None
+    processes.begin()
     request = _request(root, model, options)
     request["setup_only"] = True
     found: list[ImportVerdict] = []
@@ -465,6 +467,7 @@ def run_lookups(
     """Resolve each lookup in a fresh child of a clean runner; a verdict per key."""
     if not lookups:
         return {}
+    processes.begin()
     request = _request(root, model, options)
     request["lookups"] = [
         {"key": item.key, "value": item.value, "callable": item.callable, "submodules": item.submodules}

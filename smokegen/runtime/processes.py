@@ -18,6 +18,7 @@ TAG = "SMOKEGEN_RUN"
 _PROC = Path("/proc")
 _live: dict[int, str] = {}  # runner pid -> its tag
 _lock = threading.Lock()
+_stopping = threading.Event()  # smokegen is interrupted: a runner that starts now is ended at once
 
 
 def new_tag() -> str:
@@ -26,9 +27,23 @@ def new_tag() -> str:
 
 
 def started(pid: int, tag: str) -> None:
-    """A runner (a session leader) has started: it is ended by :func:`end_all` until :func:`finished`."""
+    """A runner (a session leader) has started: it is ended by :func:`end_all` until :func:`finished`
+    (at once when smokegen is already being interrupted)."""
     with _lock:
         _live[pid] = tag
+    if _stopping.is_set():
+        sweep(pid, tag)
+
+
+def begin() -> None:
+    """A new run starts (after an earlier one in this process was interrupted): called by each
+    ``run_*`` function from the calling thread, never by the worker threads of an interrupted run."""
+    _stopping.clear()
+
+
+def stopping() -> bool:
+    """smokegen is interrupted: start no more work."""
+    return _stopping.is_set()
 
 
 def finished(pid: int, tag: str) -> int:
@@ -39,7 +54,8 @@ def finished(pid: int, tag: str) -> int:
 
 
 def end_all() -> None:
-    """Kill every live runner's processes (smokegen is interrupted)."""
+    """Kill every live runner's processes, and any started from now on (smokegen is interrupted)."""
+    _stopping.set()
     with _lock:
         live = list(_live.items())
         _live.clear()
