@@ -281,6 +281,7 @@ class constructing:
         self._open = False
         self._compiled = False
         self._built: ClassPlan | None = None  # the plan, found when the block is entered
+        self._running: set[int] = set()
 
     def _plan(self, state: _State) -> ClassPlan:
         from smokegen.model import BuildSource, ClassPlan, Location
@@ -319,6 +320,9 @@ class constructing:
                     f"{self.key} is not built: required-args: its signature at run time is {self.name}{signature}: {exc}"
                 )
         self._caller = self._call_code if self._call_code is not None else sys._getframe(1).f_code
+        from smokegen.runtime import processes
+
+        self._running = processes.descendants(os.getpid())  # what the constructor starts is ended after it
         self._cwd = os.getcwd()
         self._workdir = tempfile.mkdtemp(prefix="smokegen-build-")
         os.chdir(self._workdir)
@@ -332,6 +336,9 @@ class constructing:
         if self._alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        from smokegen.runtime import processes
+
+        processes.end_started_since(self._running)
         os.chdir(self._cwd)
         shutil.rmtree(self._workdir, ignore_errors=True)
 

@@ -136,6 +136,10 @@ def judge(
         return None
     call = f"{build.module}.{plan.call()}"
     where = _where(build.frames, root)
+    if build.by_name:
+        top = plan.name.partition(".")[0]
+        message = f"`from {build.module} import {top}` fails: {build.exc_type}: {one_line(build.message)}{where}"
+        return codes.CONSTRUCTOR_FAILS.at(plan.location, message + "; every module that imports it this way fails")
     environment = _environment(build, index, patterns)
     if environment is not None:
         code = codes.CONSTRUCTOR_NEEDS_ENVIRONMENT

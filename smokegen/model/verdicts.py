@@ -109,6 +109,8 @@ class BuildVerdict:
     bases: tuple[str, ...] = ()  # the exception's built-in base classes (``OSError``...)
     open_signature: bool = False  # takes ``*args``/``**kwargs`` (or its signature is unknown) and got none
     compiled: bool = False  # its module is compiled (mypyc, Cython): not the source smokegen read
+    # ``from module import Name`` itself failed (a module ``__getattr__`` that raises): never a refusal
+    by_name: bool = False
 
 
 @dataclass(frozen=True, slots=True)

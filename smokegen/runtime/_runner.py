@@ -707,6 +707,12 @@ def build(module: str, spec: BuildSpec) -> Result:
         os.chdir(tempfile.mkdtemp(dir=STATE.workdir))
     target: Any = sys.modules.get(module)
     compiled = not str(getattr(target, "__file__", "") or "").endswith(".py")
+    try:  # as ``from module import Name`` does: a module ``__getattr__`` that raises fails it there
+        __import__(module, fromlist=[spec["name"].partition(".")[0]])
+    except BaseException as exc:
+        failed = _failed(_error_result(exc), False, compiled)
+        failed["by_name"] = True
+        return failed
     for part in spec["name"].split("."):
         target = getattr(target, part, None)
     factory = spec["source"] == "factory"

@@ -240,6 +240,7 @@ def build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
         bases=tuple(str(b) for b in record.get("bases", ())),
         open_signature=bool(record.get("open", False)),
         compiled=bool(record.get("compiled", False)),
+        by_name=bool(record.get("by_name", False)),
     )
 
 

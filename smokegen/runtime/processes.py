@@ -111,3 +111,38 @@ def sweep(session: int, tag: str) -> int:
         if not found:
             break
     return killed
+
+
+def descendants(pid: int) -> set[int]:
+    """The live processes descended from ``pid`` (Linux: ``/proc``; elsewhere none are known)."""
+    if not _PROC.is_dir():
+        return set()
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir(_PROC):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (_PROC / entry.name / "stat").read_bytes()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()  # state ppid ...
+        if len(fields) > 1 and fields[0] not in (b"Z", b"X"):
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def end_started_since(before: set[int]) -> None:
+    """Kill this process's descendants that were not in ``before``: what code run here since started
+    (a constructor built in the test process)."""
+    for pid in descendants(os.getpid()) - before:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass

@@ -278,3 +278,62 @@ def test_static_check_and_the_mypy_stage_run_no_project_code_in_smokegen(tmp_pat
     assert [f["code"] for f in json.loads(run.stdout)["findings"] if f["path"] == "pkg/m.py"] == ["SG301"]
     # the project's mypy cache is its own: untouched, and not where smokegen's mypy keeps its cache
     assert sorted(p.name for p in (root / ".mypy_cache").iterdir()) == ["theirs"]
+
+
+def _pytest(root: Path, *args: str, tag: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOSTILE_TAG": tag}
+    env.pop("VIRTUAL_ENV", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def test_the_generated_suite_and_the_plugin_leave_no_process_behind(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/bad.py": "import subprocess\nsubprocess.Popen(['sleep', '65'])\n",
+            "pkg/cls.py": """
+                import subprocess
+
+                class Spawner:
+                    def __init__(self) -> None:
+                        subprocess.Popen(["sleep", "66"])
+            """,
+        },
+    )
+    tag = uuid.uuid4().hex
+    assert smokegen("generate", str(root), tag=tag, cwd=root).returncode == 0
+    suite = _pytest(root, "tests/smoke", tag=tag)
+    assert suite.returncode == 0, suite.stdout
+    assert not left_behind(tag)
+    plugin = _pytest(root, "--smokegen", "pkg", tag=tag)
+    assert plugin.returncode == 0, plugin.stdout
+    assert not left_behind(tag)
+
+
+def test_a_module_getattr_that_raises_fails_check_as_it_fails_the_generated_suite(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/mod.py": "class Thing:\n    pass\n\ndef __getattr__(name):\n    raise RuntimeError('no ' + name)\n",
+        },
+    )
+    run, codes = check(root)
+    assert codes == {"pkg/mod.py": ["SG210"]}
+    assert "`from pkg.mod import Thing` fails: RuntimeError: no __path__" in run.stdout
+    tag = uuid.uuid4().hex
+    assert smokegen("generate", str(root), tag=tag, cwd=root).returncode == 0
+    suite = _pytest(root, "tests/smoke", "-rA", tag=tag)
+    assert suite.returncode == 1
+    assert "FAILED tests/smoke/test_smoke_classes.py::test_pkg_mod_Thing - RuntimeError" in suite.stdout
+    assert "RuntimeError: no __path__" in suite.stdout
