@@ -1,0 +1,83 @@
+"""Hostile projects cannot fool or escape smokegen: whatever bytes their exceptions and file names
+hold, every report is valid and no escape sequence reaches the terminal; whatever their settings and
+symlinks say, smokegen writes only inside the project, and what it writes has the usual mode."""
+
+from __future__ import annotations
+
+import json
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from smokegen.cli.main import main
+from tests.helpers import write_project
+
+HOSTILE = {
+    "pkg/__init__.py": "",
+    "pkg/bad.py": 'raise RuntimeError("\\x00\\x1b[31mred\\x07 \\x9b2J \\udcff \\u202eevil")\n',
+    "pkg/leaves.py": 'import sys\nsys.exit("\\x1b]0;pwned\\x07")\n',
+    "pkg/fine.py": "VALUE = 1\n",
+    "pkg/odd\x1b[2Jname.py": "VALUE = 2\n",  # not importable (SG004): its path is in the report
+}
+RAW = ("\x00", "\x07", "\x1b", "\x9b", "\r", "\udcff", "\u202e")
+
+
+def check(capsys: pytest.CaptureFixture[str], project: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["check", "--no-mypy", "--no-cache", "--python", sys.executable, *args, str(project)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_printable(text: str) -> None:
+    assert not [c for c in RAW if c in text], ascii(text)
+
+
+@pytest.mark.parametrize("output_format", ["text", "github", "junit", "sarif", "json"])
+def test_every_format_is_valid_whatever_the_exception_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    project = write_project(tmp_path, HOSTILE)
+    code, out, err = check(capsys, project, "--format", output_format)
+    assert code == 1, err
+    assert_printable(out)
+    assert_printable(err)
+    if output_format == "junit":
+        root = ET.fromstring(out.split("\n", 1)[1])
+        messages = [f.get("message", "") for f in root.iter("failure")]
+    elif output_format in ("json", "sarif"):
+        data = json.loads(out)
+        results = data["findings"] if output_format == "json" else data["runs"][0]["results"]
+        messages = [r["message"] if output_format == "json" else r["message"]["text"] for r in results]
+        assert_printable(json.dumps(data, ensure_ascii=False))  # what a consumer decodes is clean too
+    else:
+        messages = out.splitlines()
+    said = "\n".join(messages)
+    assert "RuntimeError: \\x00\\x1b[31mred\\x07 \\x9b2J \\udcff \\u202eevil" in said  # shown, not lost
+    assert "\\x1b]0;pwned\\x07" in said
+
+
+def test_a_report_written_with_output_is_valid_xml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "p").mkdir()
+    project = write_project(tmp_path / "p", HOSTILE)
+    report = tmp_path / "report.xml"
+    code, _, _ = check(capsys, project, "--format", "junit", "--output", str(report))
+    assert code == 1
+    ET.parse(report)
+
+
+def test_scan_and_mocks_print_no_escape_sequence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {
+        **HOSTILE,
+        "tests/test_bad.py": 'from unittest import mock\n\n@mock.patch("pkg.\\x1b[2Jgone")\ndef test_x(m): pass\n',
+    }
+    project = write_project(tmp_path, files)
+    assert main(["scan", "--no-cache", str(project)]) == 0
+    out, err = capsys.readouterr()
+    assert_printable(out + err)
+    assert "odd\\x1b[2Jname.py" in out
+    for output_format in ("text", "json", "github", "junit"):
+        main(["mocks", "--no-cache", "--python", sys.executable, "--format", output_format, str(project)])
+        out, err = capsys.readouterr()
+        assert_printable(out + err)
