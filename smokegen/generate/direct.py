@@ -21,17 +21,9 @@ from pathlib import Path
 from smokegen.generate.scaffold import ClassScaffold, Variant, render_scaffold, scaffold_classes, scaffold_name
 from smokegen.model import ModuleInfo, ProjectModel
 from smokegen.plan.synth import Synthesiser, plan_classes
-from smokegen.project.config import Config
+from smokegen.project.config import Config, direct_folder
 from smokegen.runtime.imports import project_sys_path
 from smokegen.util.files import write_atomic
-
-
-def direct_folder(root: Path, config: Config) -> str:
-    if config.direct_dir:
-        return config.direct_dir
-    if not (root / "tests").is_dir() and (root / "test").is_dir():
-        return "test"
-    return "tests"
 
 
 @dataclass

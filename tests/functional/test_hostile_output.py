@@ -81,3 +81,73 @@ def test_scan_and_mocks_print_no_escape_sequence(tmp_path: Path, capsys: pytest.
         main(["mocks", "--no-cache", "--python", sys.executable, "--format", output_format, str(project)])
         out, err = capsys.readouterr()
         assert_printable(out + err)
+
+
+# Stay inside: the folders smokegen writes into resolve inside the project, or nothing runs.
+
+HEALTHY = {"pkg/__init__.py": "", "pkg/mod.py": "class Thing:\n    pass\n"}
+
+
+def usage_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main(list(args)) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    return err
+
+
+@pytest.mark.parametrize("command", ["scan", "check", "generate", "mocks"])
+def test_a_cache_dir_outside_is_refused_by_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    outside = tmp_path / "elsewhere"
+    project = tmp_path / "work" / "p"
+    project.mkdir(parents=True)
+    write_project(project, HEALTHY, '[tool.smokegen]\ncache_dir = "../../elsewhere"\n')
+    err = usage_error(capsys, command, str(project))
+    assert err.startswith("smokegen: error: pyproject.toml: [tool.smokegen] cache_dir = '../../elsewhere' must be a")
+    assert f"resolves to {outside}; give a folder inside it, e.g. '.smokegen_cache'" in err
+    err = usage_error(capsys, command, "--cache-dir", str(outside), str(project))
+    assert err.startswith(f"smokegen: error: --cache-dir '{outside}' must be a folder inside the project")
+    assert not outside.exists() and not (project / "tests").exists()
+
+
+def test_the_project_root_itself_is_not_a_cache_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_project(tmp_path, HEALTHY)
+    (tmp_path / ".smokegen.toml").write_text('cache-dir = "."\n')
+    err = usage_error(capsys, "scan", str(tmp_path))
+    assert err.startswith("smokegen: error: .smokegen.toml: cache_dir = '.' must be a folder inside the project")
+    assert not (tmp_path / "CACHEDIR.TAG").exists()
+
+
+def test_a_symlinked_smoke_dir_pointing_outside_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    project = tmp_path / "p"
+    project.mkdir()
+    write_project(project, HEALTHY)
+    (project / "tests").mkdir()
+    (project / "tests" / "smoke").symlink_to(outside)
+    err = usage_error(capsys, "generate", str(project))
+    assert err == (
+        f"smokegen: error: smoke_dir = 'tests/smoke' (the default) must be a folder inside the project, but "
+        f"tests/smoke is a symlink to {outside}; remove the link, or set smoke_dir (--smoke-dir) to a folder "
+        "inside the project\n"
+    )
+    (project / "out").symlink_to(outside)
+    err = usage_error(capsys, "generate", "--smoke-dir", "out/smoke", str(project))
+    assert f"--smoke-dir 'out/smoke' must be a folder inside the project, but out is a symlink to {outside}" in err
+    (project / "tests" / "smoke").unlink()
+    err = usage_error(capsys, "generate", "--direct", "--direct-dir", "out", "--project", str(project))
+    assert f"--direct-dir 'out' must be a folder inside the project, but out is a symlink to {outside}" in err
+    (project / "tests" / "smoke").symlink_to("smoke")  # a loop
+    assert "tests/smoke is a symlink loop" in usage_error(capsys, "scan", str(project))
+    assert list(outside.iterdir()) == []
+
+
+def test_a_symlink_that_stays_inside_is_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_project(tmp_path, HEALTHY)
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "smoke").symlink_to(tmp_path / "checks")
+    assert main(["generate", str(tmp_path)]) == 0
+    assert sorted(p.name for p in (tmp_path / "checks").iterdir()) == ["test_smoke_classes.py", "test_smoke_imports.py"]
