@@ -26,7 +26,7 @@ from smokegen.reporting.formats import CHECK_FORMATS
 from smokegen.reporting.scan import render_scan_json, render_scan_text
 from smokegen.runtime.imports import RunnerError
 from smokegen.scan.loader import Progress
-from smokegen.util.files import write_atomic
+from smokegen.util.files import remove_leftovers, write_atomic
 from smokegen.util.text import printable
 
 
@@ -125,6 +125,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is not None:
         try:
             write_atomic(output, text)
+            remove_leftovers(output.absolute().parent, output.name)  # of a run killed mid-write
         except OSError as exc:
             raise click.ClickException(
                 f"{output}: the report cannot be written ({exc.strerror}); write it elsewhere"

@@ -23,7 +23,7 @@ from smokegen.model import ModuleInfo, ProjectModel
 from smokegen.plan.synth import Synthesiser, plan_classes
 from smokegen.project.config import Config, direct_folder
 from smokegen.runtime.imports import project_sys_path
-from smokegen.util.files import write_atomic
+from smokegen.util.files import remove_leftovers, write_atomic
 
 
 @dataclass
@@ -143,4 +143,6 @@ def write_direct(
         if not dry_run:
             (root / folder).mkdir(parents=True, exist_ok=True)
             write_atomic(root / target, render_scaffold(info, scaffolds, variants[file]))
+    if not dry_run:
+        remove_leftovers(root / folder, scaffold_name("*"))  # of a run killed mid-write
     return result

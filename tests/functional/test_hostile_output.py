@@ -5,8 +5,12 @@ symlinks say, smokegen writes only inside the project, and what it writes has th
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
+import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -151,3 +155,63 @@ def test_a_symlink_that_stays_inside_is_followed(tmp_path: Path, capsys: pytest.
     (tmp_path / "tests" / "smoke").symlink_to(tmp_path / "checks")
     assert main(["generate", str(tmp_path)]) == 0
     assert sorted(p.name for p in (tmp_path / "checks").iterdir()) == ["test_smoke_classes.py", "test_smoke_imports.py"]
+
+
+# What smokegen writes: the usual mode, and no leftovers of a run killed mid-write.
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_written_files_have_the_usual_mode_and_replaced_ones_keep_theirs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_project(tmp_path, HEALTHY)
+    assert main(["generate", str(tmp_path)]) == 0
+    suite = tmp_path / "tests" / "smoke"
+    imports, classes = suite / "test_smoke_imports.py", suite / "test_smoke_classes.py"
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (imports, classes)] == [0o644, 0o644]
+    assert stat.S_IMODE(next((tmp_path / ".smokegen_cache" / "scan").rglob("*.json")).stat().st_mode) == 0o644
+    imports.chmod(0o600)
+    classes.chmod(0o755)
+    (tmp_path / "pkg" / "mod.py").write_text("class Thing:\n    pass\n\n\nclass Other:\n    pass\n")
+    assert main(["generate", str(tmp_path)]) == 0
+    assert "wrote tests/smoke/test_smoke_classes.py" in capsys.readouterr().out
+    assert "Other" in classes.read_text()
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (imports, classes)] == [0o600, 0o755]
+    report = tmp_path / "report.json"
+    assert main(["check", "--static", "--format", "json", "--output", str(report), str(tmp_path)]) == 0
+    assert stat.S_IMODE(report.stat().st_mode) == 0o644
+
+
+def test_leftovers_of_a_killed_write_are_removed_by_the_next_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_project(tmp_path, HEALTHY)
+    assert main(["generate", str(tmp_path)]) == 0
+    suite = tmp_path / "tests" / "smoke"
+    old = time.time() - 3600
+    stale = [suite / ".test_smoke_x.py.abc.tmp", suite / ".test_smoke_imports.py.k3j_9zq1.tmp"]
+    fresh = suite / ".test_smoke_imports.py.a1b2c3d4.tmp"  # a concurrent run's write in progress
+    other = suite / ".notes.txt.abc.tmp"  # not a name smokegen writes here
+    for path in [*stale, fresh, other]:
+        path.write_text("half a fi")
+    for path in [*stale, other]:
+        os.utime(path, (old, old))
+    assert main(["generate", str(tmp_path)]) == 0  # nothing to write: the suite is up to date
+    assert "up to date" in capsys.readouterr().out
+    assert [p.exists() for p in stale] == [False, False]
+    assert fresh.exists() and other.exists()
+    report = tmp_path / "report.txt"
+    leftover = tmp_path / ".report.txt.zz9.tmp"
+    leftover.write_text("")
+    os.utime(leftover, (old, old))
+    assert main(["check", "--static", "--output", str(report), str(tmp_path)]) == 0
+    assert not leftover.exists()
