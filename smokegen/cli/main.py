@@ -29,7 +29,14 @@ from smokegen.reporting.scan import render_scan_json, render_scan_text
 from smokegen.runtime import processes
 from smokegen.runtime.imports import RunnerError
 from smokegen.scan.loader import Progress
-from smokegen.util.files import write_atomic
+from smokegen.util.files import remove_leftovers, write_atomic
+from smokegen.util.text import printable
+
+
+def _echo(message: str, err: bool = False) -> None:
+    """One line to standard output (or error). Paths, notes and errors carry the project's text (a folder's
+    name, pytest's last line): shown printable, never as the terminal's escape sequences."""
+    click.echo(printable(message), err=err)
 
 
 def _progress_bar(verb: str, noun: str) -> Progress | None:
@@ -121,6 +128,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is not None:
         try:
             write_atomic(output, text)
+            remove_leftovers(output.absolute().parent, output.name)  # of a run killed mid-write
         except OSError as exc:
             raise click.ClickException(
                 f"{output}: the report cannot be written ({exc.strerror}); write it elsewhere"
@@ -205,7 +213,7 @@ def check(
     _emit(CHECK_FORMATS[output_format](report), output)
     if output_format in ("text", "github"):
         for note in report.notes:
-            click.echo(f"note: {note}", err=True)
+            _echo(f"note: {note}", err=True)
     failed = any(f.severity is Severity.ERROR for f in report.findings)
     return exitcodes.FINDINGS if failed else exitcodes.OK
 
@@ -255,7 +263,7 @@ def generate(
     outcome = pipeline.generate(pipeline.GenerateRequest(path, flags, check_only, dry_run, force), _progress_bar)
     result, command = outcome.result, outcome.command
     for rel in result.refused:
-        click.echo(
+        _echo(
             f"smokegen: error: {rel} was not written by smokegen (no generated header); move it away, choose "
             "another folder (--smoke-dir, or [tool.smokegen] smoke_dir), or pass --force to overwrite it",
             err=True,
@@ -264,24 +272,24 @@ def generate(
         for rel in result.written:
             made_by = outcome.made_by.get(rel)
             if made_by is not None and made_by != command:
-                click.echo(
+                _echo(
                     f"{rel}: out of date for `{command}`; it was made by `{made_by}`: give every run the same "
                     "settings, best in [tool.smokegen]"
                 )
             else:
-                click.echo(f"{rel}: out of date; run `{command}`")
+                _echo(f"{rel}: out of date; run `{command}`")
         for rel in result.removed:
-            click.echo(f"{rel}: no longer part of the suite; run `{command}`")
+            _echo(f"{rel}: no longer part of the suite; run `{command}`")
         if result.refused:
             return exitcodes.USAGE
         return exitcodes.FINDINGS if result.written or result.removed else exitcodes.OK
     verb = "would write" if dry_run else "wrote"
     for rel in result.written:
-        click.echo(f"{verb} {rel}")
+        _echo(f"{verb} {rel}")
     for rel in result.removed:
-        click.echo(f"{'would remove' if dry_run else 'removed'} {rel}")
+        _echo(f"{'would remove' if dry_run else 'removed'} {rel}")
     if not result.written and not result.removed and not result.refused:
-        click.echo(f"{result.folder}: up to date ({len(result.unchanged)} files)")
+        _echo(f"{result.folder}: up to date ({len(result.unchanged)} files)")
     return exitcodes.USAGE if result.refused else exitcodes.OK
 
 
@@ -289,16 +297,16 @@ def _generate_direct(request: pipeline.DirectRequest) -> int:
     try:
         result = pipeline.generate_direct(request, _progress_bar)
     except pipeline.RequestError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(printable(str(exc))) from None
     if result is None:
-        click.echo("every module is imported by a test: nothing to scaffold")
+        _echo("every module is imported by a test: nothing to scaffold")
         return exitcodes.OK
     for rel in result.existing:
-        click.echo(f"{rel} exists; left alone (--force overwrites it)")
+        _echo(f"{rel} exists; left alone (--force overwrites it)")
     for rel in result.written:
-        click.echo(f"{'would write' if request.dry_run else 'wrote'} {rel}")
+        _echo(f"{'would write' if request.dry_run else 'wrote'} {rel}")
     if result.unverified:
-        click.echo(f"note: the scaffolds were not run before writing: {result.unverified}", err=True)
+        _echo(f"note: the scaffolds were not run before writing: {result.unverified}", err=True)
     return exitcodes.OK
 
 
@@ -352,16 +360,16 @@ def _main(argv: Sequence[str] | None) -> int:
         exc.show()
         return exitcodes.USAGE
     except click.exceptions.Abort as exc:
-        click.echo("smokegen: interrupted", err=True)
+        _echo("smokegen: interrupted", err=True)
         return 143 if isinstance(exc.__cause__, _Terminated) else 130
     except _Terminated:
-        click.echo("smokegen: interrupted", err=True)
+        _echo("smokegen: interrupted", err=True)
         return 143
     except (ConfigError, pipeline.RequestError) as exc:
-        click.echo(f"smokegen: error: {exc}", err=True)
+        _echo(f"smokegen: error: {exc}", err=True)
         return exitcodes.USAGE
     except RunnerError as exc:
-        click.echo(f"smokegen: {exc}", err=True)
+        _echo(f"smokegen: {exc}", err=True)
         return exitcodes.INTERNAL
     except BrokenPipeError:
         # The reader went away (``smokegen scan | head``): not an error of ours.
@@ -371,7 +379,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception as exc:  # smokegen's own failure: one line, traceback on request
         if "--debug" in args:
             traceback.print_exc()
-        click.echo(
+        _echo(
             f"smokegen: internal error: {type(exc).__name__}: {exc} (rerun as `smokegen --debug ...` for the traceback)",
             err=True,
         )

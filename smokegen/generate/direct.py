@@ -21,17 +21,9 @@ from pathlib import Path
 from smokegen.generate.scaffold import ClassScaffold, Variant, render_scaffold, scaffold_classes, scaffold_name
 from smokegen.model import ModuleInfo, ProjectModel
 from smokegen.plan.synth import Synthesiser, plan_classes
-from smokegen.project.config import Config
+from smokegen.project.config import Config, direct_folder
 from smokegen.runtime.imports import project_sys_path
-from smokegen.util.files import write_atomic
-
-
-def direct_folder(root: Path, config: Config) -> str:
-    if config.direct_dir:
-        return config.direct_dir
-    if not (root / "tests").is_dir() and (root / "test").is_dir():
-        return "test"
-    return "tests"
+from smokegen.util.files import remove_leftovers, write_atomic
 
 
 @dataclass
@@ -151,4 +143,6 @@ def write_direct(
         if not dry_run:
             (root / folder).mkdir(parents=True, exist_ok=True)
             write_atomic(root / target, render_scaffold(info, scaffolds, variants[file]))
+    if not dry_run:
+        remove_leftovers(root / folder, scaffold_name("*"))  # of a run killed mid-write
     return result

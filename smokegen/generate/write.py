@@ -18,7 +18,7 @@ from smokegen.generate.suite import GENERATED_MARK, REGENERATE, SuiteInputs, ren
 from smokegen.model import ProjectModel
 from smokegen.plan.synth import plan_classes
 from smokegen.project.config import SETTINGS, Config
-from smokegen.util.files import write_atomic
+from smokegen.util.files import remove_leftovers, write_atomic
 
 SUITE_PREFIX = "test_smoke_"
 
@@ -122,4 +122,6 @@ def write_suite(
                 result.removed.append(f"{result.folder}/{path.name}")
                 if not check:
                     path.unlink()
+        if not check:
+            remove_leftovers(folder, f"{SUITE_PREFIX}*.py")  # of a run killed mid-write
     return result

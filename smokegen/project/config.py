@@ -467,6 +467,7 @@ class Pyproject:
     name: str | None
     config: Config
     entry_points: tuple[EntryPoint, ...] = ()
+    settings_file: str = "pyproject.toml"  # where ``config``'s keys were read (or .smokegen.toml...)
 
 
 def _entry_points(data: Mapping[str, Any]) -> tuple[EntryPoint, ...]:
@@ -542,8 +543,68 @@ def read_project_config(root: Path) -> Pyproject:
     for name in CONFIG_FILES:
         path = root / name
         if path.is_file():
-            return replace(pyproject, config=parse_config(read_toml(path, name), name, section=""))
+            return replace(pyproject, config=parse_config(read_toml(path, name), name, section=""), settings_file=name)
     return pyproject
+
+
+def direct_folder(root: Path, config: Config) -> str:
+    """Where ``generate --direct`` writes: ``direct_dir``, else ``tests`` (``test`` if only that exists)."""
+    if config.direct_dir:
+        return config.direct_dir
+    if not (root / "tests").is_dir() and (root / "test").is_dir():
+        return "test"
+    return "tests"
+
+
+# The folders smokegen writes into, each a setting; ``direct_dir`` as :func:`direct_folder` completes it.
+WRITTEN_FOLDERS = ("cache_dir", "smoke_dir", "direct_dir")
+
+
+def _outside(root: Path, folder: str) -> tuple[str, bool] | None:
+    """Why ``folder`` (relative to ``root``) is not a folder inside the project, and whether a symlink
+    takes it out; None when it is inside."""
+    base = root.resolve()
+    here = root
+    try:
+        for part in Path(folder).parts:
+            here = here / part
+            target = here.resolve()
+            if here.is_symlink() and (target == base or not target.is_relative_to(base)):
+                return f"{here.relative_to(root).as_posix()} is a symlink to {target}", True
+        target = (root / folder).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        return f"{here.relative_to(root).as_posix()} is a symlink loop", True
+    if target == base or not target.is_relative_to(base):
+        return f"it resolves to {target}", False
+    return None
+
+
+def check_folders(root: Path, pyproject: Pyproject, config: Config, flags: Mapping[str, Any] | None = None) -> None:
+    """Raise :class:`ConfigError` unless every folder smokegen writes into (``cache_dir``, ``smoke_dir``
+    and where ``generate --direct`` writes) is inside the project at ``root``, symlinks followed: never
+    the root itself, never outside it, however the setting was given (a flag, the settings file, or the
+    default with a symlink in the tree). The error names where the value came from and the fix."""
+    for key in WRITTEN_FOLDERS:
+        value = direct_folder(root, config) if key == "direct_dir" else getattr(config, key)
+        outside = _outside(root, value)
+        if outside is None:
+            continue
+        why, linked = outside
+        flag = _BY_KEY[key].flag
+        if (flags or {}).get(key) is not None:
+            given = f"{flag} {value!r}"
+        elif getattr(pyproject.config, key) != getattr(Config(), key):
+            section = "[tool.smokegen] " if pyproject.settings_file == "pyproject.toml" else ""
+            given = f"{pyproject.settings_file}: {section}{key} = {value!r}"
+        else:
+            given = f"{key} = {value!r} (the default)"
+        example = getattr(Config(), key) or "tests"
+        fix = (
+            f"remove the link, or set {key} ({flag}) to a folder inside the project"
+            if linked
+            else f"give a folder inside it, e.g. {example!r}"
+        )
+        raise ConfigError(f"{given} must be a folder inside the project, but {why}; {fix}")
 
 
 def entry_point_locations(

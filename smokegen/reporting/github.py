@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from smokegen.model import CheckReport, Severity
+from smokegen.reporting.safe import safe
 from smokegen.reporting.text import render_check_text
 
 
@@ -16,6 +17,7 @@ def _escape_property(text: str) -> str:
 
 def render_check_github(report: CheckReport) -> str:
     """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
+    report = safe(report)
     lines = []
     for f in report.findings:
         level = "error" if f.severity is Severity.ERROR else "warning"

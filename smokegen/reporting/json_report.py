@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from smokegen.model import CheckReport, Finding
+from smokegen.reporting.safe import safe
 from smokegen.reporting.text import counts
 
 REPORT_SCHEMA = 1
@@ -13,6 +14,7 @@ REPORT_SCHEMA = 1
 
 def finding_to_json(finding: Finding) -> dict[str, object]:
     """One finding as the JSON reports carry it."""
+    finding = safe(finding)
     where = finding.location
     return {
         "path": where.path,
@@ -26,6 +28,7 @@ def finding_to_json(finding: Finding) -> dict[str, object]:
 
 def render_check_json(report: CheckReport) -> str:
     """The documented JSON report (docs/commands.md, "JSON report")."""
+    report = safe(report)
     errors, warnings = counts(report.findings)
     data = {
         "schema": REPORT_SCHEMA,

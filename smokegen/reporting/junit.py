@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from smokegen.model import CheckReport, Severity
+from smokegen.reporting.safe import safe
 from smokegen.reporting.text import counts
 
 
@@ -10,6 +11,7 @@ def render_check_junit(report: CheckReport) -> str:
     """JUnit XML: one test case per finding (failure for errors, skipped-with-message for warnings)."""
     import xml.etree.ElementTree as ET
 
+    report = safe(report)  # no character XML 1.0 forbids, not even as a reference
     errors, warnings = counts(report.findings)
     suites = ET.Element("testsuites", name="smokegen")
     suite = ET.SubElement(

@@ -10,6 +10,7 @@ from smokegen.checks.mocks import MocksReport, TargetKind
 from smokegen.model import CheckReport, Severity
 from smokegen.reporting.formats import CHECK_FORMATS
 from smokegen.reporting.json_report import REPORT_SCHEMA, finding_to_json
+from smokegen.reporting.safe import safe
 
 
 def as_check_report(report: MocksReport) -> CheckReport:
@@ -24,6 +25,7 @@ def _per_file(report: MocksReport) -> dict[str, Counter[TargetKind]]:
 
 
 def render_mocks_text(report: MocksReport) -> str:
+    report = safe(report)
     lines = [str(f) for f in report.findings]
     counts = _per_file(report)
     patched = {path: c for path, c in counts.items() if sum(c.values())}
@@ -54,6 +56,7 @@ def render_mocks_text(report: MocksReport) -> str:
 
 
 def render_mocks_json(report: MocksReport) -> str:
+    report = safe(report)
     data = {
         "schema": REPORT_SCHEMA,
         "findings": [finding_to_json(f) for f in report.findings],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from smokegen.model import CheckReport, Severity
+from smokegen.reporting.safe import safe
 
 
 def render_check_sarif(report: CheckReport) -> str:
@@ -12,6 +13,7 @@ def render_check_sarif(report: CheckReport) -> str:
     from smokegen import __version__
     from smokegen.model.codes import ALL_CODES
 
+    report = safe(report)
     by_code = {c.code: c for c in ALL_CODES}
     used = sorted({f.code for f in report.findings})
     rules = [

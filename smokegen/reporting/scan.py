@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from smokegen.model import ClassFlag, GuardKind, ModuleKind, ProjectModel, Severity
 from smokegen.model.serialize import project_to_json
+from smokegen.reporting.safe import safe
 from smokegen.reporting.text import plural, render_findings
 
 
@@ -20,17 +21,21 @@ def render_scan_json(model: ProjectModel, untested: Sequence[str] = ()) -> str:
 
 def render_scan_text(model: ProjectModel, untested: Sequence[str] = ()) -> str:
     lines: list[str] = []
-    title = model.name or "(unnamed project)"
-    lines.append(f"{title}: source roots {', '.join(model.source_roots)}")
-    if model.namespace_packages:
-        lines.append(f"namespace packages: {', '.join(model.namespace_packages)}")
-    lines.append("")
-    width = max((len(m.name) for m in model.modules), default=0)
-    width = max([width] + [len(f.name) for f in model.failures])
-    rows = sorted(
-        [(m.name, m.path, ", ".join(c.name for c in m.classes)) for m in model.modules]
-        + [(f.name, f.path, f"(not scanned: {f.reason.value})") for f in model.failures]
+    # The project's text, made safe (the model is large: only what is shown).
+    title, roots, namespaces, untested = safe(
+        (model.name or "(unnamed project)", model.source_roots, model.namespace_packages, tuple(untested))
     )
+    lines.append(f"{title}: source roots {', '.join(roots)}")
+    if namespaces:
+        lines.append(f"namespace packages: {', '.join(namespaces)}")
+    lines.append("")
+    rows = safe(
+        sorted(
+            [(m.name, m.path, ", ".join(c.name for c in m.classes)) for m in model.modules]
+            + [(f.name, f.path, f"(not scanned: {f.reason.value})") for f in model.failures]
+        )
+    )
+    width = max((len(name) for name, _, _ in rows), default=0)
     for name, path, extra in rows:
         lines.append(f"  {name:<{width}}  {path}" + (f"  [{extra}]" if extra else ""))
     lines.append("")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import Counter
 
 from smokegen.model import CheckReport, Finding, Outcome, Severity
+from smokegen.reporting.safe import safe
 
 
 def render_findings(findings: tuple[Finding, ...]) -> str:
     """One ``path:line:col: CODE message`` line per finding."""
-    return "".join(f"{f}\n" for f in findings)
+    return "".join(f"{f}\n" for f in safe(findings))
 
 
 def plural(count: int, word: str) -> str:
@@ -46,6 +47,7 @@ def class_summary(report: CheckReport) -> str:
 
 def render_check_text(report: CheckReport) -> str:
     """Findings one per line, then what became of the classes, then one summary line."""
+    report = safe(report)
     errors, warnings = counts(report.findings)
     summary = f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(report.modules, 'module')}"
     if report.silenced:

@@ -26,6 +26,7 @@ from smokegen.project.config import (
     Config,
     Pyproject,
     apply_flags,
+    check_folders,
     read_project_config,
 )
 from smokegen.project.discover import discover, find_project_root, is_application
@@ -267,6 +268,7 @@ def project_settings(path: Path, flags: Mapping[str, Any] | None = None) -> Proj
     if config.python and (os.sep in config.python or "/" in config.python):
         config = replace(config, python=str(root / config.python))  # relative to the project, not the caller
     config = apply_flags(config, flags or {})
+    check_folders(root, pyproject, config, flags)  # what smokegen writes stays inside the project
     application = is_application(root)
     if config.test_patterns == DEFAULT_TEST_PATTERNS and application:
         config = replace(config, test_patterns=APPLICATION_TEST_PATTERNS)
