@@ -45,13 +45,14 @@ from smokegen.model import (
     ProjectModel,
 )
 from smokegen.plan.synth import plan_classes
-from smokegen.project.config import Config, ConfigError, entry_point_locations
+from smokegen.project.config import Config, ConfigError, direct_folder, entry_point_locations
 from smokegen.project.deps import Dependencies, read_dependencies
 from smokegen.project.environment import Environment, describe_distribution, resolve_python, start_probe
 from smokegen.project.frameworks import find_setup, setup_is_missing
 from smokegen.project.testsuite import test_files
 from smokegen.runtime.imports import (
     RuntimeOptions,
+    cannot_start,
     entry_point_lookups,
     importable_modules,
     run_imports,
@@ -63,6 +64,7 @@ from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_c
 from smokegen.scan.installed import Installed
 from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
 from smokegen.scan.tested import imported_by_tests, untested_modules
+from smokegen.util.files import cannot_write_in
 
 if TYPE_CHECKING:
     from smokegen.checks.mocks import MocksReport
@@ -150,6 +152,14 @@ def run_checks(
     root, model, config, cache = project.root, project.model, project.config, project.cache()
     fingerprints = project.stats.fingerprints
     runtime, mypy, scope = stages.runtime, stages.mypy, stages.scope
+    if runtime is not None:
+        trouble = cannot_start(runtime)
+        if trouble is not None:
+            shown = " ".join(f"{key}={value}" for key, value in runtime.env)
+            raise ConfigError(
+                f"{runtime.python} does not start with the env setting ({shown}): {trouble}; "
+                "fix it in [tool.smokegen] env or --env"
+            )
     findings: list[Finding] = list(model.findings)
     index = ProjectIndex(model)
     everything = {m.name for m in model.modules} | {f.name for f in model.failures}
@@ -456,11 +466,19 @@ class GenerateOutcome:
     made_by: Mapping[str, str | None]  # with ``check``: a stale file -> the command its header names
 
 
+def _writable(folder: Path, setting: str) -> None:
+    why = cannot_write_in(folder)
+    if why is not None:
+        raise RequestError(f"cannot write {folder}: {why}; make it writable, or choose another folder ({setting})")
+
+
 def generate(request: GenerateRequest, progress: ProgressFor = no_progress) -> GenerateOutcome:
     """The smoke suite, written (or compared with what is on disk)."""
     from smokegen.generate.write import generated_by, regenerate_command, suite_files, write_suite
 
     loaded = load_project(request.path, flags=request.flags, progress=progress("scanning", "files"))
+    if not (request.check or request.dry_run):
+        _writable(loaded.root / loaded.config.smoke_dir, "--smoke-dir, or [tool.smokegen] smoke_dir")
     run_mypy_stage, _ = mypy_wanted(loaded.config.mypy, loaded.root)
     command = regenerate_command(request.flags)
     files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy_stage, command)
@@ -492,6 +510,10 @@ def generate_direct(request: DirectRequest, progress: ProgressFor = no_progress)
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise RequestError(f"'{name}' is not a module of the project at {loaded.root}{hint}")
+    if not request.dry_run:
+        _writable(
+            loaded.root / direct_folder(loaded.root, loaded.config), "--direct-dir, or [tool.smokegen] direct_dir"
+        )
     modules = request.modules
     if not modules:
         imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config))

@@ -343,6 +343,28 @@ def _cause(stderr: str) -> str:
     return lines[-1] if lines else "no output"
 
 
+def cannot_start(options: RuntimeOptions) -> str | None:
+    """Why the project's interpreter does not start under the configured ``env`` (a PYTHONHOME that
+    does not exist...), asked before any long work; None when it starts, or ``env`` sets nothing."""
+    if not options.env:
+        return None
+    try:
+        run = subprocess.run(
+            [options.python, "-c", "pass"],
+            env=options.environment(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=60,
+            check=False,
+            start_new_session=True,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    if run.returncode == 0:
+        return None
+    return _cause(run.stderr.decode("utf-8", "replace")).split(" (the interpreter could not start", 1)[0]
+
+
 def run_imports(
     root: Path,
     model: ProjectModel,

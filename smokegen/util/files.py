@@ -74,3 +74,19 @@ def remove_leftovers(folder: Path, names: str, now: float | None = None) -> list
             continue
         removed.append(entry.name)
     return sorted(removed)
+
+
+def cannot_write_in(folder: Path) -> str | None:
+    """Why files cannot be written in ``folder`` (created as needed); None when they can. Asked
+    before the work, so a read-only checkout is a one-line error, not a failure halfway."""
+    current = folder
+    while not os.path.lexists(current):
+        if current.parent == current:
+            break
+        current = current.parent
+    if not current.is_dir():
+        broken = os.path.islink(current) and not current.exists()
+        return f"{current} is {'a dangling symbolic link' if broken else 'not a folder'}"
+    if not os.access(current, os.W_OK | os.X_OK):
+        return f"{current} is not writable"
+    return None

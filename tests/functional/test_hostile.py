@@ -337,3 +337,22 @@ def test_a_module_getattr_that_raises_fails_check_as_it_fails_the_generated_suit
     assert suite.returncode == 1
     assert "FAILED tests/smoke/test_smoke_classes.py::test_pkg_mod_Thing - RuntimeError" in suite.stdout
     assert "RuntimeError: no __path__" in suite.stdout
+
+
+def test_an_env_setting_the_interpreter_cannot_start_with_is_a_usage_error(tmp_path: Path) -> None:
+    root = project(tmp_path, {"app.py": "X = 1\n"})
+    tag = uuid.uuid4().hex
+    run = smokegen("check", "--no-mypy", "--env", "PYTHONHOME=/nonexistent", str(root), tag=tag, cwd=root)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    assert "does not start with the env setting (PYTHONHOME=/nonexistent)" in run.stderr
+    assert "No module named 'encodings'" in run.stderr
+
+
+def test_generate_into_a_dangling_symlink_is_a_usage_error(tmp_path: Path) -> None:
+    root = project(tmp_path, {"app.py": "X = 1\n", "tests/__init__.py": ""})
+    (root / "tests" / "smoke").symlink_to(root / "tests" / "gone")
+    run = smokegen("generate", str(root), tag=uuid.uuid4().hex, cwd=root)
+    assert run.returncode == 2
+    assert "is a dangling symbolic link" in run.stderr and "Traceback" not in run.stderr
+    assert not (root / "tests" / "gone").exists()

@@ -69,3 +69,16 @@ def test_remove_leftovers_deletes_only_stale_temporaries_of_the_targets_named(tm
 def test_remove_leftovers_noop(tmp_path: Path) -> None:
     assert remove_leftovers(tmp_path / "missing", "*.py") == []
     assert remove_leftovers(tmp_path, "*.py") == []
+
+
+def test_cannot_write_in_names_what_stops_the_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from smokegen.util.files import cannot_write_in
+
+    assert cannot_write_in(tmp_path / "tests" / "smoke") is None  # created as needed
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert cannot_write_in(tmp_path / "file" / "smoke") == f"{tmp_path / 'file'} is not a folder"
+    (tmp_path / "link").symlink_to(tmp_path / "missing")
+    assert cannot_write_in(tmp_path / "link") == f"{tmp_path / 'link'} is a dangling symbolic link"
+    # a read-only checkout (running as root, permissions do not stop a write: ask os.access as a user would)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    assert cannot_write_in(tmp_path / "tests" / "smoke") == f"{tmp_path} is not writable"
