@@ -29,7 +29,13 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from smokegen.checks.import_verdicts import environment_reason, missing_module, one_line, project_frame
+from smokegen.checks.import_verdicts import (
+    environment_reason,
+    missing_module,
+    one_line,
+    owned_tops,
+    project_frame,
+)
 from smokegen.graph.index import ProjectIndex
 from smokegen.model import (
     BuildSource,
@@ -49,11 +55,11 @@ _INSTALL_HINT = re.compile(r"\b(pip install|install|installed)\b", re.IGNORECASE
 _ENVIRONMENT_BASES = frozenset({"OSError"})  # FileNotFoundError, PermissionError, ConnectionError, socket errors
 
 
-def _where(frames: tuple[TraceFrame, ...], root: Path) -> str:
+def _where(frames: tuple[TraceFrame, ...], root: Path, owned: frozenset[str] | None = None) -> str:
     """`` (raised at pkg/mod.py:12)``, naming the library frame too when the last one is outside the project."""
     if not frames:
         return ""
-    inner = project_frame(frames, root)
+    inner = project_frame(frames, root, owned)
     last = frames[-1]
     parts = []
     if inner is not None:
@@ -102,6 +108,37 @@ def _deliberate(verdict: BuildVerdict) -> bool:
     return last is not None and (last.text.startswith("raise ") or last.text == "raise")
 
 
+_NO_ATTRIBUTE = re.compile(r"^module '[\w.]+' has no attribute '\w+'|^cannot import name '\w+' from '[\w.]+'")
+_UNEXPECTED_KEYWORD = re.compile(r"got an unexpected keyword argument '(\w+)'")
+
+
+def _missing_name(verdict: BuildVerdict, root: Path, owned: frozenset[str] | None) -> bool:
+    """The failure is a name missing from a module (a dependency removed it): an ``AttributeError`` or
+    ``ImportError`` naming a module attribute, or anything raised by a dependency's module-level
+    ``__getattr__`` (how libraries report removed names). Never a refusal on purpose."""
+    if verdict.exc_type in ("AttributeError", "ImportError") and _NO_ATTRIBUTE.search(verdict.message):
+        return True
+    last = verdict.frames[-1] if verdict.frames else None
+    if last is None or last.function != "__getattr__":
+        return False
+    inner = project_frame((last,), root, owned)
+    return inner is None  # the module __getattr__ of code outside the checked project
+
+
+def _keyword_of_its_own(verdict: BuildVerdict, root: Path, owned: frozenset[str] | None) -> bool:
+    """A ``TypeError: ... got an unexpected keyword argument 'k'`` raised at a call the checked code
+    makes with ``k=`` spelled in its own line (into a dependency whose release dropped it): not
+    smokegen's choice of arguments, whatever they were."""
+    found = _UNEXPECTED_KEYWORD.search(verdict.message) if verdict.exc_type == "TypeError" else None
+    if found is None or not verdict.frames:
+        return False
+    where = project_frame(verdict.frames, root, owned)
+    last = verdict.frames[-1]
+    if where is None or Path(last.path).name != Path(where[0]).name or last.line != where[1]:
+        return False  # the innermost frame is not the checked code's own call
+    return re.search(rf"\b{re.escape(found.group(1))}\s*=", last.text) is not None
+
+
 def _expects_more(verdict: BuildVerdict, cls: str) -> bool:
     """A crash that says the class wants a subclass or a real argument rather than its defaults."""
     own = cls.rpartition(".")[2]
@@ -135,7 +172,8 @@ def judge(
     if build.status is ImportStatus.OK:
         return None
     call = f"{build.module}.{plan.call()}"
-    where = _where(build.frames, root)
+    owned = owned_tops(root, index.tops)
+    where = _where(build.frames, root, owned)
     if build.by_name:
         top = plan.name.partition(".")[0]
         message = f"`from {build.module} import {top}` fails: {build.exc_type}: {one_line(build.message)}{where}"
@@ -144,10 +182,10 @@ def judge(
     if environment is not None:
         code = codes.CONSTRUCTOR_NEEDS_ENVIRONMENT
         return code.at(plan.location, f"`{call}` needs the environment: {environment}{where}")
-    if build.status is ImportStatus.ERROR and _deliberate(build):
+    if build.status is ImportStatus.ERROR and _deliberate(build) and not _missing_name(build, root, owned):
         return f"the constructor refused {plan.call()}: {build.exc_type}: {one_line(build.message)}{where}"
     what = _failure(build) + where
-    doubtful = _doubt(build, plan)
+    doubtful = "" if _keyword_of_its_own(build, root, owned) else _doubt(build, plan)
     if doubtful:
         code = codes.CONSTRUCTOR_FAILS_SYNTHESISED
         message = f"`{call}` {what}; {doubtful}: name a factory in [tool.smokegen] factories to build it your way"
@@ -156,6 +194,7 @@ def judge(
     how = {
         BuildSource.FACTORY: f"built by the factory '{plan.factory}'",
         BuildSource.INHERITED: "built without arguments, as its inherited signature allows",
+        BuildSource.SYNTHESISED: "the keyword is its own code's, whatever arguments it is given",
     }.get(plan.source or BuildSource.DEFAULTS, "built from its defaults")
     return code.at(plan.location, f"`{call}` {what}: {how}, it fails for every caller that does the same")
 

@@ -34,8 +34,18 @@ ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "Env
 _INSTALLED = re.compile(r"[/\\](site|dist)-packages[/\\]")
 
 
-def project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int] | None:
-    """The innermost traceback frame in the project's files, as (relative path, line)."""
+def owned_tops(root: Path, tops: frozenset[str]) -> frozenset[str] | None:
+    """For an installed distribution (its root is a ``site-packages``): the top-level names its files
+    live under, the only ones that are its code there; None for a project (all of its root is)."""
+    return tops if _INSTALLED.search(root.as_posix() + "/") else None
+
+
+def project_frame(
+    frames: tuple[TraceFrame, ...], root: Path, owned: frozenset[str] | None = None
+) -> tuple[str, int] | None:
+    """The innermost traceback frame in the checked code's files, as (relative path, line): the
+    project's, or, with ``owned`` (:func:`owned_tops`), the installed distribution's own, not those
+    of the other distributions installed beside it."""
     for frame in reversed(frames):
         if not Path(frame.path).is_absolute():
             continue  # "<frozen os>", "<string>": not a file (resolving it would name one in the working folder)
@@ -45,8 +55,32 @@ def project_frame(frames: tuple[TraceFrame, ...], root: Path) -> tuple[str, int]
             continue
         if _INSTALLED.search("/" + relative):
             continue  # an installed package, in a virtualenv inside the project folder: not the project's code
+        if owned is not None and relative.partition("/")[0].removesuffix(".py") not in owned:
+            continue  # another distribution's, installed beside the checked one
         return relative, frame.line
     return None
+
+
+def raised_elsewhere(frames: tuple[TraceFrame, ...], where: tuple[str, int] | None, root: Path) -> str:
+    """`` (raised at numpy/__init__.py:400 in __getattr__)`` when the innermost frame is not the
+    checked code's line ``where`` (a dependency's, the standard library's); "" when it is."""
+    if not frames:
+        return ""
+    last = frames[-1]
+    if last.path.startswith("<"):
+        return ""
+    shown = Path(last.path).as_posix()
+    installed = list(_INSTALLED.finditer(shown))
+    if installed:
+        shown = shown[installed[-1].end() :]
+    else:
+        try:
+            shown = Path(last.path).resolve().relative_to(root).as_posix()
+        except (ValueError, OSError):
+            pass
+    if where is not None and shown == where[0] and last.line == where[1]:
+        return ""
+    return f" (raised at {shown}:{last.line} in {last.function})"
 
 
 def one_line(text: str, limit: int = 300) -> str:
@@ -150,6 +184,7 @@ def runtime_findings(
     by_name = {m.name: m for m in model.modules}
     taken = {(f.location.path, f.location.line) for f in static if f.severity is Severity.ERROR}
     index = ProjectIndex(model)
+    owned = owned_tops(root, index.tops)
     computed: list[set[str]] = []
 
     def core_of() -> set[str]:  # computed on first need: most runs have no failure that asks
@@ -164,7 +199,7 @@ def runtime_findings(
         info = by_name.get(verdict.module)
         if info is None or verdict.status in (ImportStatus.OK, ImportStatus.PARENT_FAILED):
             continue
-        where = project_frame(verdict.frames, root)
+        where = project_frame(verdict.frames, root, owned)
         location = Location(where[0], where[1], 1) if where else Location(info.path, 1, 1)
         name = verdict.module
         if verdict.status is ImportStatus.TIMEOUT:
@@ -200,6 +235,7 @@ def runtime_findings(
                 if name not in core_of():
                     continue  # an opt-in module that refuses on purpose; nothing in the package uses it
             error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
+            error += raised_elsewhere(verdict.frames, where, root)
             if verdict.after_siblings is ImportStatus.OK:
                 yield codes.IMPORT_ORDER_DEPENDENT.at(
                     location,

@@ -1,0 +1,131 @@
+"""Breakages a dependency's release causes: judged by where they come from, placed in the checked code.
+
+The dependency is a real installed distribution (``oldlib`` 2.0, which removed ``float_`` and
+``Client(retries=...)``) in the project's own ``.venv``, as a team's dependency upgrade leaves it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from smokegen.cli.main import main
+
+OLDLIB = """
+class Client:
+    def __init__(self, host="localhost", timeout=1.0):
+        self.host = host
+
+
+def __getattr__(name):
+    if name == "float_":
+        raise AttributeError("`oldlib.float_` was removed in the oldlib 2.0 release. Use `oldlib.float64` instead.")
+    raise AttributeError(f"module 'oldlib' has no attribute {name!r}")
+"""
+
+PROJECT = {
+    "pkg/__init__.py": "",
+    "pkg/tables.py": """
+        import oldlib
+
+
+        class Table:
+            def __init__(self, kind=None):
+                self.kind = kind or oldlib.float_
+    """,
+    "pkg/client.py": """
+        import oldlib
+
+
+        class Api:
+            def __init__(self, host: str) -> None:
+                self.client = oldlib.Client(host=host, retries=3)
+    """,
+    "pkg/frames.py": "import oldlib\n\nDTYPE = oldlib.float_\n",
+    "pkg/fine.py": """
+        class Fine:
+            def __init__(self, size: int = 1) -> None:
+                if size < 0:
+                    raise ValueError("size must be positive")
+                self.size = size
+    """,
+}
+
+
+def _install(site: Path, name: str, files: dict[str, str], requires: tuple[str, ...] = ()) -> None:
+    for rel, text in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    info = site / f"{name}-2.0.dist-info"
+    info.mkdir()
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: 2.0\n" + "".join(
+        f"Requires-Dist: {r}\n" for r in requires
+    )
+    (info / "METADATA").write_text(metadata, encoding="utf-8")
+    record = [f"{rel},," for rel in files] + [f"{info.name}/METADATA,,", f"{info.name}/RECORD,,"]
+    (info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def upgraded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose .venv holds oldlib 2.0, and the project itself installed there too."""
+    root = tmp_path_factory.mktemp("upgraded")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    site = next((root / ".venv" / "lib").glob("python3*/site-packages"))
+    _install(site, "oldlib", {"oldlib/__init__.py": OLDLIB})
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "pkg"\nversion = "0"\ndependencies = ["oldlib"]\n', encoding="utf-8"
+    )
+    for rel, text in PROJECT.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    _install(site, "pkg", PROJECT, requires=("oldlib",))
+    return root
+
+
+EXPECTED = [
+    "pkg/client.py:4:1: SG210 `pkg.client.Api(host='')` raised TypeError: Client.__init__() got an unexpected "
+    "keyword argument 'retries' (raised at pkg/client.py:6)",
+    "pkg/frames.py:3:1: SG201 `import pkg.frames` fails: AttributeError: `oldlib.float_` was removed in the oldlib "
+    "2.0 release. Use `oldlib.float64` instead. (raised at oldlib/__init__.py:8 in __getattr__)",
+    "pkg/tables.py:4:1: SG210 `pkg.tables.Table()` raised AttributeError: `oldlib.float_` was removed in the "
+    "oldlib 2.0 release. Use `oldlib.float64` instead. (raised at pkg/tables.py:6, via __init__.py:8 in __getattr__)",
+]
+
+
+def _findings(output: str) -> list[str]:
+    return [line for line in output.splitlines() if ": SG" in line]
+
+
+def test_a_dependency_release_breaks_are_errors_at_the_projects_own_lines(
+    upgraded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    python = str(upgraded / ".venv" / "bin" / "python")  # what an unactivated .venv gives too; CI may have one active
+    code = main(["check", "--no-mypy", "--no-cache", "--python", python, str(upgraded)])
+    output = capsys.readouterr().out
+    assert code == 1, output
+    found = _findings(output)
+    assert len(found) == 3
+    for line, expected in zip(found, EXPECTED, strict=True):
+        assert line.startswith(expected), line
+    assert "SG211" not in output  # the keyword is the project's, not smokegen's choice
+    assert "classes: 1 built, 2 failed" in output  # Fine(): its own ValueError is not reached
+
+
+def test_installed_the_same_breaks_are_placed_in_the_distribution_not_the_dependency(
+    upgraded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    python = str(upgraded / ".venv" / "bin" / "python")
+    code = main(["check", "--installed", "pkg", "--python", python, "--no-mypy"])
+    output = capsys.readouterr().out
+    assert code == 1, output
+    found = _findings(output)
+    assert len(found) == 3
+    for line, expected in zip(found, EXPECTED, strict=True):
+        assert line.startswith(expected), line
