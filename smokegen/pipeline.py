@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from smokegen.checks.build_verdicts import judge_builds
 from smokegen.checks.entry_points import check_entry_points
-from smokegen.checks.external import check_broad_guards, check_dependencies, check_installed_names
+from smokegen.checks.external import (
+    check_broad_guards,
+    check_dependencies,
+    check_installed_names,
+    host_provides,
+    host_tops,
+)
 from smokegen.checks.import_verdicts import (
     entry_point_findings,
     runtime_findings,
@@ -34,6 +40,7 @@ from smokegen.checks.import_verdicts import (
 from smokegen.checks.imports import check_project, refuted_by_run
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
+from smokegen.graph.hosts import host_of
 from smokegen.graph.index import ProjectIndex, Verdict
 from smokegen.model import (
     CheckReport,
@@ -246,8 +253,11 @@ def run_checks(
             )
             verdicts = tuple(judged)
         optional = optional_imports(deps, env) if deps.known else frozenset()
+        hosted = host_tops(index, env)
         findings.extend(
-            runtime_findings(verdicts, model, root, findings, optional, config.environment_errors, stages.application)
+            runtime_findings(
+                verdicts, model, root, findings, optional, config.environment_errors, stages.application, hosted
+            )
         )
         built, outcomes = judge_builds(verdicts, plans, index, root, config.environment_errors)
         findings.extend(built)
@@ -261,7 +271,8 @@ def run_checks(
         checking = type_checking_lookups(model, unknown) if not partial else []
         looked_up = run_lookups(root, model, runtime, list(points.values()) + checking)
         verdicts_by_point = {point: looked_up[lookup.key] for point, lookup in points.items()}
-        findings.extend(entry_point_findings(verdicts_by_point, point_locations, findings, optional))
+        hosts = {point: host_provides(host, env) for point in points if (host := host_of(point.group)) is not None}
+        findings.extend(entry_point_findings(verdicts_by_point, point_locations, findings, optional, hosts))
         findings.extend(type_checking_findings(looked_up, model, findings))
     if scope is not None and partial:
         paths = {m.path for m in model.modules if m.name in scope} | {f.path for f in model.failures if f.name in scope}

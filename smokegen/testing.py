@@ -51,6 +51,7 @@ import pytest
 if TYPE_CHECKING:
     from smokegen.graph.index import ProjectIndex
     from smokegen.model import ClassPlan, Finding, ImportVerdict, ProjectModel
+    from smokegen.project.environment import Environment
     from smokegen.runtime.imports import RuntimeOptions
     from smokegen.scan.loader import LoadedProject
 
@@ -121,6 +122,7 @@ class _State:
     plans: dict[str, ClassPlan]
     sys_path: list[str]
     application: bool = False
+    env: Environment | None = None  # the test process's interpreter (the project's)
 
     @property
     def model(self) -> ProjectModel:
@@ -160,6 +162,7 @@ def _state(root: Path) -> _State:
         plans,
         project_sys_path(root, model),
         application,
+        env,
     )
 
 
@@ -229,7 +232,12 @@ def _import_judgement(root: Path, module: str) -> tuple[str, str]:
         kind, text = _import_judgement(root, verdict.detail)
         return kind, f"`import {module}` fails: its package {verdict.detail} does not import:\n{text}"
     config = state.loaded.config
-    findings = import_findings(verdict, state.model, root, state.optional, config.environment_errors, state.application)
+    from smokegen.checks.external import host_tops
+
+    hosted = host_tops(state.index, state.env) if state.env is not None else {}
+    findings = import_findings(
+        verdict, state.model, root, state.optional, config.environment_errors, state.application, hosted
+    )
     kind, text = _judged(findings, state)
     if kind == "error":
         return kind, f"{text}\n\n{_traceback(verdict)}"
@@ -388,7 +396,9 @@ def _on_alarm(signum: int, frame: object) -> None:
 
 def assert_entry_point(project: Project, key: str) -> None:
     """The declared entry point ``group:name`` loads (and a script's is callable), in a fresh child."""
+    from smokegen.checks.external import host_provides
     from smokegen.checks.import_verdicts import entry_point_findings
+    from smokegen.graph.hosts import host_of
     from smokegen.model import ImportStatus
     from smokegen.project.config import entry_point_locations
     from smokegen.runtime.imports import entry_point_lookups, run_lookups
@@ -402,7 +412,9 @@ def assert_entry_point(project: Project, key: str) -> None:
     point = matching[0]
     verdict = run_lookups(project.root, state.model, state.options, [points[point]])[points[point].key]
     locations = entry_point_locations(project.root, (point,))
-    findings = list(entry_point_findings({point: verdict}, locations, (), state.optional))
+    host = host_of(point.group)
+    hosts = {point: host_provides(host, state.env)} if host is not None and state.env is not None else {}
+    findings = list(entry_point_findings({point: verdict}, locations, (), state.optional, hosts))
     kind, text = _judged(findings, state)
     _outcome(kind, f"{text}\n\n{_traceback(verdict)}" if kind == "error" and verdict.exc_type else text)
     if verdict.status is not ImportStatus.OK:

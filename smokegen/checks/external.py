@@ -21,6 +21,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from smokegen.graph.hosts import hosted_modules
 from smokegen.graph.imports import import_closure, import_time_graph
 from smokegen.graph.index import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, prefixes
 from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, codes
@@ -72,6 +73,37 @@ def _required_by(env: Environment) -> dict[str, set[str]]:
     return reverse
 
 
+def host_provides(host: str, env: Environment) -> frozenset[str]:
+    """The top-level names a plugin's host (a distribution) provides: its own and its requirements',
+    as installed; its name's (and ``_name``, as ``_pytest``) when it is not installed here."""
+    tops_of: dict[str, set[str]] = {}
+    for top, dists in env.packages.items():
+        for dist in dists:
+            tops_of.setdefault(dist, set()).add(top)
+    own = host.replace("-", "_")
+    names = {own, "_" + own}
+    todo: list[str] = [host]
+    seen: set[str] = set()
+    while todo:
+        dist = todo.pop()
+        if dist in seen:
+            continue
+        seen.add(dist)
+        names |= tops_of.get(dist, set())
+        found = env.distributions.get(dist)
+        if found is not None:
+            todo.extend(_requires(found.requires))
+    return frozenset(names)
+
+
+def host_tops(index: ProjectIndex, env: Environment) -> dict[str, frozenset[str]]:
+    """Module -> the top-level names its plugins' hosts provide, for the modules only a hosted entry
+    point loads (:func:`smokegen.graph.hosts.hosted_modules`)."""
+    hosted = hosted_modules(index)
+    provided = {host: host_provides(host, env) for host in sorted(set().union(*hosted.values()))} if hosted else {}
+    return {module: frozenset().union(*(provided[h] for h in hosts)) for module, hosts in hosted.items()}
+
+
 def _brought_by(env: Environment, roots: set[str]) -> dict[str, str]:
     """Every installed distribution that the distributions ``roots`` require, transitively (extras
     aside), with the root that brings it."""
@@ -102,9 +134,12 @@ def check_dependencies(
     declared = deps.any_declared()
     reverse: dict[str, set[str]] | None = None
     seen: set[tuple[str, int, str]] = set()  # one finding per distribution and line: `from x import a, b`
+    hosts = host_tops(index, env)
     for info, imp, top in _external_imports(index, env):
         if top in env.stdlib or (imp.location.path, imp.location.line, top) in seen:
             continue
+        if top in hosts.get(info.name, ()):
+            continue  # a plugin importing its host (pytest in a pytest11 plugin): present whenever it runs
         seen.add((imp.location.path, imp.location.line, top))
         if not all(g.kind in _ELSEWHERE_OK for g in imp.guards):
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from smokegen.checks.external import core_modules
 from smokegen.graph.index import ProjectIndex
@@ -177,8 +178,10 @@ def runtime_findings(
     optional: frozenset[str] = frozenset(),
     environment_errors: tuple[str, ...] = (),
     application: bool = False,
+    hosted: Mapping[str, frozenset[str]] = MappingProxyType({}),
 ) -> Iterator[Finding]:
     """Findings for failed imports; one the static stage already reported at that line is not repeated.
+    ``hosted``: module -> what the hosts of the plugins that load it provide (absent here: not judged).
     ``optional``: top-level import names of distributions declared only in extras;
     ``environment_errors``: the configured patterns of failures that mean missing configuration."""
     by_name = {m.name: m for m in model.modules}
@@ -248,6 +251,8 @@ def runtime_findings(
                 yield codes.IMPORT_NEEDS_ENVIRONMENT.at(location, f"`import {name}` needs configuration: {environment}")
                 continue
             top = missing_module(verdict)
+            if top is not None and top in hosted.get(name, ()):
+                continue  # a plugin whose host (pytest for a pytest11 plugin) is not installed here
             if top is not None:
                 if not index.is_project(top) and (name not in core_of() or top in optional):
                     why = (
@@ -289,9 +294,11 @@ def entry_point_findings(
     lines: Mapping[EntryPoint, Location],
     static: Iterable[Finding] = (),
     optional: frozenset[str] = frozenset(),
+    hosts: Mapping[EntryPoint, frozenset[str]] = MappingProxyType({}),
 ) -> Iterator[Finding]:
     """SG208 for entry points that do not load; one the static stage already reported is not repeated,
-    nor one that fails only for a distribution the project declares in an extra."""
+    nor one that fails only for a distribution the project declares in an extra, nor a plugin that
+    fails only for want of its host (``hosts``: what each point's host provides; not installed here)."""
     taken = {(f.location.path, f.location.line) for f in static}
     for point, verdict in sorted(verdicts.items()):
         location = lines[point]
@@ -300,6 +307,8 @@ def entry_point_findings(
         missing = missing_module(verdict)
         if missing is not None and ("[" in point.value or missing in optional):
             continue  # "module:attr [extra]", or a plugin needing an extra, which is not installed here
+        if missing is not None and missing in hosts.get(point, ()):
+            continue  # a plugin of a program that is not installed here: it loads only where that one is
         if verdict.status is ImportStatus.ERROR:
             why = f"{verdict.exc_type}: {one_line(verdict.message)}"
         elif verdict.status is ImportStatus.TIMEOUT:
@@ -342,10 +351,11 @@ def import_findings(
     optional: frozenset[str] = frozenset(),
     environment_errors: tuple[str, ...] = (),
     application: bool = False,
+    hosted: Mapping[str, frozenset[str]] = MappingProxyType({}),
 ) -> list[Finding]:
     """The runtime findings of one module's fresh import, judged alone (no static finding hides one);
     a file the scanner could not read that fails to import too is SG201 at the scan failure."""
-    found = list(runtime_findings([verdict], model, root, (), optional, environment_errors, application))
+    found = list(runtime_findings([verdict], model, root, (), optional, environment_errors, application, hosted))
     if found or verdict.status is ImportStatus.OK or model.module(verdict.module) is not None:
         return found
     failure = next((f for f in model.failures if f.name == verdict.module), None)
