@@ -33,7 +33,7 @@ from smokegen.checks.import_verdicts import (
     environment_reason,
     missing_module,
     one_line,
-    owned_tops,
+    owned_files,
     project_frame,
 )
 from smokegen.graph.index import ProjectIndex
@@ -172,7 +172,7 @@ def judge(
     if build.status is ImportStatus.OK:
         return None
     call = f"{build.module}.{plan.call()}"
-    owned = owned_tops(root, index.tops)
+    owned = owned_files(root, index.model)
     where = _where(build.frames, root, owned)
     if build.by_name:
         top = plan.name.partition(".")[0]

@@ -35,17 +35,20 @@ ENVIRONMENT_ERRORS = ("ImproperlyConfigured", "MissingEnvironmentVariable", "Env
 _INSTALLED = re.compile(r"[/\\](site|dist)-packages[/\\]")
 
 
-def owned_tops(root: Path, tops: frozenset[str]) -> frozenset[str] | None:
-    """For an installed distribution (its root is a ``site-packages``): the top-level names its files
-    live under, the only ones that are its code there; None for a project (all of its root is)."""
-    return tops if _INSTALLED.search(root.as_posix() + "/") else None
+def owned_files(root: Path, model: ProjectModel) -> frozenset[str] | None:
+    """For an installed distribution (its root is a ``site-packages``): its own files, the only code
+    that is its there (not its dependencies', nor another portion of a namespace package it
+    shares); None for a project (all of its root is)."""
+    if not _INSTALLED.search(root.as_posix() + "/"):
+        return None
+    return frozenset(m.path for m in model.modules) | frozenset(f.path for f in model.failures)
 
 
 def project_frame(
     frames: tuple[TraceFrame, ...], root: Path, owned: frozenset[str] | None = None
 ) -> tuple[str, int] | None:
     """The innermost traceback frame in the checked code's files, as (relative path, line): the
-    project's, or, with ``owned`` (:func:`owned_tops`), the installed distribution's own, not those
+    project's, or, with ``owned`` (:func:`owned_files`), the installed distribution's own, not those
     of the other distributions installed beside it."""
     for frame in reversed(frames):
         if not Path(frame.path).is_absolute():
@@ -56,7 +59,7 @@ def project_frame(
             continue
         if _INSTALLED.search("/" + relative):
             continue  # an installed package, in a virtualenv inside the project folder: not the project's code
-        if owned is not None and relative.partition("/")[0].removesuffix(".py") not in owned:
+        if owned is not None and relative not in owned:
             continue  # another distribution's, installed beside the checked one
         return relative, frame.line
     return None
@@ -187,7 +190,7 @@ def runtime_findings(
     by_name = {m.name: m for m in model.modules}
     taken = {(f.location.path, f.location.line) for f in static if f.severity is Severity.ERROR}
     index = ProjectIndex(model)
-    owned = owned_tops(root, index.tops)
+    owned = owned_files(root, index.model)
     computed: list[set[str]] = []
 
     def core_of() -> set[str]:  # computed on first need: most runs have no failure that asks

@@ -269,10 +269,26 @@ DESCRIBE = r"""
 import json, sys
 from importlib import metadata
 name = sys.argv[1]
+def owner(dotted):
+    # the distribution that installed the package or module `dotted` (a namespace portion too)
+    package = tuple(dotted.split("."))
+    module = package[:-1] + (package[-1] + ".py",)
+    for candidate in metadata.distributions():
+        for f in candidate.files or ():
+            if tuple(f.parts[: len(package)]) in (package, module):
+                return candidate
+    return None
 try:
     dist = metadata.distribution(name)
 except metadata.PackageNotFoundError:
+    dist = None
+if dist is None and "." in name and all(p.isidentifier() for p in name.split(".")):
+    dist = owner(name)  # a namespace portion: google.protobuf, jaraco.functools
+if dist is None:
     owners = getattr(metadata, "packages_distributions", lambda: {})().get(name, [])
+    if len(owners) > 1:
+        print(json.dumps({"error": "%r is shared by the distributions %s; name one of them" % (name, ", ".join(sorted(owners)))}))
+        raise SystemExit(0)
     if not owners:
         print(json.dumps({"error": "no installed distribution or top-level package named %r" % name}))
         raise SystemExit(0)
@@ -296,7 +312,11 @@ for f in dist.files or ():
     if f.parts and f.parts[0].endswith(".dist-info"):
         info_dir = f.parts[0]
         break
+files = sorted(
+    f.as_posix() for f in dist.files or () if f.parts and f.parts[0] not in ("..", "__pycache__") and not f.parts[0].endswith((".dist-info", ".egg-info"))
+)
 print(json.dumps({
+    "files": files,
     "name": dist.metadata["Name"],
     "version": dist.version,
     "root": root,
@@ -317,6 +337,9 @@ class InstalledDistribution:
     top_level: tuple[str, ...]
     entry_points: tuple[tuple[str, str, str], ...]  # (group, name, value)
     info_dir: str  # "<name>-<version>.dist-info", relative to root
+    # The files it installed (its RECORD), POSIX, relative to root: in a namespace package shared with
+    # other distributions, only these are its own. Empty when the installer kept no record.
+    files: tuple[str, ...] = ()
 
 
 def describe_distribution(name: str, python: str | None = None, timeout: float = 60.0) -> InstalledDistribution:
@@ -353,4 +376,5 @@ def describe_distribution(name: str, python: str | None = None, timeout: float =
         top_level=tuple(data["top_level"]),
         entry_points=tuple((g, n, v) for g, n, v in data["entry_points"]),
         info_dir=data["info_dir"],
+        files=tuple(data.get("files", ())),
     )

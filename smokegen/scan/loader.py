@@ -180,9 +180,13 @@ def build_model(
     use_cache: bool = True,
     progress: Progress | None = None,
     application: bool = False,
+    only: frozenset[str] | None = None,
 ) -> tuple[ProjectModel, ScanStats]:
-    """Discover and scan the project at ``root`` (``application``: see :func:`is_application`)."""
+    """Discover and scan the project at ``root`` (``application``: see :func:`is_application`);
+    ``only``: the files to keep (an installed distribution's own, in a namespace package it shares)."""
     found = discover(root, config, application)
+    if only is not None:
+        found = replace(found, files=tuple(f for f in found.files if f.path in only))
     cache = ScanCache(root / config.cache_dir if use_cache else None)
     results, stats = scan_files(
         root, found.files, cache, jobs=jobs if jobs is not None else default_jobs(), progress=progress
@@ -323,5 +327,6 @@ def load_installed(
         jobs=jobs if jobs is not None else config.jobs,
         use_cache=False,
         progress=progress,
+        only=frozenset(dist.files) if dist.files else None,
     )
     return LoadedProject(dist.root, config, model, stats)

@@ -1,0 +1,76 @@
+"""``--installed`` on a distribution that shares a namespace package with others: only its own
+files (its RECORD) are checked, and it can be named by its dotted portion (``acme.rockets``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smokegen.cli.main import main
+
+
+def _install(site: Path, name: str, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    info = site / f"{name.replace('-', '_')}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
+    record = [f"{rel},," for rel in files] + [f"{info.name}/METADATA,,", f"{info.name}/RECORD,,"]
+    (info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An interpreter with two distributions installed into the namespace package ``acme``."""
+    root = tmp_path_factory.mktemp("shared")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / "venv")], check=True)
+    site = next((root / "venv" / "lib").glob("python3*/site-packages"))
+    _install(
+        site,
+        "acme-rockets",
+        {
+            "acme/rockets/__init__.py": "from acme.rockets.fuel import Fuel\n",
+            "acme/rockets/fuel.py": "class Fuel:\n    pass\n",
+        },
+    )
+    _install(
+        site,
+        "acme-anvils",
+        {"acme/anvils/__init__.py": "from acme.anvils.iron import Gone\n", "acme/anvils/iron.py": "X = 1\n"},
+    )
+    return str(root / "venv" / "bin" / "python")
+
+
+@pytest.mark.parametrize("named", ["acme-rockets", "acme.rockets"])
+def test_only_the_distributions_own_files_are_checked(
+    python: str, named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "--installed", named, "--python", python, "--no-mypy", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report["findings"]  # acme.anvils' broken import is not acme-rockets' finding
+    assert report["summary"]["modules"] == 2  # acme.rockets and acme.rockets.fuel
+    assert [c["class"] for c in report["classes"] if c["outcome"] == "built"] == ["acme.rockets.fuel:Fuel"]
+
+
+def test_the_other_portion_is_checked_on_its_own(python: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--installed", "acme.anvils", "--python", python, "--no-mypy", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert {(f["path"], f["code"]) for f in report["findings"] if f["severity"] == "error"} == {
+        ("acme/anvils/__init__.py", "SG101")
+    }
+
+
+def test_the_shared_namespace_itself_is_a_usage_error_naming_the_distributions(
+    python: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "--installed", "acme", "--python", python, "--no-mypy"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "'acme' is shared by the distributions acme-anvils, acme-rockets; name one of them" in err
