@@ -35,6 +35,7 @@ from smokegen.checks.import_verdicts import (
     one_line,
     owned_files,
     project_frame,
+    shown_path,
 )
 from smokegen.graph.index import ProjectIndex
 from smokegen.model import (
@@ -66,7 +67,7 @@ def _where(frames: tuple[TraceFrame, ...], root: Path, owned: frozenset[str] | N
         parts.append(f"{inner[0]}:{inner[1]}")
     last_inside = inner is not None and Path(last.path).name == Path(inner[0]).name and last.line == inner[1]
     if not last_inside and not last.path.startswith("<"):
-        parts.append(f"{Path(last.path).name}:{last.line} in {last.function}")
+        parts.append(f"{shown_path(last.path, root)}:{last.line} in {last.function}")
     return f" (raised at {', via '.join(parts)})" if parts else ""
 
 

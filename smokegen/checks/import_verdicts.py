@@ -65,6 +65,19 @@ def project_frame(
     return None
 
 
+def shown_path(path: str, root: Path) -> str:
+    """A traceback frame's file as a person reads it: an installed package's relative to its
+    ``site-packages`` (``numpy/__init__.py``), the project's relative to the root, else its name."""
+    posix = Path(path).as_posix()
+    installed = list(_INSTALLED.finditer(posix))
+    if installed:
+        return posix[installed[-1].end() :]
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return Path(path).name
+
+
 def raised_elsewhere(frames: tuple[TraceFrame, ...], where: tuple[str, int] | None, root: Path) -> str:
     """`` (raised at numpy/__init__.py:400 in __getattr__)`` when the innermost frame is not the
     checked code's line ``where`` (a dependency's, the standard library's); "" when it is."""
@@ -73,15 +86,7 @@ def raised_elsewhere(frames: tuple[TraceFrame, ...], where: tuple[str, int] | No
     last = frames[-1]
     if last.path.startswith("<"):
         return ""
-    shown = Path(last.path).as_posix()
-    installed = list(_INSTALLED.finditer(shown))
-    if installed:
-        shown = shown[installed[-1].end() :]
-    else:
-        try:
-            shown = Path(last.path).resolve().relative_to(root).as_posix()
-        except (ValueError, OSError):
-            pass
+    shown = shown_path(last.path, root)
     if where is not None and shown == where[0] and last.line == where[1]:
         return ""
     return f" (raised at {shown}:{last.line} in {last.function})"

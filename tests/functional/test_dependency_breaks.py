@@ -95,7 +95,7 @@ EXPECTED = [
     "pkg/frames.py:3:1: SG201 `import pkg.frames` fails: AttributeError: `oldlib.float_` was removed in the oldlib "
     "2.0 release. Use `oldlib.float64` instead. (raised at oldlib/__init__.py:8 in __getattr__)",
     "pkg/tables.py:4:1: SG210 `pkg.tables.Table()` raised AttributeError: `oldlib.float_` was removed in the "
-    "oldlib 2.0 release. Use `oldlib.float64` instead. (raised at pkg/tables.py:6, via __init__.py:8 in __getattr__)",
+    "oldlib 2.0 release. Use `oldlib.float64` instead. (raised at pkg/tables.py:6, via oldlib/__init__.py:8 in __getattr__)",
 ]
 
 
