@@ -68,9 +68,11 @@ from smokegen.runtime.imports import (
     type_checking_lookups,
 )
 from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_cached
+from smokegen.scan.cache import ScanCache
 from smokegen.scan.installed import Installed
 from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
 from smokegen.scan.tested import imported_by_tests, untested_modules
+from smokegen.util.cachedir import installed_code_cache
 from smokegen.util.files import cannot_write_in
 
 if TYPE_CHECKING:
@@ -172,7 +174,8 @@ def run_checks(
     everything = {m.name for m in model.modules} | {f.name for f in model.failures}
     partial = scope is not None and not everything <= scope
     findings.extend(check_project(model, index))
-    installed = Installed(env, cache)
+    # installed code's parse results are shared by every project and environment: the user-level cache
+    installed = Installed(env, ScanCache(installed_code_cache() if config.cache else None))
     point_locations = entry_point_locations(root, model.entry_points, stages.entry_points_file)
     findings.extend(check_entry_points(index, point_locations))
     notes: list[str] = []

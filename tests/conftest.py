@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,10 @@ import pytest
 from tests.helpers import copy_fixture
 
 pytest_plugins = ("pytester",)
+
+# smokegen's user-level cache (installed code's parse results): one of this test process's own, never
+# the user's; inherited by every smokegen the tests start.
+os.environ["SMOKEGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="smokegen-user-cache-")
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from smokegen.project.discover import discover, find_project_root, is_applicatio
 from smokegen.project.environment import InstalledDistribution, choose_python
 from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.scan.results import result_findings, unreadable
+from smokegen.util.cachedir import installed_code_cache
 
 # Below this many files to scan, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -181,13 +182,14 @@ def build_model(
     progress: Progress | None = None,
     application: bool = False,
     only: frozenset[str] | None = None,
+    cache_folder: Path | None = None,
 ) -> tuple[ProjectModel, ScanStats]:
     """Discover and scan the project at ``root`` (``application``: see :func:`is_application`);
     ``only``: the files to keep (an installed distribution's own, in a namespace package it shares)."""
     found = discover(root, config, application)
     if only is not None:
         found = replace(found, files=tuple(f for f in found.files if f.path in only))
-    cache = ScanCache(root / config.cache_dir if use_cache else None)
+    cache = ScanCache((cache_folder or root / config.cache_dir) if use_cache else None)
     results, stats = scan_files(
         root, found.files, cache, jobs=jobs if jobs is not None else default_jobs(), progress=progress
     )
@@ -246,10 +248,14 @@ class LoadedProject:
     stats: ScanStats
     python_origin: str = ""  # why config.python is the interpreter that runs the project's code
     application: bool = False  # deployed, not distributed (never for an installed distribution)
+    # Where its cache lives instead of ``root / cache_dir``: the user-level cache, for an installed distribution.
+    cache_folder: Path | None = None
 
     def cache(self) -> ScanCache:
         """The scan cache, or a disabled one when ``config.cache`` is false."""
-        return ScanCache(self.root / self.config.cache_dir if self.config.cache else None)
+        if not self.config.cache:
+            return ScanCache(None)
+        return ScanCache(self.cache_folder or self.root / self.config.cache_dir)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,10 +320,11 @@ def load_installed(
     progress: Progress | None = None,
 ) -> LoadedProject:
     """The installed files of ``dist`` as a project rooted at its site-packages folder: every module it
-    ships, its entry points and its metadata. Nothing is cached (site-packages may be read-only);
-    ``flags`` as for :func:`load_project`."""
+    ships, its entry points and its metadata. Its cache is the user-level one (site-packages may be
+    read-only, and the same files are installed in other environments): ``util.cachedir``;
+    ``flags`` as for :func:`load_project` (``--no-cache`` keeps none)."""
     config = apply_flags(Config(packages=dist.top_level, source_roots=(".",)), flags or {})
-    config = replace(config, cache=False)
+    folder = installed_code_cache()
     points = tuple(sorted(EntryPoint(g, n, v) for g, n, v in dist.entry_points))
     model, stats = build_model(
         dist.root,
@@ -325,8 +332,9 @@ def load_installed(
         project_name=dist.name,
         entry_points=points,
         jobs=jobs if jobs is not None else config.jobs,
-        use_cache=False,
+        use_cache=config.cache,
         progress=progress,
         only=frozenset(dist.files) if dist.files else None,
+        cache_folder=folder,
     )
-    return LoadedProject(dist.root, config, model, stats)
+    return LoadedProject(dist.root, config, model, stats, cache_folder=folder)

@@ -74,3 +74,25 @@ def test_the_shared_namespace_itself_is_a_usage_error_naming_the_distributions(
     err = capsys.readouterr().err
     assert code == 2
     assert "'acme' is shared by the distributions acme-anvils, acme-rockets; name one of them" in err
+
+
+def test_installed_code_is_cached_per_user_and_reused(
+    python: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SMOKEGEN_CACHE_DIR", str(tmp_path / "user-cache"))
+    args = ["check", "--installed", "acme-rockets", "--python", python, "--no-mypy", "--format", "json"]
+    assert main([*args, "--no-cache"]) == 0
+    cold = json.loads(capsys.readouterr().out)
+    assert not (tmp_path / "user-cache").exists()  # --no-cache keeps nothing
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    kept = {p.parent.parent.name for p in (tmp_path / "user-cache" / "installed").rglob("*.json")}
+    assert kept == {"scan", "verdicts"}  # the distribution's parse results and its clean verdicts
+    assert main(args) == 0
+    second = json.loads(capsys.readouterr().out)
+    for key in ("findings", "classes", "summary"):
+        assert cold[key] == first[key] == second[key]
+    assert second["notes"] == [
+        "2 of 2 modules not imported again: they passed before and no project file they load has changed since "
+        "(--no-cache imports every module)"
+    ]
