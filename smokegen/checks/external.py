@@ -40,6 +40,11 @@ _NAME_CHECK_SKIP = HANDLED | {
 }
 
 
+# How SG106 says the import cannot work here at all (not only in an image built from the declared
+# dependencies): a claim a passing fresh import refutes (a package that puts its _vendor on sys.path).
+NOT_INSTALLED = "it is not installed in the target interpreter"
+
+
 def _external_imports(index: ProjectIndex, env: Environment) -> Iterator[tuple[ModuleInfo, ImportInfo, str]]:
     """(module, import, top-level name) for every import of something outside the project and the stdlib."""
     for info in index.model.modules:
@@ -167,8 +172,8 @@ def check_dependencies(
                 continue
             yield codes.UNDECLARED_DEPENDENCY.at(
                 imp.location,
-                f"'{top}' is imported but no declared dependency provides it and it is not installed in the "
-                "target interpreter: ModuleNotFoundError; declare the distribution that provides it",
+                f"'{top}' is imported but no declared dependency provides it and {NOT_INSTALLED}: "
+                "ModuleNotFoundError; declare the distribution that provides it",
             )
             continue
         if dists & required:

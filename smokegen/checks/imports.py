@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from smokegen.checks.cycles import check_cycles
+from smokegen.checks.external import NOT_INSTALLED
 from smokegen.checks.import_order import check_import_order
 from smokegen.graph.index import HANDLED, ProjectIndex, Verdict, prefixes
 from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ProjectModel, codes
@@ -109,7 +110,8 @@ _FAILS_ON_IMPORT = frozenset(
 
 
 def refuted_by_run(findings: Iterable[Finding], model: ProjectModel, passed: Iterable[str]) -> list[Finding]:
-    """The findings, less the static ones the run refutes: an SG101, SG102, SG110 or SG111 at a
+    """The findings, less the static ones the run refutes: an SG101, SG102, SG110 or SG111 (or an
+    SG106 saying the module is not installed at all: a package may put its ``_vendor`` on ``sys.path``) at a
     module-level import that runs on every import (no guard, not in a function or under a condition) of a module
     whose fresh import passed (``passed``). The name was there after all (injected into the module by
     another at import time, a library's lazy or rebuilt module: ``from celery import Celery``). What did not run (inside functions, under
@@ -119,7 +121,10 @@ def refuted_by_run(findings: Iterable[Finding], model: ProjectModel, passed: Ite
     kept: list[Finding] = []
     for finding in findings:
         info = by_path.get(finding.location.path)
-        if info is not None and finding.code in _FAILS_ON_IMPORT and _ran(info, finding.location):
+        fails = finding.code in _FAILS_ON_IMPORT or (
+            finding.code == codes.UNDECLARED_DEPENDENCY.code and NOT_INSTALLED in finding.message
+        )
+        if info is not None and fails and _ran(info, finding.location):
             continue
         kept.append(finding)
     return kept

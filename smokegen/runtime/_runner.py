@@ -37,6 +37,7 @@ import sys
 # ``json.py``) is forgotten before the project runs (see ``_unshadow``), so the project's is imported.
 _STARTUP = frozenset(sys.modules)
 
+import atexit
 import builtins
 import importlib
 import inspect
@@ -148,7 +149,9 @@ _pidfd_open: Any = getattr(os, "pidfd_open", None)
 _open, _close, _read, _write, _dup2, _unlink = os.open, os.close, os.read, os.write, os.dup2, os.unlink
 _waitpid, _kill, _exit, _getpid = os.waitpid, os.kill, os._exit, os.getpid
 _monotonic, _sleep, _select = time.monotonic, time.sleep, select.select
-_dumps, _loads = json.dumps, json.loads
+_scan: Any = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # C: reads no builtins a project may rebind
+_escape = json.encoder.encode_basestring_ascii  # C, reads no builtins
+_INTERNAL = 70  # a child's exit status when the runner's own code failed there (EX_SOFTWARE)
 _Popen = subprocess.Popen
 _EXECUTABLE = sys.executable
 _SCRIPT = os.path.abspath(__file__)
@@ -258,6 +261,47 @@ def _read_output(handle: IO[bytes], limit: int) -> str:
     return text[:limit] + ("\n[output truncated]" if len(data) > limit else "")
 
 
+def _loads(text: str) -> Any:
+    """The JSON value ``text`` starts with (a record line, a request)."""
+    try:
+        return _scan(text, 0)[0]
+    except StopIteration:
+        raise ValueError("not JSON") from None
+
+
+def _dumps(value: Any) -> str:
+    """JSON for a record (dicts, lists, strings, numbers, booleans, None), written here rather than by
+    ``json.dumps``, whose Python code reads the builtins a project may have rebound (``isinstance``)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is str:
+        return _escape(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return float.__repr__(value) if value == value and value not in (float("inf"), float("-inf")) else "null"
+    if kind is dict:
+        return "{" + ", ".join(_escape(str(k)) + ": " + _dumps(v) for k, v in value.items()) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ", ".join(_dumps(v) for v in value) + "]"
+    return _escape(str(value))
+
+
+def _run_exit_handlers() -> None:
+    """What a fresh interpreter does as it exits: the ``atexit`` handlers this process registered (a
+    temporary folder removed, a socket closed). Those inherited from the parent were cleared at the
+    fork: they are the parent's to run."""
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+
+
 def _write_all(fd: int, data: bytes) -> None:
     while data:
         data = data[_write(fd, data) :]
@@ -326,6 +370,7 @@ def _fork(body: Callable[[], int], output: IO[bytes] | None = None, failed: int 
     if pid == 0:
         code = failed
         try:
+            atexit._clear()  # the parent's handlers are the parent's to run
             _setpgid(0, 0)
             _dup2(_open(_DEVNULL, _READ), 0)
             if output is not None:
@@ -440,6 +485,9 @@ def _ended(status: int, text: str) -> Result:
             name = "signal %d" % number
         return {"status": "signal", "signal": name, "output": text}
     code = _exit_status(status) if _exited_normally(status) else -1
+    if code == _INTERNAL:
+        why = "the module broke what smokegen's runner needs in that process (a builtin, the descriptors), so it could not report"
+        return {"status": "lost", "why": why, "output": text}
     return {"status": "exit", "code": str(code), "via": "os._exit", "output": text}
 
 
@@ -508,6 +556,11 @@ def _verdict(
     return _with_builds(first, records[1:], builds, ending)
 
 
+def _build_time(builds: Sequence[BuildSpec], timeout: float, isolated: bool) -> float:
+    """How long a child may take for its builds once its import is done."""
+    return len(builds) * ((2 * timeout + 3) if isolated else (timeout + 1)) + 1
+
+
 def _lost(exc: BaseException) -> Result:
     """The record of a child whose runner code failed (the project broke what the runner needs)."""
     return {"status": "lost", "why": "the runner failed in that process: %s: %s" % (type(exc).__name__, exc)}
@@ -539,11 +592,13 @@ def run_forked(
                 _append(path, _lost(exc))
             except BaseException:
                 pass
+            return _INTERNAL
+        _run_exit_handlers()
         return 0
 
-    pid = _fork(child, output, failed=0)
-    # once imported, each build has its own time
-    status, timed_out = _wait(pid, timeout, path, then=len(builds) * (timeout + 1) + 1)
+    pid = _fork(child, output, failed=_INTERNAL)
+    # once imported, each build has its own time: in a batch, and again alone when it failed there
+    status, timed_out = _wait(pid, timeout, path, then=_build_time(builds, timeout, isolate_builds))
     text = _read_output(output, limit)
     output.close()
     return _verdict(_take_records(path), status, timed_out, timeout, text, builds)
@@ -585,7 +640,7 @@ def run_spawned(
             )
         except OSError as exc:
             return {"status": "lost", "why": "cannot start %s: %s" % (_EXECUTABLE, exc)}
-        status, timed_out = _wait(proc.pid, timeout, path, then=len(builds) * (timeout + 1) + 1)
+        status, timed_out = _wait(proc.pid, timeout, path, then=_build_time(builds, timeout, True))
         proc.returncode = status  # reaped by _wait
         text = _read_output(output, limit)
     return _verdict(_take_records(path), status, timed_out, timeout, text, builds)
@@ -616,6 +671,7 @@ def _single(request: str) -> None:
         os.chdir(os.path.dirname(STATE.workdir))
         shutil.rmtree(STATE.workdir, ignore_errors=True)
     shutil.rmtree(STATE.scratch, ignore_errors=True)
+    _run_exit_handlers()
     _exit(0)
 
 
@@ -772,6 +828,7 @@ def run_builds(
                 def action(item: BuildSpec = spec) -> Result:
                     return build(module, item)
 
+                write({"start": spec["name"]})  # should this process be ended meanwhile, the build says how
                 result = run_forked(spec["name"], timeout, limit, action=action)
             result.pop("output", None)
             result["build"] = spec["name"]
@@ -959,6 +1016,7 @@ def _fork_with(
                 verdict["module"] = module
                 emit(verdict)
                 passed(module)
+        _run_exit_handlers()
         return 0
 
     pid = _fork(zygote)
@@ -1040,6 +1098,7 @@ def serve(
                     emit({"module": module, "status": "parent-failed", "parent": sub})
             else:
                 serve(sub, plan, timeout, limit, sys_path, emit)
+            _run_exit_handlers()
             return 0
 
         pid = _fork(zygote)

@@ -419,11 +419,26 @@ def run_imports(
             if failed is not None and not seen and not failed.startswith(KILLED):
                 failures.append(failed)  # it could not run at all: the interpreter, not the project
                 return
-            for group in share:  # the project's code took the runner down: these went unjudged
-                for name in group["modules"]:
-                    if name not in verdicts:
-                        why = failed or "the runner reported no verdict for it"
-                        verdicts[name] = ImportVerdict(name, ImportStatus.LOST, detail=why)
+            left = [(group, name) for group in share for name in group["modules"] if name not in verdicts]
+        for group, name in left:
+            # The project's code took the runner down (a module that kills its parent): each module it
+            # left unjudged is imported by a runner of its own, so only the one that does it is blamed.
+            alone: Group = {
+                "parent": group["parent"],
+                "modules": [name],
+                "builds": {name: group["builds"][name]} if name in group["builds"] else {},
+                "passing": group.get("passing", []),
+            }
+            request["groups"] = [alone]
+            again = _launch(root, options, request, (len(alone["builds"]) + 2) * (options.timeout + 2) + 60, take)
+            with lock:
+                if name not in verdicts:
+                    why = (
+                        f"importing it takes down the process that imports it ({again})"
+                        if again
+                        else "the runner reported no verdict for it"
+                    )
+                    verdicts[name] = ImportVerdict(name, ImportStatus.LOST, detail=why)
 
     def pull() -> None:
         while not processes.stopping():

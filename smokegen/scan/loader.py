@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -72,6 +73,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _quiet_worker() -> None:
+    """A scan worker leaves signals to smokegen's main process: SIGTERM ends it (no handler inherited
+    from the CLI), Ctrl-C reaches the main process, which ends the pool."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _scan_job(job: tuple[str, str, str, bytes]) -> dict[str, Any]:
     from smokegen.scan.source import scan_source  # LibCST: imported where a file is scanned
 
@@ -120,7 +128,7 @@ def scan_files(
     if workers > 1 or beside:
         payload = [(files[i].name, files[i].path, files[i].kind.value, data) for i, _, data in todo]
         try:
-            pool = ProcessPoolExecutor(max_workers=workers)
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
             scanned = pool.map(_scan_job, payload, chunksize=max(1, len(payload) // (workers * 8)))
         except OSError:
             pool, scanned = None, None

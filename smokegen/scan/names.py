@@ -19,6 +19,10 @@ _DYNAMIC_GLOBALS = re.compile(
     r"|\bglobal_enum\b|\._convert_\("
     # a module rebuilt at import time from a table of lazy attributes (celery, kombu; transformers)
     r"|\brecreate_module\(|\b_?LazyModule\("
+    # the module's namespace handed to a function that fills it (eventlet's slurp_properties(m,
+    # globals()), exec(code, globals())), or code run in it at module level (twisted's exec(r'''...'''))
+    r"|,\s*globals\(\)\s*[,)]|^exec\(",
+    re.MULTILINE,
 )
 
 

@@ -129,3 +129,27 @@ def test_installed_the_same_breaks_are_placed_in_the_distribution_not_the_depend
     assert len(found) == 3
     for line, expected in zip(found, EXPECTED, strict=True):
         assert line.startswith(expected), line
+
+
+def test_a_package_that_puts_its_vendored_code_on_sys_path_is_not_accused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # setuptools does this: its __init__ appends setuptools/_vendor to sys.path, and `import jaraco` works
+    files = {
+        "pyproject.toml": '[project]\nname = "pkg"\nversion = "0"\ndependencies = []\n',
+        "pkg/__init__.py": "import os, sys\n\nsys.path.append(os.path.join(os.path.dirname(__file__), '_vendor'))\n",
+        "pkg/_vendor/vendlib/__init__.py": "X = 1\n",
+        "pkg/uses.py": "import vendlib\n\nY = vendlib.X\n",
+        "pkg/lazy.py": "def f():\n    import vendlib2\n    return vendlib2\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    assert main(["check", "--static", "--format", "json", str(tmp_path)]) == 1  # statically it cannot tell
+    static = capsys.readouterr().out
+    assert (
+        main(["check", "--no-mypy", "--no-cache", "--format", "json", "--python", sys.executable, str(tmp_path)]) == 0
+    )
+    ran = capsys.readouterr().out
+    assert '"SG106"' in static and "'vendlib' is imported" in static
+    assert "'vendlib' is imported" not in ran  # the fresh import worked: the claim is refuted

@@ -26,6 +26,7 @@ DEADLINE = 120  # seconds for one smokegen run: far above any run here, far belo
 
 
 def project(root: Path, files: dict[str, str], timeout: float = 2) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text(
         f'[project]\nname = "hostile"\nversion = "0"\n\n[tool.smokegen]\ntimeout = {timeout}\n', encoding="utf-8"
     )
@@ -52,6 +53,13 @@ def tagged(tag: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def left_behind(tag: str) -> list[int]:
@@ -234,8 +242,8 @@ def test_sigterm_to_smokegen_ends_the_runner_and_everything_it_started(tmp_path:
         text=True,
     )
     try:
-        for _ in range(200):  # until the project's sleep is running
-            if len(tagged(tag)) >= 3:
+        for _ in range(600):  # until the project's sleep is running
+            if any(_cmdline(pid) == b"sleep\x0064\x00" for pid in tagged(tag)):
                 break
             time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
@@ -356,3 +364,78 @@ def test_generate_into_a_dangling_symlink_is_a_usage_error(tmp_path: Path) -> No
     assert run.returncode == 2
     assert "is a dangling symbolic link" in run.stderr and "Traceback" not in run.stderr
     assert not (root / "tests" / "gone").exists()
+
+
+def test_a_constructor_that_hangs_is_an_error_not_a_skip(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/m.py": "import time\n\nclass Slow:\n    def __init__(self) -> None:\n        time.sleep(60)\n\n"
+            "class Fine:\n    pass\n",
+        },
+        timeout=1,
+    )
+    run, codes = check(root)
+    assert run.returncode == 1
+    assert codes == {"pkg/m.py": ["SG210"]}
+    assert "`pkg.m.Slow()` did not return within 1.0 s" in run.stdout
+    assert built(json.loads(run.stdout)) == ["pkg.m:Fine"]
+
+
+def test_a_module_that_kills_its_parent_is_the_only_one_blamed(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "hostile/__init__.py": "",
+            "hostile/aearly.py": "X = 1\n",
+            "hostile/killer.py": "import os, signal\nos.kill(os.getppid(), signal.SIGTERM)\n",
+            "hostile/ok.py": "X = 1\n",
+            "hostile/zlate.py": "X = 1\n",
+        },
+    )
+    run, codes = check(root)
+    assert run.returncode == 1
+    assert codes == {"hostile/killer.py": ["SG214"]}
+    assert "takes down the process that imports it" in run.stdout
+
+
+def test_a_module_that_breaks_what_the_runner_needs_is_not_called_an_exit(tmp_path: Path) -> None:
+    # isinstance rebound: the import system itself fails afterwards (a fresh interpreter agrees)
+    root = project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/rebinds.py": "import builtins\nbuiltins.isinstance = None\n",
+            "pkg/limits.py": "import resource\nresource.setrlimit(resource.RLIMIT_NOFILE, (8, 8))\n",
+            "pkg/fine.py": "X = 1\n",
+        },
+    )
+    run, codes = check(root)
+    assert "SG204" not in run.stdout  # neither exits the interpreter
+    assert "pkg/fine.py" not in codes and "pkg/rebinds.py" not in codes
+
+
+def test_exit_handlers_run_as_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    root = project(
+        tmp_path / "project",
+        {
+            "pkg/__init__.py": "",
+            "pkg/tidy.py": f"""
+                import atexit, os
+
+                open({str(marker)!r}, "w").close()
+                atexit.register(os.remove, {str(marker)!r})
+
+                class Owner:
+                    def __init__(self) -> None:
+                        path = {str(marker) + "-built"!r}
+                        open(path, "w").close()
+                        atexit.register(os.remove, path)
+            """,
+        },
+    )
+    run, codes = check(root)
+    assert run.returncode == 0 and codes == {}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]  # both removed at exit, as production does

@@ -152,6 +152,10 @@ def test_dynamic_globals() -> None:
     assert scan_code("globals().update(values)\n").dynamic_globals
     assert scan_code("setattr(sys.modules[__name__], 'x', 1)\n").dynamic_globals
     assert not scan_code("print(globals())\nx = vars(obj)\n").dynamic_globals
+    # eventlet.green.time fills its namespace from the time module; twisted runs generated code in it
+    assert scan_code("slurp_properties(__time, globals(), ignore=__patched__)\n").dynamic_globals
+    assert scan_code('exec(r"""\nclass XPathParser: pass\n""")\n').dynamic_globals
+    assert not scan_code("def f():\n    exec(code)\n").dynamic_globals  # not at module level
 
 
 def test_empty_module() -> None:
