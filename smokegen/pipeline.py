@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smokegen.checks.build_verdicts import judge_builds
+from smokegen.checks.deprecations import deprecation_findings
 from smokegen.checks.entry_points import check_entry_points
 from smokegen.checks.external import (
     check_broad_guards,
@@ -262,6 +263,7 @@ def run_checks(
                 verdicts, model, root, findings, optional, config.environment_errors, stages.application, hosted
             )
         )
+        findings.extend(deprecation_findings(verdicts, model, root, config.deprecations))
         built, outcomes = judge_builds(verdicts, plans, index, root, config.environment_errors)
         findings.extend(built)
 

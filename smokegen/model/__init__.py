@@ -49,6 +49,7 @@ from smokegen.model.verdicts import (
     Outcome,
     SkipReason,
     TraceFrame,
+    Warned,
 )
 
 __all__ = [
@@ -88,4 +89,5 @@ __all__ = [
     "SourceFile",
     "Suppression",
     "TraceFrame",
+    "Warned",
 ]

@@ -9,6 +9,17 @@ from dataclasses import dataclass
 from smokegen.model.findings import Finding, Location
 
 
+@dataclass(frozen=True, slots=True)
+class Warned:
+    """A deprecation warning raised at run time, where it points (a library's ``stacklevel`` points at
+    the caller): ``DeprecationWarning``, ``PendingDeprecationWarning`` or ``FutureWarning``."""
+
+    category: str
+    message: str
+    path: str  # absolute, as the interpreter names the file
+    line: int
+
+
 class ImportStatus(enum.Enum):
     """What a fresh ``import module`` did, in an isolated child process."""
 
@@ -111,6 +122,7 @@ class BuildVerdict:
     compiled: bool = False  # its module is compiled (mypyc, Cython): not the source smokegen read
     # ``from module import Name`` itself failed (a module ``__getattr__`` that raises): never a refusal
     by_name: bool = False
+    warnings: tuple[Warned, ...] = ()  # deprecation warnings the call raised
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +140,7 @@ class ImportVerdict:
     builds: tuple[BuildVerdict, ...] = ()  # the module's planned classes, when it imported
     # Absolute paths of the project files a passing import loaded (when the runner was asked for them).
     loaded: tuple[str, ...] = ()
+    warnings: tuple[Warned, ...] = ()  # deprecation warnings the import raised
 
 
 class Outcome(enum.Enum):

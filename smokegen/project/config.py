@@ -155,6 +155,15 @@ def _bool(value: object, name: str) -> bool:
     return value
 
 
+DEPRECATION_MODES = ("warn", "error", "ignore")
+
+
+def _deprecations(value: object, name: str) -> str:
+    if value not in DEPRECATION_MODES:
+        raise ConfigError(f"{name} must be one of {', '.join(DEPRECATION_MODES)}, got {value!r}")
+    return str(value)
+
+
 def _regexes(value: object, name: str) -> tuple[str, ...]:
     patterns = _strings(value, name)
     for pattern in patterns:
@@ -347,6 +356,16 @@ class Config:
         commands=_RUNNING,
         validate=_regexes,
         metavar="REGEX",
+    )
+    deprecations: str = _setting(
+        "warn",
+        "Uses of deprecated APIs the run sees (at the project's own lines): warn (SG215), error, or ignore.",
+        flag="--deprecations",
+        kind=STRING,
+        shown='"warn"',
+        commands=("check",),
+        validate=_deprecations,
+        metavar="warn|error|ignore",
     )
     setup: str = _setting(
         "",

@@ -52,6 +52,7 @@ import tempfile
 import threading
 import time
 import traceback
+import warnings
 from typing import IO, TYPE_CHECKING, Any, Callable, Dict, List, Sequence, Set, Tuple
 
 # --- the protocol ---------------------------------------------------------------------------------
@@ -130,6 +131,7 @@ if TYPE_CHECKING:
         loaded: List[str]  # ok, with loaded_from: the project files the import loaded
         after_siblings: str  # a retry: the status of the import after its passing siblings
         builds: List[Dict[str, Any]]  # ok: one record per BuildSpec, with "build" (its name), "status", "skip"...
+        warnings: List[List[Any]]  # ok: the deprecation warnings raised, [category, message, file, line]
 
 
 Result = Dict[str, Any]
@@ -220,16 +222,60 @@ def attempt(module: str, preload: Sequence[str] = ()) -> Result:
             importlib.import_module(other)
         except BaseException:
             pass
+    recorder = _Recorder()
     try:
-        importlib.import_module(module)
+        with recorder:
+            importlib.import_module(module)
     except SystemExit as exc:
         frames = _error_result(exc)["frames"]
         return {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
     except BaseException as exc:
         return _error_result(exc)
+    result: Result = {"status": "ok"}
     if STATE.loaded_from:
-        return {"status": "ok", "loaded": loaded_files(STATE.loaded_from)}
-    return {"status": "ok"}
+        result["loaded"] = loaded_files(STATE.loaded_from)
+    return recorder.attach(result)
+
+
+_DEPRECATIONS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+
+
+class _Recorder:
+    """The deprecation warnings raised while it is entered, each once, as [category, message, file,
+    line] (where the warning points: a library's ``stacklevel`` points at its caller). Every one is
+    recorded, not only the first per place; the project's own filters still decide first: one that
+    makes them errors (``-W error``, a filter set at import) is not overridden."""
+
+    def __init__(self) -> None:
+        self.found: List[List[Any]] = []
+        self._catcher = warnings.catch_warnings(record=True)
+        self._caught: Any = None
+
+    def __enter__(self) -> _Recorder:
+        self._caught = self._catcher.__enter__()
+        if not any(f[0] == "error" for f in warnings.filters):
+            for category in _DEPRECATIONS:
+                warnings.simplefilter("always", category)
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._catcher.__exit__(*exc_info)
+        seen: Set[Tuple[str, str, str, int]] = set()
+        for caught in self._caught or ():
+            try:
+                if not issubclass(caught.category, _DEPRECATIONS):
+                    continue
+                key = (caught.category.__name__, str(caught.message)[:500], str(caught.filename), int(caught.lineno))
+            except BaseException:
+                continue  # a warning whose message cannot be shown
+            if key not in seen and len(self.found) < 50:
+                seen.add(key)
+                self.found.append(list(key))
+
+    def attach(self, result: Result) -> Result:
+        if self.found:
+            result["warnings"] = self.found
+        return result
 
 
 def loaded_files(roots: Sequence[str]) -> List[str]:
@@ -776,6 +822,7 @@ def build(module: str, spec: BuildSpec) -> Result:
     if skipped is not None:
         return skipped
     signature, open_signature = signature_of(target, factory)
+    recorder = _Recorder()
     if factory and STATE.root:
         sys.path.append(STATE.root)  # factories may live beside the code, in the project's tests
     try:
@@ -798,12 +845,13 @@ def build(module: str, spec: BuildSpec) -> Result:
                 signature.bind(*positional, **keywords)
             except TypeError as exc:
                 return _skip("required-args", "its signature at run time is %s%s: %s" % (spec["name"], signature, exc))
-        target(*positional, **keywords)
+        with recorder:
+            target(*positional, **keywords)
     except BaseException as exc:
         inner = traceback.extract_tb(exc.__traceback__)[-1:]
         by_call = bool(inner) and inner[0].filename == __file__ and inner[0].name == "build"
         return call_failure(exc, by_call, factory, bool(spec["forwards"]), open_signature, compiled)
-    return {"status": "ok"}
+    return recorder.attach({"status": "ok"})
 
 
 def run_builds(

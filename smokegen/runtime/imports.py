@@ -32,6 +32,7 @@ from smokegen.model import (
     ProjectModel,
     SkipReason,
     TraceFrame,
+    Warned,
 )
 from smokegen.runtime import processes
 
@@ -213,7 +214,12 @@ def _verdict(record: Record) -> ImportVerdict:
         missing=str(record.get("missing", "")),
         builds=tuple(build_verdict(record["module"], b) for b in record.get("builds", ())),
         loaded=tuple(str(path) for path in record.get("loaded", ())),
+        warnings=_warned(record),
     )
+
+
+def _warned(record: Mapping[str, Any]) -> tuple[Warned, ...]:
+    return tuple(Warned(str(w[0]), str(w[1]), str(w[2]), int(w[3] or 0)) for w in record.get("warnings", ()))
 
 
 def _frames(record: Mapping[str, Any]) -> tuple[TraceFrame, ...]:
@@ -241,6 +247,7 @@ def build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
         open_signature=bool(record.get("open", False)),
         compiled=bool(record.get("compiled", False)),
         by_name=bool(record.get("by_name", False)),
+        warnings=_warned(record),
     )
 
 

@@ -6,6 +6,7 @@ The dependency is a real installed distribution (``oldlib`` 2.0, which removed `
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -153,3 +154,46 @@ def test_a_package_that_puts_its_vendored_code_on_sys_path_is_not_accused(
     ran = capsys.readouterr().out
     assert '"SG106"' in static and "'vendlib' is imported" in static
     assert "'vendlib' is imported" not in ran  # the fresh import worked: the claim is refuted
+
+
+DEPRECATING = """
+import warnings
+
+warnings.warn("oldlib's own internals are deprecated", DeprecationWarning, stacklevel=1)
+
+
+def __getattr__(name):
+    if name == "float_":
+        warnings.warn("oldlib.float_ is deprecated, removed in oldlib 2.0; use float64", DeprecationWarning, stacklevel=2)
+        return float
+    raise AttributeError(name)
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "code", "severity"), [("warn", 0, "warning"), ("error", 1, "error"), ("ignore", 0, None)]
+)
+def test_deprecated_uses_at_the_projects_lines_are_seen_one_release_early(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, code: int, severity: str | None
+) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "oldlib.py").write_text(DEPRECATING, encoding="utf-8")
+    root = tmp_path / "project"
+    files = {
+        "pyproject.toml": f'[project]\nname = "pkg"\nversion = "0"\ndependencies = []\n\n[tool.smokegen]\nenv = {{PYTHONPATH = "{lib}"}}\n',
+        "pkg/__init__.py": "",
+        "pkg/a.py": "import oldlib\n\nDTYPE = oldlib.float_\n\n\nclass Table:\n    def __init__(self) -> None:\n        self.kind = oldlib.float_\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    args = ["check", "--no-mypy", "--no-cache", "--format", "json", "--python", sys.executable, "--deprecations", mode]
+    assert main([*args, str(root)]) == code
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    found = [(f["path"], f["line"], f["code"], f["severity"]) for f in findings]
+    if severity is None:
+        assert found == []
+    else:  # the module-level use and the constructor's; not oldlib's warning about itself
+        assert found == [("pkg/a.py", 3, "SG215", severity), ("pkg/a.py", 8, "SG215", severity)]
+        assert "oldlib.float_ is deprecated" in findings[0]["message"]
