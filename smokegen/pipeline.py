@@ -39,6 +39,7 @@ from smokegen.checks.import_verdicts import (
     type_checking_findings,
 )
 from smokegen.checks.imports import check_project, refuted_by_run
+from smokegen.checks.scripts import script_findings
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
 from smokegen.graph.hosts import host_of
@@ -68,6 +69,7 @@ from smokegen.runtime.imports import (
     run_setup,
     type_checking_lookups,
 )
+from smokegen.runtime.scripts import run_scripts
 from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_cached
 from smokegen.scan.cache import ScanCache
 from smokegen.scan.installed import Installed
@@ -278,6 +280,10 @@ def run_checks(
         verdicts_by_point = {point: looked_up[lookup.key] for point, lookup in points.items()}
         hosts = {point: host_provides(host, env) for point in points if (host := host_of(point.group)) is not None}
         findings.extend(entry_point_findings(verdicts_by_point, point_locations, findings, optional, hosts))
+        if config.run_scripts and not partial:
+            loading = [p for p, v in verdicts_by_point.items() if v.status is ImportStatus.OK]  # SG208 says the rest
+            runs = run_scripts(root, model, runtime, config.run_scripts, loading)
+            findings.extend(script_findings(runs, point_locations, config.run_scripts, runtime.timeout))
         findings.extend(type_checking_findings(looked_up, model, findings))
     if scope is not None and partial:
         paths = {m.path for m in model.modules if m.name in scope} | {f.path for f in model.failures if f.name in scope}

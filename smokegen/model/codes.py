@@ -64,6 +64,7 @@ CONSTRUCTOR_NEEDS_ENVIRONMENT = Code("SG212", "constructor needs the environment
 SETUP_FAILS = Code("SG213", "the framework set-up fails", Severity.ERROR)
 IMPORT_UNJUDGED = Code("SG214", "import could not be judged", Severity.ERROR)
 DEPRECATED_USE = Code("SG215", "uses something deprecated", Severity.WARNING)
+SCRIPT_FAILS = Code("SG216", "console script fails when run", Severity.ERROR)
 
 MYPY_ERROR = Code("SG301", "mypy reports an error", Severity.ERROR)
 MYPY_UNCHECKED = Code("SG302", "file not type-checked: it does not parse", Severity.WARNING)

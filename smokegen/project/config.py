@@ -357,6 +357,16 @@ class Config:
         validate=_regexes,
         metavar="REGEX",
     )
+    run_scripts: tuple[str, ...] = _setting(
+        (),
+        "Run every console script with these arguments (e.g. --help; repeatable): a crash is SG216.",
+        flag="--run-scripts",
+        kind=LIST,
+        shown="none (scripts are not run)",
+        commands=("check",),
+        validate=_strings,
+        metavar="ARG",
+    )
     deprecations: str = _setting(
         "warn",
         "Uses of deprecated APIs the run sees (at the project's own lines): warn (SG215), error, or ignore.",

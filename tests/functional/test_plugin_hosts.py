@@ -87,3 +87,29 @@ def test_with_pytest_installed_the_plugin_is_loaded_and_a_real_break_is_reported
         ("pytest_shout/plugin.py", "SG101"),
         ("pyproject.toml", "SG208"),
     }
+
+
+def test_run_scripts_runs_each_console_script_as_installed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = dict(FILES)
+    files["pytest_shout/cli.py"] = """
+        import json
+        import sys
+
+        from pytest_shout.words import loud
+
+
+        def main() -> int:
+            if "--help" in sys.argv:  # json.dumps lost its encoding keyword with Python 3
+                print(json.dumps({"usage": loud("shout")}, encoding="utf-8"))
+            return 0
+    """
+    root = write_project(tmp_path / "project", files)
+    base = ["check", "--no-mypy", "--no-cache", "--format", "json", "--python", sys.executable]
+    assert main([*base, str(root)]) == 0  # loading the entry point cannot see it
+    capsys.readouterr()
+    code = main([*base, "--run-scripts=--help", str(root)])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert [(f["path"], f["code"]) for f in findings] == [("pyproject.toml", "SG216")]
+    assert "console script `shout --help` exits with status 1" in findings[0]["message"]
+    assert "TypeError" in findings[0]["message"] and "'encoding'" in findings[0]["message"]
