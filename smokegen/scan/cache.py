@@ -28,6 +28,7 @@ _SCANNER_MODULES = (
     "scan/positions.py",
     "scan/cst_tools.py",
     "scan/source.py",
+    "scan/guard.py",
     "scan/results.py",
     "scan/imports.py",
     "scan/names.py",

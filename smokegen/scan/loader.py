@@ -33,7 +33,7 @@ from smokegen.project.config import (
 from smokegen.project.discover import discover, find_project_root, is_application
 from smokegen.project.environment import InstalledDistribution, choose_python
 from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
-from smokegen.scan.results import result_findings, unreadable
+from smokegen.scan.results import result_findings, unreadable, worker_died
 from smokegen.util.cachedir import installed_code_cache
 
 # Below this many files to scan, a process pool costs more than it saves.
@@ -85,6 +85,33 @@ def _scan_job(job: tuple[str, str, str, bytes]) -> dict[str, Any]:
 
     name, path, kind, data = job
     return encode_result(scan_source(data, SourceFile(name, path, ModuleKind(kind))))
+
+
+def _scan_one_by_one(
+    files: Sequence[SourceFile], todo: Sequence[tuple[int, str, bytes]]
+) -> Iterator[tuple[int, str, dict[str, Any] | None]]:
+    """Each file's encoded result (None: its worker died), scanned one at a time in a worker process,
+    a new one after each death. Stops early when no worker can be started."""
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for index, key, data in todo:
+            file = files[index]
+            try:
+                if pool is None:
+                    pool = ProcessPoolExecutor(max_workers=1)
+                encoded = pool.submit(_scan_job, (file.name, file.path, file.kind.value, data)).result()
+            except BrokenProcessPool:
+                if pool is not None:
+                    pool.shutdown()
+                pool = None
+                yield index, key, None
+                continue
+            except OSError:
+                return
+            yield index, key, encoded
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def scan_files(
@@ -156,9 +183,22 @@ def scan_files(
                     if progress is not None:
                         progress(done, total)
             remaining = []
-        except (BrokenProcessPool, OSError):
-            # A worker died (or no pool could be started): finish in this process.
+        except (BrokenProcessPool, OSError) as error:
             remaining = [item for item in todo if item[0] not in results]
+            if isinstance(error, BrokenProcessPool):
+                # A worker died (a crash in native code, the out-of-memory killer): the file that
+                # killed it would kill this process too, so the rest are scanned one at a time in a
+                # worker, and a file that kills its worker is reported, never scanned here.
+                for index, key, alone in _scan_one_by_one(files, remaining):
+                    if alone is None:
+                        results[index] = worker_died(files[index])  # not cached: it may be transient
+                    else:
+                        results[index] = decode_result(alone)
+                        cache.put(key, alone)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+                remaining = [item for item in todo if item[0] not in results]
     if remaining or again:
         from smokegen.scan.source import scan_source
 

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from smokegen.model import FailureReason, Finding, Location, ModuleKind, ScanFailure, ScanResult, SourceFile, codes
 
-__all__ = ["failure_result", "result_findings", "unreadable"]
+__all__ = ["failure_result", "result_findings", "unreadable", "worker_died"]
 
 
 def unreadable(file: SourceFile, error: OSError) -> ScanFailure:
     return failure_result(file, FailureReason.UNREADABLE, f"{error.strerror or error}; check its permissions", 1, 1)
+
+
+def worker_died(file: SourceFile) -> ScanFailure:
+    return failure_result(
+        file,
+        FailureReason.SCANNER_LIMIT,
+        "the scanner's worker process died on this file (a crash in LibCST's native parser, or out of"
+        " memory); it was not analysed",
+        1,
+        1,
+    )
 
 
 def failure_result(file: SourceFile, reason: FailureReason, message: str, line: int, column: int) -> ScanFailure:

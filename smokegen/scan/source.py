@@ -1,18 +1,18 @@
 """Source bytes -> :class:`ModuleInfo` or :class:`ScanFailure`. Static: nothing is executed.
 
-Each file is decoded as Python decodes it (PEP 263 cookie, BOM), parsed once
-with LibCST, positioned once (:mod:`smokegen.scan.positions`), then read by one
+Each file is decoded as Python decodes it (PEP 263 cookie, BOM), checked with
+the interpreter's own parser (:mod:`smokegen.scan.guard`: nothing it refuses for
+nesting reaches LibCST, whose parser would overflow the stack), parsed once with
+LibCST on a large stack, positioned once (:mod:`smokegen.scan.positions`), then read by one
 collector per concern: imports, top-level names, classes. Collectors walk the
 statement structure directly instead of visiting every node.
 """
 
 from __future__ import annotations
 
-import ast
 import io
 import re
 import tokenize
-import warnings
 
 import libcst as cst
 
@@ -20,6 +20,7 @@ from smokegen.model import FailureReason, ModuleInfo, ScanFailure, ScanResult, S
 from smokegen.scan.attributes import collect_attribute_uses
 from smokegen.scan.classes import collect_classes
 from smokegen.scan.cst_tools import Context
+from smokegen.scan.guard import Refusal, interpreter_parse
 from smokegen.scan.imports import collect_imports
 from smokegen.scan.names import collect_names
 from smokegen.scan.positions import start_positions
@@ -61,16 +62,46 @@ def decode_source(data: bytes) -> str:
         ) from None
 
 
-def _parse_failure(file: SourceFile, text: str, exc: Exception) -> ScanFailure:
-    """Tell a real syntax error (CPython rejects it too) from a LibCST limitation."""
+def _libcst_input(text: str, path: str) -> str | Refusal:
+    """What LibCST may parse, or the interpreter's refusal."""
+    checked = interpreter_parse(text, path)
+    if isinstance(checked, Refusal):
+        return checked
+    return text
+
+
+def scan_source(data: bytes, file: SourceFile) -> ScanResult:
+    """Scan one file's bytes. Never raises, and never crashes the process, for anything the file contains."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes and the like
-            ast.parse(text, filename=file.path)
-    except SyntaxError as syntax:
-        return failure_result(file, FailureReason.SYNTAX, syntax.msg, syntax.lineno or 1, syntax.offset or 1)
-    except (ValueError, RecursionError, MemoryError) as other:
-        return failure_result(file, FailureReason.SYNTAX, str(other), 1, 1)
+        text = decode_source(data)
+    except _DecodeProblem as problem:
+        return failure_result(file, FailureReason.DECODE, str(problem), problem.line, problem.column)
+    if "\x00" in text:
+        where = text.index("\x00")
+        line = text.count("\n", 0, where) + 1
+        return failure_result(file, FailureReason.SYNTAX, "source code cannot contain null bytes", line, 1)
+    checked = _libcst_input(text, file.path)
+    if isinstance(checked, Refusal) and checked.final:
+        return failure_result(file, checked.reason, checked.message, checked.line, checked.column)
+    source, error = (text, checked) if isinstance(checked, Refusal) else (checked, None)
+    # LibCST's parser recurses on the thread's stack (its code generator on Python's): a large one
+    # for every file, so that nesting the interpreter accepts never overflows it.
+    try:
+        return on_deep_stack(lambda: _scan_text(source, text, file, error))
+    except RecursionError:
+        return failure_result(
+            file,
+            FailureReason.SCANNER_LIMIT,
+            "the file is nested too deeply for the scanner; it was not analysed",
+            1,
+            1,
+        )
+
+
+def _libcst_failure(file: SourceFile, exc: BaseException, error: Refusal | None) -> ScanFailure:
+    """A real syntax error (the interpreter rejects the file too) or a LibCST limitation."""
+    if error is not None:
+        return failure_result(file, error.reason, error.message, error.line, error.column)
     line = getattr(exc, "editor_line", 1)
     column = getattr(exc, "editor_column", 1)
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -83,39 +114,16 @@ def _parse_failure(file: SourceFile, text: str, exc: Exception) -> ScanFailure:
     )
 
 
-def scan_source(data: bytes, file: SourceFile) -> ScanResult:
-    """Scan one file's bytes. Never raises for anything the file contains."""
+def _scan_text(source: str, text: str, file: SourceFile, error: Refusal | None) -> ScanResult:
+    """``source``: what LibCST parses; ``text``: the file as written, for what is read from the
+    text itself (suppressions, dynamic globals); ``error``: the interpreter's syntax error, if it
+    refused the file."""
     try:
-        text = decode_source(data)
-    except _DecodeProblem as problem:
-        return failure_result(file, FailureReason.DECODE, str(problem), problem.line, problem.column)
-    if "\x00" in text:
-        where = text.index("\x00")
-        line = text.count("\n", 0, where) + 1
-        return failure_result(file, FailureReason.SYNTAX, "source code cannot contain null bytes", line, 1)
-    try:
-        return _scan_text(text, file)
-    except RecursionError:
-        pass
-    try:
-        return on_deep_stack(lambda: _scan_text(text, file))
-    except RecursionError:
-        return failure_result(
-            file,
-            FailureReason.SCANNER_LIMIT,
-            "the file is nested too deeply for the scanner; it was not analysed",
-            1,
-            1,
-        )
-
-
-def _scan_text(text: str, file: SourceFile) -> ScanResult:
-    try:
-        module = cst.parse_module(text)
-    except RecursionError:
+        module = cst.parse_module(source)
+    except (RecursionError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # ParserSyntaxError, and anything the native parser raises on odd input
-        return _parse_failure(file, text, exc)
+    except BaseException as exc:  # ParserSyntaxError; anything the native parser raises (a Rust panic)
+        return _libcst_failure(file, exc, error)
     ctx = Context(file=file, module=module, positions=start_positions(module))
     imports, import_findings = collect_imports(ctx)
     names = collect_names(ctx, text)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from smokegen.model import ModuleInfo, ProjectModel
 from smokegen.model.serialize import from_json, project_from_json, project_to_json, to_json
 from smokegen.project.config import Config
-from smokegen.scan.loader import PARALLEL_THRESHOLD, build_model
+from smokegen.scan import loader
+from smokegen.scan.loader import PARALLEL_THRESHOLD, _scan_job, build_model
 from tests.helpers import dedent, scan_code
 
 
@@ -84,6 +88,30 @@ def test_parallel_scan_equals_serial_scan(tmp_path: Path) -> None:
     assert serial_stats.workers == 1 and parallel_stats.workers == 2
     assert parallel == serial
     assert [m.name for m in parallel.modules] == sorted(m.name for m in parallel.modules)
+
+
+def _dies_on_m7(job: tuple[str, str, str, bytes]) -> dict[str, Any]:
+    """A scan job whose worker dies on pkg/m7.py, as one killed by the out-of-memory killer."""
+    if job[1] == "pkg/m7.py":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _scan_job(job)
+
+
+def test_a_worker_that_dies_is_a_finding_and_the_others_are_scanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path, PARALLEL_THRESHOLD + 20)
+    monkeypatch.setattr(loader, "_scan_job", _dies_on_m7)  # the workers are forked: they see it too
+    model, stats = build_model(root, Config(), jobs=2)
+    assert stats.workers == 2
+    assert [f.name for f in model.failures] == ["pkg.m7"]
+    assert [(f.code, f.location.path) for f in model.findings] == [("SG003", "pkg/m7.py")]
+    assert "worker process died" in model.findings[0].message
+    assert len(model.modules) == PARALLEL_THRESHOLD + 20  # every other file scanned
+    # not cached: the next run tries the file again
+    monkeypatch.setattr(loader, "_scan_job", _scan_job)
+    model, stats = build_model(root, Config(), jobs=1)
+    assert (stats.scanned, model.failures) == (1, ())
 
 
 def test_progress_reports_reach_the_total(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import libcst as cst
 from smokegen.model import FailureReason, ModuleInfo, ModuleKind, ScanFailure, SourceFile
 from smokegen.scan.positions import start_positions
 from smokegen.scan.results import result_findings
-from smokegen.scan.source import _parse_failure
+from smokegen.scan.source import _libcst_failure
 from tests.helpers import dedent, scan_bytes
 
 
@@ -53,7 +53,7 @@ def test_null_byte_is_a_syntax_failure() -> None:
 
 def test_valid_python_libcst_rejects_is_a_scanner_limit_not_a_syntax_error() -> None:
     file = SourceFile("pkg.mod", "pkg/mod.py", ModuleKind.MODULE)
-    result = _parse_failure(file, "x = 1\n", ValueError("unsupported construct"))
+    result = _libcst_failure(file, ValueError("unsupported construct"), None)
     assert result.reason is FailureReason.SCANNER_LIMIT
     (finding,) = result_findings(result)
     assert finding.code == "SG003" and finding.severity.value == "warning"
