@@ -98,7 +98,7 @@ def _scan_one_by_one(
             file = files[index]
             try:
                 if pool is None:
-                    pool = ProcessPoolExecutor(max_workers=1)
+                    pool = ProcessPoolExecutor(max_workers=1, initializer=_quiet_worker)
                 encoded = pool.submit(_scan_job, (file.name, file.path, file.kind.value, data)).result()
             except BrokenProcessPool:
                 if pool is not None:
