@@ -79,23 +79,27 @@ def collect_attribute_uses(ctx: Context, imports: Sequence[ImportInfo]) -> tuple
     if not roots:
         return ()
     uses: dict[tuple[str, int], AttributeUse] = {}
-
-    def visit(statements: Sequence[Statement]) -> None:
-        line_location = None
-        for stmt, frame in walk_statements(statements, into_defs=False):
-            if isinstance(stmt, cst.SimpleStatementLine):
-                line_location = ctx.location(stmt)  # where its small statements, which follow, start
-                continue
-            guards = guards_of(ctx, frame)
-            if any(g.kind in _SKIP for g in guards):
-                continue
-            is_small = isinstance(stmt, cst.BaseSmallStatement)
-            location = line_location if is_small and line_location is not None else ctx.location(stmt)
-            for expression in _expressions(stmt):
-                for chain in _chains(expression, roots):
-                    uses.setdefault((chain, location.line), AttributeUse(chain, location))
-            if isinstance(stmt, cst.ClassDef):
-                visit(body_statements(stmt.body))
-
-    visit(ctx.module.body)
+    _visit(ctx, ctx.module.body, roots, uses)
     return tuple(uses.values())
+
+
+def _visit(
+    ctx: Context, statements: Sequence[Statement], roots: frozenset[str], uses: dict[tuple[str, int], AttributeUse]
+) -> None:
+    # A function of the module, not a closure calling itself: that would be a reference cycle holding
+    # the whole tree until the garbage collector came by.
+    line_location = None
+    for stmt, frame in walk_statements(statements, into_defs=False):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            line_location = ctx.location(stmt)  # where its small statements, which follow, start
+            continue
+        guards = guards_of(ctx, frame)
+        if any(g.kind in _SKIP for g in guards):
+            continue
+        is_small = isinstance(stmt, cst.BaseSmallStatement)
+        location = line_location if is_small and line_location is not None else ctx.location(stmt)
+        for expression in _expressions(stmt):
+            for chain in _chains(expression, roots):
+                uses.setdefault((chain, location.line), AttributeUse(chain, location))
+        if isinstance(stmt, cst.ClassDef):
+            _visit(ctx, body_statements(stmt.body), roots, uses)

@@ -29,12 +29,14 @@ _SCANNER_MODULES = (
     "scan/cst_tools.py",
     "scan/source.py",
     "scan/guard.py",
+    "scan/literals.py",
     "scan/results.py",
     "scan/imports.py",
     "scan/names.py",
     "scan/classes.py",
     "scan/attributes.py",
     "util/deepstack.py",
+    "util/collector.py",
 )
 _README = "This folder is smokegen's cache. It is safe to delete.\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by smokegen.\n"

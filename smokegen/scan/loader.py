@@ -7,7 +7,6 @@ boundary in their JSON form, the same form the cache stores).
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import signal
@@ -15,7 +14,6 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from smokegen.project.environment import InstalledDistribution, choose_python
 from smokegen.scan.cache import ScanCache, cache_key, decode_result, encode_result
 from smokegen.scan.results import result_findings, unreadable, worker_died
 from smokegen.util.cachedir import installed_code_cache
+from smokegen.util.collector import collector_paused
 
 # Below this many files to scan, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -57,20 +56,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: reading the cache builds tens of thousands of JSON objects
-    and records, none of them in a cycle, which the collector would only walk again and again (a
-    third of a warm run). Worker processes are started outside it; nothing is parsed inside it."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _quiet_worker() -> None:
@@ -131,7 +116,9 @@ def scan_files(
     unread = 0
     todo: list[tuple[int, str, bytes]] = []
     hits: list[tuple[int, str, bytes, Any]] = []
-    with _collector_paused():
+    # Reading the cache builds tens of thousands of JSON objects and records (a third of a warm run
+    # went to the collector); worker processes are started outside the pause.
+    with collector_paused():
         for index, file in enumerate(files):
             try:
                 data = (root / file.path).read_bytes()
@@ -160,7 +147,7 @@ def scan_files(
         except OSError:
             pool, scanned = None, None
     again: list[tuple[int, str, bytes]] = []
-    with _collector_paused():
+    with collector_paused():
         for index, key, data, cached in hits:
             try:
                 results[index] = decode_result(cached)

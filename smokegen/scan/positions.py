@@ -16,6 +16,7 @@ positions silently.
 
 from __future__ import annotations
 
+import functools
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -50,14 +51,17 @@ _NO_OP = nullcontext()
 Position = tuple[int, int]
 
 
-def _fast_positions(module: cst.Module) -> dict[cst.CSTNode, Position]:
+@functools.cache
+def _state_class() -> type[Any]:
+    """A codegen state that counts lines and records the positioned nodes. One class, made once:
+    a class made per call would sit in a reference cycle (as every class does) holding the positions,
+    and through them the whole tree, until the garbage collector came by."""
     from libcst._nodes.internal import CodegenState
 
-    found: dict[cst.CSTNode, Position] = {}
-
     class _State(CodegenState):
-        def __init__(self, **kwargs: Any) -> None:
+        def __init__(self, found: dict[cst.CSTNode, Position], **kwargs: Any) -> None:
             super().__init__(**kwargs)
+            self.found = found
             self.line = 1
             self.column = 0
 
@@ -82,10 +86,15 @@ def _fast_positions(module: cst.Module) -> dict[cst.CSTNode, Position]:
             self, node: cst.CSTNode, **_: Any
         ) -> AbstractContextManager[None]:
             if type(node) in _POSITIONED_TYPES:
-                found[node] = (self.line, self.column + 1)
+                self.found[node] = (self.line, self.column + 1)
             return _NO_OP
 
-    state = _State(default_indent=module.default_indent, default_newline=module.default_newline)
+    return _State
+
+
+def _fast_positions(module: cst.Module) -> dict[cst.CSTNode, Position]:
+    found: dict[cst.CSTNode, Position] = {}
+    state = _state_class()(found, default_indent=module.default_indent, default_newline=module.default_newline)
     module._codegen(state)
     return found
 

@@ -2,8 +2,9 @@
 
 Each file is decoded as Python decodes it (PEP 263 cookie, BOM), checked with
 the interpreter's own parser (:mod:`smokegen.scan.guard`: nothing it refuses for
-nesting reaches LibCST, whose parser would overflow the stack), parsed once with
-LibCST on a large stack, positioned once (:mod:`smokegen.scan.positions`), then read by one
+nesting reaches LibCST, whose parser would overflow the stack), its big constant
+literals blanked (:mod:`smokegen.scan.literals`), parsed once with LibCST on a
+large stack, positioned once (:mod:`smokegen.scan.positions`), then read by one
 collector per concern: imports, top-level names, classes. Collectors walk the
 statement structure directly instead of visiting every node.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import tokenize
 
 import libcst as cst
@@ -22,9 +24,11 @@ from smokegen.scan.classes import collect_classes
 from smokegen.scan.cst_tools import Context
 from smokegen.scan.guard import Refusal, interpreter_parse
 from smokegen.scan.imports import collect_imports
+from smokegen.scan.literals import blank_constant_literals
 from smokegen.scan.names import collect_names
 from smokegen.scan.positions import start_positions
 from smokegen.scan.results import failure_result
+from smokegen.util.collector import collector_paused
 from smokegen.util.deepstack import on_deep_stack
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
@@ -62,14 +66,6 @@ def decode_source(data: bytes) -> str:
         ) from None
 
 
-def _libcst_input(text: str, path: str) -> str | Refusal:
-    """What LibCST may parse, or the interpreter's refusal."""
-    checked = interpreter_parse(text, path)
-    if isinstance(checked, Refusal):
-        return checked
-    return text
-
-
 def scan_source(data: bytes, file: SourceFile) -> ScanResult:
     """Scan one file's bytes. Never raises, and never crashes the process, for anything the file contains."""
     try:
@@ -80,14 +76,15 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
         where = text.index("\x00")
         line = text.count("\n", 0, where) + 1
         return failure_result(file, FailureReason.SYNTAX, "source code cannot contain null bytes", line, 1)
-    checked = _libcst_input(text, file.path)
-    if isinstance(checked, Refusal) and checked.final:
-        return failure_result(file, checked.reason, checked.message, checked.line, checked.column)
-    source, error = (text, checked) if isinstance(checked, Refusal) else (checked, None)
-    # LibCST's parser recurses on the thread's stack (its code generator on Python's): a large one
-    # for every file, so that nesting the interpreter accepts never overflows it.
+    limit = sys.getrecursionlimit()  # the interpreter's, which its parser heeds (the deep stack raises it)
+    # LibCST's parser recurses on the thread's stack (its code generator on Python's): the whole scan
+    # runs on a large one, the interpreter's parser too, so that the memory its tree frees is reused
+    # by LibCST's (each thread allocates from its own malloc arena: a 5 MB module took 430 MB more).
+    # No cyclic garbage collection meanwhile: neither tree holds a cycle, and the collector would walk
+    # them again and again as they grow (a quarter of a big file's parse).
     try:
-        return on_deep_stack(lambda: _scan_text(source, text, file, error))
+        with collector_paused():
+            return on_deep_stack(lambda: _scan_text(text, file, limit))
     except RecursionError:
         return failure_result(
             file,
@@ -96,6 +93,21 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
             1,
             1,
         )
+
+
+def _libcst_input(text: str, path: str, limit: int) -> str | Refusal:
+    """What LibCST may parse (the text, its big constant literals blanked), or the interpreter's
+    refusal, parsed under the recursion limit ``limit``. The AST lives only here: it is freed before
+    LibCST builds its own tree."""
+    deep = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        checked = interpreter_parse(text, path)
+    finally:
+        sys.setrecursionlimit(deep)
+    if isinstance(checked, Refusal):
+        return checked
+    return blank_constant_literals(text, checked)
 
 
 def _libcst_failure(file: SourceFile, exc: BaseException, error: Refusal | None) -> ScanFailure:
@@ -114,10 +126,13 @@ def _libcst_failure(file: SourceFile, exc: BaseException, error: Refusal | None)
     )
 
 
-def _scan_text(source: str, text: str, file: SourceFile, error: Refusal | None) -> ScanResult:
-    """``source``: what LibCST parses; ``text``: the file as written, for what is read from the
-    text itself (suppressions, dynamic globals); ``error``: the interpreter's syntax error, if it
-    refused the file."""
+def _scan_text(text: str, file: SourceFile, limit: int) -> ScanResult:
+    checked = _libcst_input(text, file.path, limit)
+    if isinstance(checked, Refusal) and checked.final:
+        return failure_result(file, checked.reason, checked.message, checked.line, checked.column)
+    # what LibCST parses; the text as written stays the source of what is read from the text
+    # itself (suppressions, dynamic globals); the interpreter's error, if it refused the file
+    source, error = (text, checked) if isinstance(checked, Refusal) else (checked, None)
     try:
         module = cst.parse_module(source)
     except (RecursionError, KeyboardInterrupt, SystemExit):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import libcst as cst
 
 from smokegen.model import FailureReason, ModuleInfo, ModuleKind, ScanFailure, SourceFile
@@ -121,3 +123,39 @@ def test_deeply_nested_code_scans_on_a_deep_stack() -> None:
     assert isinstance(result, ModuleInfo)
     assert [i.module for i in result.imports] == ["os"]
     assert result.imports[0].location.line == 1503
+
+
+def test_a_scanned_tree_is_freed_without_the_garbage_collector() -> None:
+    """No reference cycle holds LibCST's tree (a class made per call, a closure calling itself):
+    the collector is paused while a file is scanned, and a big tree must not wait for it."""
+    code = dedent(
+        """
+        import os
+        import os.path
+        from typing import Any
+
+        VALUE = os.path.join("a", "b")
+
+
+        class Base:
+            size = os.sep
+
+            class Inner:
+                path = os.path.sep
+
+            def __init__(self, name: str = "x", *args: Any) -> None:
+                self.name = name
+
+
+        def helper(a, b=1):
+            return a + b
+        """
+    )
+    gc.collect()
+    gc.disable()
+    try:
+        info = scan_bytes(code.encode())
+        assert isinstance(info, ModuleInfo) and info.attribute_uses
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
