@@ -80,3 +80,22 @@ def write_project(root: Path, files: dict[str, str], config: str = "") -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(dedent(text))
     return root
+
+
+def install_distribution(
+    site: Path, name: str, files: dict[str, str], version: str = "1.0", requires: tuple[str, ...] = ()
+) -> None:
+    """Install ``files`` (path -> dedented text) into ``site`` as the distribution ``name``: the files,
+    and a ``.dist-info`` with its METADATA (``requires`` as Requires-Dist) and a RECORD listing them."""
+    for rel, text in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir()
+    requirements = "".join(f"Requires-Dist: {r}\n" for r in requires)
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requirements}", encoding="utf-8"
+    )
+    record = [f"{rel},," for rel in files] + [f"{info.name}/METADATA,,", f"{info.name}/RECORD,,"]
+    (info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from smokegen.cli.main import main
+from tests.helpers import install_distribution
 
 OLDLIB = """
 class Client:
@@ -57,28 +58,13 @@ PROJECT = {
 }
 
 
-def _install(site: Path, name: str, files: dict[str, str], requires: tuple[str, ...] = ()) -> None:
-    for rel, text in files.items():
-        path = site / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    info = site / f"{name}-2.0.dist-info"
-    info.mkdir()
-    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: 2.0\n" + "".join(
-        f"Requires-Dist: {r}\n" for r in requires
-    )
-    (info / "METADATA").write_text(metadata, encoding="utf-8")
-    record = [f"{rel},," for rel in files] + [f"{info.name}/METADATA,,", f"{info.name}/RECORD,,"]
-    (info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def upgraded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project whose .venv holds oldlib 2.0, and the project itself installed there too."""
     root = tmp_path_factory.mktemp("upgraded")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
     site = next((root / ".venv" / "lib").glob("python3*/site-packages"))
-    _install(site, "oldlib", {"oldlib/__init__.py": OLDLIB})
+    install_distribution(site, "oldlib", {"oldlib/__init__.py": OLDLIB}, "2.0")
     (root / "pyproject.toml").write_text(
         '[project]\nname = "pkg"\nversion = "0"\ndependencies = ["oldlib"]\n', encoding="utf-8"
     )
@@ -86,7 +72,7 @@ def upgraded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    _install(site, "pkg", PROJECT, requires=("oldlib",))
+    install_distribution(site, "pkg", PROJECT, "2.0", requires=("oldlib",))
     return root
 
 

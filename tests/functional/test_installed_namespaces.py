@@ -11,18 +11,7 @@ from pathlib import Path
 import pytest
 
 from smokegen.cli.main import main
-
-
-def _install(site: Path, name: str, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = site / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    info = site / f"{name.replace('-', '_')}-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
-    record = [f"{rel},," for rel in files] + [f"{info.name}/METADATA,,", f"{info.name}/RECORD,,"]
-    (info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")
+from tests.helpers import install_distribution
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +20,7 @@ def python(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("shared")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / "venv")], check=True)
     site = next((root / "venv" / "lib").glob("python3*/site-packages"))
-    _install(
+    install_distribution(
         site,
         "acme-rockets",
         {
@@ -39,7 +28,7 @@ def python(tmp_path_factory: pytest.TempPathFactory) -> str:
             "acme/rockets/fuel.py": "class Fuel:\n    pass\n",
         },
     )
-    _install(
+    install_distribution(
         site,
         "acme-anvils",
         {"acme/anvils/__init__.py": "from acme.anvils.iron import Gone\n", "acme/anvils/iron.py": "X = 1\n"},
