@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import ast
 import io
+import sys
 import tokenize
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from smokegen.model import FailureReason
@@ -31,6 +34,7 @@ _FINAL_ERRORS = frozenset(
     {"too many nested parentheses", "too many levels of indentation", "source code string cannot contain null bytes"}
 )
 MAX_BRACKETS = 200  # CPython's tokenizer (MAXLEVEL)
+_DEFAULT_RECURSION_LIMIT = 1000
 _OPENING = frozenset("([{")
 _CLOSING = frozenset(")]}")
 _NOT_A_START = frozenset({tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT})
@@ -39,6 +43,23 @@ _NOT_A_START = frozenset({tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokeni
 # takes at most about 7 KB of stack per level (1,132 nested f-strings, the costliest shape measured,
 # overflow 8 MB), so 40,000 levels fit the deep stack (512 MB) with room to spare.
 MAX_TOKENS_UNCHECKED = 40_000
+
+
+@contextmanager
+def _default_recursion_limit() -> Iterator[None]:
+    """CPython's default recursion limit, which its parser heeds up to 3.11 (an AST may be three times
+    as deep): the limit of the interpreter that imports the project's code, whatever this process's
+    is (mypy raises it to 16,384, the deep stack to 200,000)."""
+    previous = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(_DEFAULT_RECURSION_LIMIT)
+    except RecursionError:  # already deeper than that: parse under the current limit
+        previous = 0
+    try:
+        yield
+    finally:
+        if previous:
+            sys.setrecursionlimit(previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +77,7 @@ class Refusal:
 def interpreter_parse(text: str, path: str) -> ast.Module | Refusal:
     """The file's AST as the running interpreter parses it, or why it refuses the file."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _default_recursion_limit():
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes and the like
             tree = compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:  # IndentationError and TabError included

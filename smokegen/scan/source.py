@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import tokenize
 
 import libcst as cst
@@ -76,7 +75,6 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
         where = text.index("\x00")
         line = text.count("\n", 0, where) + 1
         return failure_result(file, FailureReason.SYNTAX, "source code cannot contain null bytes", line, 1)
-    limit = sys.getrecursionlimit()  # the interpreter's, which its parser heeds (the deep stack raises it)
     # LibCST's parser recurses on the thread's stack (its code generator on Python's): the whole scan
     # runs on a large one, the interpreter's parser too, so that the memory its tree frees is reused
     # by LibCST's (each thread allocates from its own malloc arena: a 5 MB module took 430 MB more).
@@ -84,7 +82,7 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
     # them again and again as they grow (a quarter of a big file's parse).
     try:
         with collector_paused():
-            return on_deep_stack(lambda: _scan_text(text, file, limit))
+            return on_deep_stack(lambda: _scan_text(text, file))
     except RecursionError:
         return failure_result(
             file,
@@ -95,16 +93,10 @@ def scan_source(data: bytes, file: SourceFile) -> ScanResult:
         )
 
 
-def _libcst_input(text: str, path: str, limit: int) -> str | Refusal:
+def _libcst_input(text: str, path: str) -> str | Refusal:
     """What LibCST may parse (the text, its big constant literals blanked), or the interpreter's
-    refusal, parsed under the recursion limit ``limit``. The AST lives only here: it is freed before
-    LibCST builds its own tree."""
-    deep = sys.getrecursionlimit()
-    sys.setrecursionlimit(limit)
-    try:
-        checked = interpreter_parse(text, path)
-    finally:
-        sys.setrecursionlimit(deep)
+    refusal. The AST lives only here: it is freed before LibCST builds its own tree."""
+    checked = interpreter_parse(text, path)
     if isinstance(checked, Refusal):
         return checked
     return blank_constant_literals(text, checked)
@@ -126,8 +118,8 @@ def _libcst_failure(file: SourceFile, exc: BaseException, error: Refusal | None)
     )
 
 
-def _scan_text(text: str, file: SourceFile, limit: int) -> ScanResult:
-    checked = _libcst_input(text, file.path, limit)
+def _scan_text(text: str, file: SourceFile) -> ScanResult:
+    checked = _libcst_input(text, file.path)
     if isinstance(checked, Refusal) and checked.final:
         return failure_result(file, checked.reason, checked.message, checked.line, checked.column)
     # what LibCST parses; the text as written stays the source of what is read from the text

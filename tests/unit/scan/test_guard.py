@@ -62,6 +62,19 @@ def test_expressions_nested_too_deeply_for_the_interpreter(no_libcst: None, expr
     assert result.message.startswith("nested too deeply for the interpreter to compile")
 
 
+def test_the_verdict_is_the_importing_interpreter_s_whatever_this_process_limit(no_libcst: None) -> None:
+    """Up to 3.11 the parser's depth limit follows the recursion limit, which mypy raises to 16,384
+    in smokegen's process; the interpreter that imports the module runs with the default."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(2**14)
+    try:
+        result = syntax_failure("x = " + "+".join(["a"] * 30_000) + "\n")
+    finally:
+        sys.setrecursionlimit(previous)
+    assert result.message.startswith("nested too deeply for the interpreter to compile")
+    assert sys.getrecursionlimit() == previous
+
+
 def test_deep_nesting_the_interpreter_accepts_is_scanned_on_a_deep_stack() -> None:
     for code in (
         "x = " + "(" * 150 + "1" + ")" * 150 + "\nimport os\n",
