@@ -40,6 +40,7 @@ from smokegen.checks.import_verdicts import (
 )
 from smokegen.checks.imports import check_project, refuted_by_run
 from smokegen.checks.scripts import script_findings
+from smokegen.checks.subjects import subjects_of
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
 from smokegen.graph.hosts import host_of
@@ -47,6 +48,7 @@ from smokegen.graph.index import ProjectIndex, Verdict
 from smokegen.model import (
     CheckReport,
     ClassOutcome,
+    ClassPlan,
     Finding,
     ImportStatus,
     Location,
@@ -203,6 +205,7 @@ def run_checks(
                 "not reported (the code handles their absence)"
             )
     outcomes: tuple[ClassOutcome, ...] = ()
+    plans: dict[str, tuple[ClassPlan, ...]] = {}
     if runtime is not None:
         # The framework set-up production runs first (django.setup()): run alone, then before every import.
         setup = find_setup(
@@ -291,7 +294,8 @@ def run_checks(
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))
     counted = len(scope & everything) if scope is not None else len(everything)
-    return CheckReport(tuple(unique), tuple(notes), counted, dropped, outcomes)
+    subjects = subjects_of(unique, model, (p for group in plans.values() for p in group), point_locations)
+    return CheckReport(tuple(unique), tuple(notes), counted, dropped, outcomes, subjects)
 
 
 # --- commands: a request in, a result out ---------------------------------------------------------
@@ -496,14 +500,15 @@ def _writable(folder: Path, setting: str) -> None:
 
 def generate(request: GenerateRequest, progress: ProgressFor = no_progress) -> GenerateOutcome:
     """The smoke suite, written (or compared with what is on disk)."""
-    from smokegen.generate.write import generated_by, regenerate_command, suite_files, write_suite
+    from smokegen.generate.write import check_arguments, generated_by, regenerate_command, suite_files, write_suite
 
     loaded = load_project(request.path, flags=request.flags, progress=progress("scanning", "files"))
     if not (request.check or request.dry_run):
         _writable(loaded.root / loaded.config.smoke_dir, "--smoke-dir, or [tool.smokegen] smoke_dir")
     run_mypy_stage, _ = mypy_wanted(loaded.config.mypy, loaded.root)
     command = regenerate_command(request.flags)
-    files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy_stage, command)
+    checking = check_arguments(request.flags)
+    files = suite_files(loaded.root, loaded.model, loaded.config, run_mypy_stage, command, checking)
     result = write_suite(loaded.root, files, loaded.config, check=request.check or request.dry_run, force=request.force)
     made_by = {rel: generated_by(loaded.root / rel) for rel in result.written} if request.check else {}
     return GenerateOutcome(result, command, made_by)

@@ -1,25 +1,31 @@
 """The pytest plugin (``pytest11`` entry point ``smokegen``): ``pytest --smokegen``.
 
-Adds, to whatever else pytest collects, an import item per module of the project and an
-instantiation item per class that can be built, judged exactly as ``smokegen check`` and the
-generated suite judge them (``smokegen.testing``), with no generated file. Without
-``--smokegen`` it does nothing beyond registering its options; importing it imports pytest
-only (the scanner, libcst, is loaded when the flag is given).
+Adds, to whatever else pytest collects, the items of the generated suite with no generated file:
+``smokegen::import[pkg.mod]`` per module, ``smokegen::build[pkg.mod:Class]`` per class that can be
+built, ``smokegen::entry_point[group:name]`` per declared entry point, ``smokegen::project_files``,
+and ``smokegen::mypy`` when ``check`` would run its mypy stage. They are judged as the generated
+suite's tests are (:mod:`smokegen.testing`): one ``smokegen check`` per run, split into items, so
+they fail exactly where ``check`` reports errors. Collection reads the project statically (nothing
+of it runs); the ids are the same in every pytest-xdist worker, so ``-n`` spreads them, and the
+workers share one check.
 
-Item ids: ``smokegen::import[pkg.mod]``, ``smokegen::build[pkg.mod:Class]``. They are the same in
-every pytest-xdist worker (computed from the project's model), so ``-n`` spreads them.
+Without ``--smokegen`` it does nothing beyond registering its options; importing it imports pytest
+only (the scanner, libcst, is loaded when the flag is given).
 """
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
-    from smokegen.model import ClassPlan
     from smokegen.testing import Project
+
+_RUNS: set[str] = set()  # pytest-xdist run ids this controller started: their shared folders go at the end
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,7 +34,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--smokegen",
         action="store_true",
         default=False,
-        help="Collect an isolated import item per project module and an instantiation item per buildable class.",
+        help="Collect smokegen check's verdict as items: a module's findings and import, a class's build, "
+        "an entry point, the project's files, mypy.",
     )
     group.addoption(
         "--smokegen-project",
@@ -45,57 +52,83 @@ class SmokeGroup(pytest.Collector):
         return []  # its items are made in pytest_collection_modifyitems
 
 
-class ImportItem(pytest.Item):
-    def __init__(self, *, project: Project, module: str, **kwargs: Any) -> None:
+class SmokeItem(pytest.Item):
+    """One share of check's verdict: ``judge(project)`` fails or skips it."""
+
+    def __init__(self, *, project: Project, judge: Callable[[Project], None], what: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.project = project
-        self.module = module
+        self.judge = judge
+        self.what = what
 
     def runtest(self) -> None:
-        from smokegen.testing import assert_imports
-
-        assert_imports(self.project, self.module)
+        self.judge(self.project)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.project.root, None, f"import {self.module}"
-
-
-class BuildItem(pytest.Item):
-    def __init__(self, *, project: Project, plan: ClassPlan, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.project = project
-        self.plan = plan
-
-    def runtest(self) -> None:
-        from smokegen.generate.suite import import_lines
-        from smokegen.testing import constructing, require_import
-
-        plan = self.plan
-        require_import(self.project, plan.module, plan.name)
-        namespace: dict[str, Any] = {}
-        exec(compile("\n".join(import_lines(plan)), f"<smokegen imports for {plan.key}>", "exec"), namespace)
-        call = compile(plan.call(), f"<smokegen build of {plan.key}>", "eval")
-        with constructing(self.project, plan.key, call_code=call):
-            eval(call, namespace)
-
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.project.root, None, f"{self.plan.module}.{self.plan.call()}"
+        return self.project.root, None, self.what
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.getoption("--smokegen"):
         return
+    from functools import partial
+
     from smokegen import testing
-    from smokegen.generate.suite import import_modules
 
     chosen = config.getoption("--smokegen-project")
     root = Path(chosen).resolve() if chosen else config.rootpath
     project = testing.Project(root)
-    state = testing.load(project)
+    found = testing.collect(project)
     group = SmokeGroup.from_parent(session, name="smokegen", nodeid="smokegen")
-    for module in import_modules(state.model):
-        items.append(ImportItem.from_parent(group, name=f"import[{module}]", project=project, module=module))
-    if state.loaded.config.instantiate:
-        for key, plan in sorted(state.plans.items()):
-            if plan.source is not None:
-                items.append(BuildItem.from_parent(group, name=f"build[{key}]", project=project, plan=plan))
+
+    def add(name: str, judge: Callable[[Project], None], what: str) -> None:
+        items.append(SmokeItem.from_parent(group, name=name, project=project, judge=judge, what=what))
+
+    for module in found.modules:
+        add(f"import[{module}]", partial(_module, module=module), f"import {module}")
+    for key in found.builds:
+        add(f"build[{key}]", partial(_build, key=key), f"build {key}")
+    for point in found.entry_points:
+        add(f"entry_point[{point}]", partial(_entry_point, key=point), f"entry point {point}")
+    add("project_files", testing.assert_project_files, "the project's files")
+    if found.mypy:
+        add("mypy", testing.assert_mypy, "mypy")
+
+
+def _module(project: Project, module: str) -> None:
+    from smokegen import testing
+
+    testing.assert_module(project, module)
+
+
+def _build(project: Project, key: str) -> None:
+    from smokegen import testing
+
+    testing.assert_builds(project, key)
+
+
+def _entry_point(project: Project, key: str) -> None:
+    from smokegen import testing
+
+    testing.assert_entry_point(project, key)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist, in the controller: remember the run id its workers share check's report under."""
+    run_id = getattr(node, "workerinput", {}).get("testrunuid")
+    if isinstance(run_id, str) and run_id:
+        _RUNS.add(run_id)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The controller removes the folders its workers shared check's report in."""
+    if hasattr(config, "workerinput") or not _RUNS:
+        return
+    import tempfile
+
+    from smokegen.testing import SHARED_PREFIX
+
+    for run_id in sorted(_RUNS):
+        shutil.rmtree(Path(tempfile.gettempdir()) / f"{SHARED_PREFIX}{run_id}", ignore_errors=True)
+    _RUNS.clear()

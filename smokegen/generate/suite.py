@@ -31,6 +31,7 @@ class SuiteInputs:
     mypy: bool  # the mypy stage is on for this project
     root_from_suite: str  # the project root relative to the suite's folder ("../..")
     command: str = REGENERATE  # what regenerates the suite: with the flags that shaped it
+    check: tuple[str, ...] = ()  # the arguments the suite's `smokegen check` runs with
 
 
 def _header(command: str, what: Sequence[str]) -> list[cst.EmptyLine]:
@@ -47,7 +48,10 @@ def _preamble(inputs: SuiteInputs, needs_pytest: bool) -> list[Stmt]:
     if needs_pytest:
         statements.append(_spaced(cst.parse_statement("import pytest\n"), 1))
     statements.append(_spaced(cst.parse_statement(f"{RUNTIME_IMPORT}\n"), 0 if needs_pytest else 1))
-    project = cst.parse_statement(f"PROJECT = smoke.project(__file__, root={quote(inputs.root_from_suite)})\n")
+    arguments = f", check=({''.join(quote(a) + ', ' for a in inputs.check).rstrip(' ')})" if inputs.check else ""
+    project = cst.parse_statement(
+        f"PROJECT = smoke.project(__file__, root={quote(inputs.root_from_suite)}{arguments})\n"
+    )
     return [*statements, _spaced(project, 1)]
 
 
@@ -90,35 +94,25 @@ def render_imports(inputs: SuiteInputs) -> str:
     test = cst.parse_statement(
         '@pytest.mark.parametrize("module", MODULES)\n'
         "def test_import(module: str) -> None:\n"
-        "    smoke.assert_imports(PROJECT, module)\n"
+        "    smoke.assert_module(PROJECT, module)\n"
     )
+    files = cst.parse_statement("def test_project_files() -> None:\n    smoke.assert_project_files(PROJECT)\n")
     body = [
         *_preamble(inputs, needs_pytest=True),
         _spaced(_string_list("MODULES", import_modules(inputs.model)), 1),
         _spaced(test, 2),
+        _spaced(files, 2),
     ]
     return _module(
         inputs,
         [
-            "Every module imported in a fresh interpreter, isolated exactly as `smokegen check` isolates it;",
-            "a failure shows smokegen's finding and the real traceback. Test ids are the dotted module names.",
+            "`smokegen check`, run once for the whole suite, split into tests: test_import[module] fails on",
+            "the errors check reports in that module's file (its imports read statically, then its import",
+            "in a fresh interpreter) and skips on its warnings; test_project_files on the findings",
+            "anywhere else (dependency lists, pyproject.toml). The failure message is check's finding.",
         ],
         body,
     )
-
-
-def _function_names(plans: Sequence[ClassPlan]) -> dict[str, str]:
-    """``module:Class`` -> a test function name, unique in the file."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for plan in plans:
-        base = f"test_{plan.module.replace('.', '_')}_{plan.name}"
-        name, n = base, 2
-        while name in used:
-            name, n = f"{base}_{n}", n + 1
-        used.add(name)
-        out[plan.key] = name
-    return out
 
 
 def import_lines(plan: ClassPlan, extra: Sequence[tuple[str, str]] = ()) -> list[str]:
@@ -141,38 +135,29 @@ def import_lines(plan: ClassPlan, extra: Sequence[tuple[str, str]] = ()) -> list
     return lines
 
 
-def render_class_test(plan: ClassPlan, function: str) -> Stmt:
-    """One instantiation test: the imports inside the test, then the call written out."""
-    how = {
-        BuildSource.DEFAULTS: "built from its defaults",
-        BuildSource.SYNTHESISED: "built from values synthesised from its annotations",
-        BuildSource.FACTORY: f"built by the project's factory {plan.factory}",
-        BuildSource.INHERITED: "built without arguments, as its inherited signature allows",
-    }[plan.source or BuildSource.DEFAULTS]
-    lines = [
-        f"def {function}() -> None:",
-        f'    """{plan.key}: {how}."""',
-        f"    smoke.require_import(PROJECT, {quote(plan.module)}, {quote(plan.name)})",
-        *(f"    {line}" for line in import_lines(plan)),
-        "",
-        f"    with smoke.constructing(PROJECT, {quote(plan.key)}):",
-        f"        {plan.call()}",
-    ]
-    return cst.parse_statement("\n".join(lines) + "\n")
+def _builds(plans: Sequence[ClassPlan]) -> Stmt:
+    """``BUILDS = {"module:Class": "the call", ...}``: what each test builds, for the reader."""
+    if not plans:
+        return cst.parse_statement("BUILDS: dict[str, str] = {}\n")
+    items = "".join(f"    {quote(plan.key)}: {quote(plan.call())},\n" for plan in plans)
+    return cst.parse_statement(f"BUILDS = {{\n{items}}}\n")
 
 
 def render_classes(inputs: SuiteInputs) -> str:
     # A class defined twice in a module (``if ...: class C`` / ``else: class C``) is one class at run
-    # time: one test, written for the later definition (which wins when both run), as smokegen.testing
-    # looks the plan up by its key.
+    # time: one test, for the later definition (which wins when both run), as check builds it.
     by_key = {p.key: p for group in inputs.plans.values() for p in group}
     plans = sorted(by_key.values(), key=lambda p: (p.module, p.name))
     built = [p for p in plans if p.source is not None]
     skipped = [p for p in plans if p.source is None]
-    names = _function_names(built)
-    body: list[Stmt] = list(_preamble(inputs, needs_pytest=False))
-    for plan in built:
-        body.append(_spaced(render_class_test(plan, names[plan.key]), 2))
+    test = cst.parse_statement(
+        '@pytest.mark.parametrize("key", BUILDS)\n'
+        "def test_build(key: str) -> None:\n"
+        "    smoke.assert_builds(PROJECT, key)\n"
+    )
+    body: list[Stmt] = [*_preamble(inputs, needs_pytest=bool(built)), _spaced(_builds(built), 1)]
+    if built:  # an empty parametrisation would be one skipped test: no test at all instead
+        body.append(_spaced(test, 2))
     footer: list[str] = []
     if skipped:
         footer = ["Not built, and why (smokegen builds only what it can build honestly):"]
@@ -183,10 +168,11 @@ def render_classes(inputs: SuiteInputs) -> str:
     return _module(
         inputs,
         [
-            "One test per public class that can be built, its arguments written out. A class that",
-            "turns out not to be buildable is skipped with the reason; a constructor that fails the",
-            "way SG210 describes fails with its real exception. Classes that are not built are listed",
-            "at the end of the file.",
+            "One test per public class that can be built, as `smokegen check` builds it (the call is in",
+            "BUILDS), in a fresh child of the project's interpreter after its module imports: a constructor",
+            "failure check reports as an error (SG210) fails the test with check's finding; a warning, or a",
+            "class that turns out not to be buildable, skips it with the reason. Classes that are not built",
+            "are listed at the end of the file.",
         ],
         body,
         footer,
@@ -224,8 +210,9 @@ def render_entry_points(inputs: SuiteInputs) -> str:
     return _module(
         inputs,
         [
-            "Every entry point the project declares loads in a fresh interpreter, as the installed",
-            "script wrapper loads it; a console or GUI script's target is callable. Ids: group:name.",
+            "Every entry point the project declares, as `smokegen check` judges it: its target exists,",
+            "and loads in a fresh interpreter as the installed script wrapper loads it (a console or GUI",
+            "script's is callable); an error check reports at its declaration fails it. Ids: group:name.",
         ],
         body,
     )

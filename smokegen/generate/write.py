@@ -45,27 +45,52 @@ SUITE_SETTINGS = (
 )
 
 
+# The suite settings that ``smokegen check`` takes too: the suite's check runs with them.
+CHECK_SETTINGS = tuple(key for key in SUITE_SETTINGS if key not in ("mypy", "smoke_dir"))
+
+
+def _flag_values(flags: Mapping[str, Any], keys: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """(flag, value or None for a switch) for each setting of ``keys`` given, in a stable order."""
+    out: list[tuple[str, str | None]] = []
+    for setting in SETTINGS:
+        raw = flags.get(setting.key)
+        if setting.key not in keys or raw is None or raw == ():
+            continue
+        if isinstance(raw, bool):
+            on, _, off = setting.flag.partition("/")
+            out.append((on if raw else off, None))
+        elif isinstance(raw, (tuple, list)):
+            out += [(setting.flag, str(value)) for value in raw]
+        else:
+            out.append((setting.flag, str(raw)))
+    return out
+
+
 def regenerate_command(flags: Mapping[str, Any]) -> str:
     """``smokegen generate`` with the command-line flags that shaped the suite, in a stable order:
     the header of every generated file names it, so the same command gives the same files."""
     parts = ["smokegen", "generate"]
-    for setting in SETTINGS:
-        raw = flags.get(setting.key)
-        if setting.key not in SUITE_SETTINGS or raw is None or raw == ():
-            continue
-        if isinstance(raw, bool):
-            on, _, off = setting.flag.partition("/")
-            parts.append(on if raw else off)
-        elif isinstance(raw, (tuple, list)):
-            for value in raw:
-                parts += [setting.flag, shlex.quote(str(value))]
-        else:
-            parts += [setting.flag, shlex.quote(str(raw))]
+    for flag, value in _flag_values(flags, SUITE_SETTINGS):
+        parts += [flag] if value is None else [flag, shlex.quote(value)]
     return " ".join(parts)
 
 
+def check_arguments(flags: Mapping[str, Any]) -> tuple[str, ...]:
+    """The arguments of ``smokegen check`` that the suite's check runs with: the generate flags that
+    shaped what it holds (``--exclude``, ``--no-instantiate``...)."""
+    parts: list[str] = []
+    for flag, value in _flag_values(flags, CHECK_SETTINGS):
+        parts += [flag] if value is None else [flag, value]
+    return tuple(parts)
+
+
 def suite_files(
-    root: Path, model: ProjectModel, config: Config, mypy: bool, command: str = REGENERATE
+    root: Path,
+    model: ProjectModel,
+    config: Config,
+    mypy: bool,
+    command: str = REGENERATE,
+    check: tuple[str, ...] = (),
 ) -> dict[str, str]:
     """The suite for this project: file name -> source; ``command`` regenerates it."""
     depth = len(Path(config.smoke_dir).parts)
@@ -76,6 +101,7 @@ def suite_files(
         mypy=mypy,
         root_from_suite="/".join([".."] * depth) or ".",
         command=command,
+        check=check,
     )
     return render_suite(inputs)
 

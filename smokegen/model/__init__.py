@@ -48,6 +48,8 @@ from smokegen.model.verdicts import (
     ImportVerdict,
     Outcome,
     SkipReason,
+    Subject,
+    SubjectKind,
     TraceFrame,
     Warned,
 )
@@ -86,6 +88,8 @@ __all__ = [
     "ScanResult",
     "Severity",
     "SkipReason",
+    "Subject",
+    "SubjectKind",
     "SourceFile",
     "Suppression",
     "TraceFrame",

@@ -4,7 +4,7 @@ classes, and the report of ``check``."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smokegen.model.findings import Finding, Location
 
@@ -173,3 +173,26 @@ class CheckReport:
     modules: int
     silenced: int
     classes: tuple[ClassOutcome, ...] = ()  # empty without the runtime stage
+    subjects: dict[Finding, Subject] = field(default_factory=dict)  # what each finding is about
+
+
+class SubjectKind(enum.Enum):
+    """What a finding is about, as the generated suite and the plugin split ``check`` into tests."""
+
+    MODULE = "module"  # a finding in a module's file: its static findings and its import
+    CLASS = "class"  # a constructor finding (SG210-SG212) at a planned class
+    ENTRY_POINT = "entry-point"  # a finding at an entry point's declaration
+    MYPY = "mypy"  # the mypy stage (SG3xx)
+    PROJECT = "project"  # anything else: project files, dependency lists, installed code
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The one test of the generated suite (and item of the plugin) a finding fails or skips.
+    ``name``: the module, ``module:Class``, ``group:name`` of an entry point; empty otherwise."""
+
+    kind: SubjectKind
+    name: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}[{self.name}]" if self.name else self.kind.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from smokegen.model import CheckReport, Finding
+from smokegen.model import CheckReport, Finding, Subject
 from smokegen.reporting.safe import safe
 from smokegen.reporting.text import counts
 
@@ -26,13 +26,21 @@ def finding_to_json(finding: Finding) -> dict[str, object]:
     }
 
 
+def _with_subject(data: dict[str, object], subject: Subject | None) -> dict[str, object]:
+    """The finding with what it is about: the generated suite's test and the plugin's item it fails
+    or skips (:mod:`smokegen.checks.subjects`)."""
+    if subject is not None:
+        data["subject"] = {"kind": subject.kind.value, "name": subject.name}
+    return data
+
+
 def render_check_json(report: CheckReport) -> str:
     """The documented JSON report (docs/commands.md, "JSON report")."""
     report = safe(report)
     errors, warnings = counts(report.findings)
     data = {
         "schema": REPORT_SCHEMA,
-        "findings": [finding_to_json(f) for f in report.findings],
+        "findings": [_with_subject(finding_to_json(f), report.subjects.get(f)) for f in report.findings],
         "summary": {"errors": errors, "warnings": warnings, "modules": report.modules, "silenced": report.silenced},
         "notes": list(report.notes),
         "classes": [

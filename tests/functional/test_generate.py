@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +37,86 @@ def run_suite(project: Path, *args: str) -> dict[str, tuple[str, str]]:
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert done.returncode in (0, 1), done.stdout + done.stderr  # 2+: collection or usage errors
+    return _junit(report)
+
+
+def check_json(project: Path) -> dict[str, Any]:
+    """``smokegen check --format json`` on ``project``, as a user runs it (mypy when it configures it)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "smokegen", "check", "--format", "json", "--python", sys.executable, str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert done.returncode in (0, 1), done.stderr
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+SUITE_IDS = {
+    "module": "test_smoke_imports.py::test_import[{}]",
+    "class": "test_smoke_classes.py::test_build[{}]",
+    "entry-point": "test_smoke_entry_points.py::test_entry_point[{}]",
+    "project": "test_smoke_imports.py::test_project_files",
+    "mypy": "test_smoke_mypy.py::test_mypy",
+}
+PLUGIN_IDS = {
+    "module": "import[{}]",
+    "class": "build[{}]",
+    "entry-point": "entry_point[{}]",
+    "project": "project_files",
+    "mypy": "mypy",
+}
+
+
+def expected_from_check(report: dict[str, Any], ids: dict[str, str]) -> tuple[set[str], set[str]]:
+    """(the test ids that must fail, those that must skip), derived from check's JSON report alone:
+    a subject with an error finding fails; one with only warnings skips, as does a class check tried
+    and did not build (a class it never plans, an enum, has no test)."""
+    errors: set[str] = set()
+    warned: set[str] = set()
+    for finding in report["findings"]:
+        subject = finding["subject"]
+        test_id = ids[subject["kind"]].format(subject["name"])
+        (errors if finding["severity"] == "error" else warned).add(test_id)
+    for outcome in report["classes"]:
+        if outcome["outcome"] in ("skipped", "not-imported") and outcome["arguments"] is not None:
+            warned.add(ids["class"].format(outcome["class"]))
+    return errors, warned - errors
+
+
+def plugin_outcomes(project: Path, *args: str) -> dict[str, tuple[str, str]]:
+    """``pytest --smokegen`` on ``project`` with none of its own tests: item name -> (outcome, text)."""
+    empty = project / "no_tests_here"
+    empty.mkdir()
+    report = project / "plugin.xml"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--smokegen",
+            "--smokegen-project",
+            str(project),
+            f"--junitxml={report}",
+            *args,
+            str(empty),
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return {name.rpartition("::")[2]: outcome for name, outcome in _junit(report).items()}
+
+
+def _junit(report: Path) -> dict[str, tuple[str, str]]:
     outcomes: dict[str, tuple[str, str]] = {}
     for case in ET.parse(report).getroot().iter("testcase"):
         module = case.get("classname", "").rpartition(".")[2]
@@ -49,27 +131,44 @@ def run_suite(project: Path, *args: str) -> dict[str, tuple[str, str]]:
     return outcomes
 
 
-@pytest.mark.parametrize("xdist", [False, True], ids=["plain", "xdist"])
+def _split(outcomes: dict[str, tuple[str, str]]) -> tuple[set[str], set[str]]:
+    failed = {test_id for test_id, (outcome, _) in outcomes.items() if outcome in ("failed", "error")}
+    return failed, {test_id for test_id, (outcome, _) in outcomes.items() if outcome == "skipped"}
+
+
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_generated_suite_fails_exactly_the_expected_tests(name: str, xdist: bool, fixture_project, capsys) -> None:
+def test_suite_and_plugin_fail_exactly_where_check_reports_errors(name: str, fixture_project, capsys) -> None:
+    """One verdict, three front ends: on every fixture, the generated suite (plain and ``-n 2``) and
+    ``pytest --smokegen`` fail exactly the subjects of check's error findings and skip exactly those
+    of its warnings, with check's finding line as the failure message."""
     project = fixture_project(name)
+    report = check_json(project)
     assert generate(project) == 0
     capsys.readouterr()
-    outcomes = run_suite(project, *(["-n", "2"] if xdist else []))
+    suite_errors, suite_warned = expected_from_check(report, SUITE_IDS)
+    for args in ((), ("-n", "2")):
+        outcomes = run_suite(project, *args)
+        assert _split(outcomes) == (suite_errors, suite_warned), (args, outcomes)
+        for finding in report["findings"]:
+            if finding["severity"] == "error" and finding["subject"]["kind"] != "mypy":
+                line = f"{finding['path']}:{finding['line']}:{finding['column']}: {finding['code']}"
+                test_id = SUITE_IDS[finding["subject"]["kind"]].format(finding["subject"]["name"])
+                assert line in outcomes[test_id][1]
+        # every module has its import test, whatever its outcome
+        modules = expected(name)["scan"]["modules"]
+        imported = {
+            t.partition("[")[2].rstrip("]") for t in outcomes if t.startswith("test_smoke_imports.py::test_import")
+        }
+        assert {m for m in modules if not m.endswith("__main__")} <= imported
+    # the hand-kept list agrees too (it says which real exception each failure shows)
     want = expected(name)["generate"]
-    failed = {
-        test_id: text for test_id, (outcome, text) in outcomes.items() if outcome != "passed" and outcome != "skipped"
-    }
-    assert sorted(failed) == sorted(want["failed"]), failed
+    assert sorted(suite_errors) == sorted(want["failed"])
     for test_id, needle in want["failed"].items():
-        assert outcomes[test_id][0] == "failed"
-        assert needle in failed[test_id], f"{test_id}: {failed[test_id]}"
-    skipped = sorted(test_id for test_id, (outcome, _) in outcomes.items() if outcome == "skipped")
-    assert skipped == sorted(want["skipped"]["ids"])
-    # every module has its import test, whatever its outcome
-    modules = expected(name)["scan"]["modules"]
-    imported = {t.partition("[")[2].rstrip("]") for t in outcomes if t.startswith("test_smoke_imports.py::")}
-    assert {m for m in modules if not m.endswith("__main__")} <= imported
+        assert needle in outcomes[test_id][1], f"{test_id}: {outcomes[test_id][1]}"
+    assert sorted(suite_warned) == sorted(want["skipped"]["ids"])
+    shutil.rmtree(project / SUITE)
+    plugin_errors, plugin_warned = expected_from_check(report, PLUGIN_IDS)
+    assert _split(plugin_outcomes(project)) == (plugin_errors, plugin_warned)
 
 
 def test_generate_twice_touches_nothing_and_check_finds_nothing_stale(fixture_project, capsys) -> None:
@@ -217,9 +316,9 @@ def test_generated_class_tests_judge_as_check_does_on_run_time_surprises(tmp_pat
     assert generate(tmp_path) == 0
     outcomes = run_suite(tmp_path)
     assert {k: v[0] for k, v in outcomes.items() if "classes" in k} == {
-        "test_smoke_classes.py::test_pkg_things_CodecDecoder": "skipped",
-        "test_smoke_classes.py::test_pkg_things_Plain": "passed",
-        "test_smoke_classes.py::test_pkg_things_Resized": "skipped",
+        "test_smoke_classes.py::test_build[pkg.things:CodecDecoder]": "skipped",
+        "test_smoke_classes.py::test_build[pkg.things:Plain]": "passed",
+        "test_smoke_classes.py::test_build[pkg.things:Resized]": "skipped",
     }
-    assert "not-a-class" in outcomes["test_smoke_classes.py::test_pkg_things_CodecDecoder"][1]
-    assert "required-args" in outcomes["test_smoke_classes.py::test_pkg_things_Resized"][1]
+    assert "not-a-class" in outcomes["test_smoke_classes.py::test_build[pkg.things:CodecDecoder]"][1]
+    assert "required-args" in outcomes["test_smoke_classes.py::test_build[pkg.things:Resized]"][1]

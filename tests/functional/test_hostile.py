@@ -343,7 +343,7 @@ def test_a_module_getattr_that_raises_fails_check_as_it_fails_the_generated_suit
     assert smokegen("generate", str(root), tag=tag, cwd=root).returncode == 0
     suite = _pytest(root, "tests/smoke", "-rA", tag=tag)
     assert suite.returncode == 1
-    assert "FAILED tests/smoke/test_smoke_classes.py::test_pkg_mod_Thing - RuntimeError" in suite.stdout
+    assert "FAILED tests/smoke/test_smoke_classes.py::test_build[pkg.mod:Thing]" in suite.stdout
     assert "RuntimeError: no __path__" in suite.stdout
 
 

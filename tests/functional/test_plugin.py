@@ -1,5 +1,5 @@
-"""The pytest plugin, run with ``pytester``: off without ``--smokegen``; with it, isolated import and
-instantiation items judged as ``smokegen check`` judges them, with and without xdist."""
+"""The pytest plugin, run with ``pytester``: off without ``--smokegen``; with it, check's verdict as
+items (module, build, entry point, project files), with and without xdist."""
 
 from __future__ import annotations
 
@@ -32,24 +32,25 @@ def test_flag_collects_import_and_build_items(pytester: pytest.Pytester, xdist: 
     project(pytester, "class_zoo")
     args = ["-p", "no:cacheprovider", "--smokegen", "-rA", *(["-n", "2"] if xdist else []), "tests"]
     result = pytester.runpytest_subprocess(*args)
-    result.assert_outcomes(passed=10, failed=1, skipped=2)
+    result.assert_outcomes(passed=11, failed=1, skipped=2)
     out = result.stdout.str()
     assert "FAILED smokegen::build[zoo.keepers:Ledger]" in out
     assert "NameError: name 'load_rates' is not defined" in out
     for module in ("zoo", "zoo.keepers", "zoo.shapes"):
         assert f"PASSED smokegen::import[{module}]" in out
     assert "PASSED smokegen::build[zoo.keepers:Feeder]" in out  # built by the project's factory
+    assert "PASSED smokegen::project_files" in out
 
 
 @pytest.mark.parametrize("xdist", [False, True], ids=["plain", "xdist"])
-def test_broken_import_fails_its_item_with_the_real_exception(pytester: pytest.Pytester, xdist: bool) -> None:
+def test_broken_import_fails_its_item_with_checks_finding(pytester: pytest.Pytester, xdist: bool) -> None:
     project(pytester, "renamed_class")
     shutil.rmtree(pytester.path / "tests")  # only smokegen's items
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--smokegen", *(["-n", "2"] if xdist else []))
-    result.assert_outcomes(passed=5, failed=1, skipped=1)
+    result.assert_outcomes(passed=6, failed=1, skipped=1)
     out = result.stdout.str()
     assert "FAILED smokegen::import[app.streaming.pipeline]" in out
-    assert "ImportError: cannot import name 'StreamingConsumer' from 'app.streaming.consumers'" in out
+    assert "app/streaming/pipeline.py:3:37: SG101 cannot import name 'StreamingConsumer'" in out
 
 
 def test_importing_the_plugin_does_not_load_the_scanner() -> None:
