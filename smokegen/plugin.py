@@ -16,6 +16,7 @@ only (the scanner, libcst, is loaded when the flag is given).
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +94,30 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     add("project_files", testing.assert_project_files, "the project's files")
     if found.mypy:
         add("mypy", testing.assert_mypy, "mypy")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    """Before the first test: check's verdict for every project whose smoke tests this process will
+    run (generated suites' and this plugin's), so that the check runs outside any test, and a
+    per-test timeout (pytest-timeout) does not count it against whichever smoke test comes first.
+    Returns None: pytest's own loop runs the tests."""
+    testing = sys.modules.get("smokegen.testing")
+    if testing is None:
+        return None  # no generated suite was collected and --smokegen is off
+    projects: set[Any] = set()
+    for item in session.items:
+        found = getattr(item, "project", None) if isinstance(item, SmokeItem) else None
+        if found is None:
+            found = getattr(getattr(item, "module", None), "PROJECT", None)
+        if isinstance(found, testing.Project):
+            projects.add(found)
+    for found in sorted(projects, key=lambda p: (str(p.root), p.check)):
+        try:
+            testing.verdict(found)
+        except Exception:  # the tests run it again and report what fails
+            pass
+    return None
 
 
 def _module(project: Project, module: str) -> None:

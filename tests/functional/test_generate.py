@@ -322,3 +322,27 @@ def test_generated_class_tests_judge_as_check_does_on_run_time_surprises(tmp_pat
     }
     assert "not-a-class" in outcomes["test_smoke_classes.py::test_build[pkg.things:CodecDecoder]"][1]
     assert "required-args" in outcomes["test_smoke_classes.py::test_build[pkg.things:Resized]"][1]
+
+
+def test_check_runs_before_the_first_smoke_test_not_inside_it(fixture_project, capsys) -> None:
+    """A per-test timeout (pytest-timeout) must not count check's run against whichever smoke test
+    comes first: the verdict is there before any test starts, for the suite and for the plugin."""
+    project = fixture_project("class_zoo")
+    assert generate(project, "--no-mypy") == 0
+    capsys.readouterr()
+    (project / "conftest.py").write_text(
+        "import smokegen.testing\n\n\n"
+        "def pytest_runtest_setup(item):\n"
+        "    print(f'VERDICTS-BEFORE {item.name} {smokegen.testing.verdict.cache_info().currsize}')\n"
+    )
+    for args in (["tests/smoke"], ["--smokegen", "--smokegen-project", str(project), "-k", "smokegen"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-s", "-q", *args],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 1, done.stdout + done.stderr  # Ledger's SG210
+        counts = [line.split()[-1] for line in done.stdout.splitlines() if line.startswith("VERDICTS-BEFORE")]
+        assert counts and set(counts) == {"1"}, done.stdout
