@@ -33,6 +33,8 @@ from smokegen.checks.external import (
 )
 from smokegen.checks.import_verdicts import (
     entry_point_findings,
+    owned_files,
+    project_frame,
     runtime_findings,
     setup_consequences,
     setup_findings,
@@ -45,15 +47,19 @@ from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
 from smokegen.graph.hosts import host_of
 from smokegen.graph.index import ProjectIndex, Verdict
+from smokegen.graph.shards import Shard, assign, shard_of
 from smokegen.model import (
     CheckReport,
     ClassOutcome,
     ClassPlan,
     Finding,
     ImportStatus,
+    ImportVerdict,
     Location,
     ModuleInfo,
     ProjectModel,
+    Subject,
+    SubjectKind,
 )
 from smokegen.plan.synth import plan_classes
 from smokegen.project.config import Config, ConfigError, direct_folder, entry_point_locations
@@ -152,6 +158,17 @@ class Stages:
     scope: frozenset[str] | None = None
     entry_points_file: str = "pyproject.toml"
     application: bool = False  # deployed, not distributed: no module is an opt-in integration
+    shard: Shard | None = None  # only this share of the modules (graph/shards.py)
+
+
+def _shard_filter(shard: Shard | None, model: ProjectModel) -> Callable[[str], bool] | None:
+    """Whether a module is in ``shard`` (None: no shard, every module is)."""
+    if shard is None or shard.count == 1:
+        return None
+    from smokegen.generate.suite import import_modules
+
+    assigned = assign(import_modules(model), shard.count)
+    return lambda name: shard_of(name, assigned) == shard.index
 
 
 def run_checks(
@@ -166,6 +183,10 @@ def run_checks(
     root, model, config, cache = project.root, project.model, project.config, project.cache()
     fingerprints = project.stats.fingerprints
     runtime, mypy, scope = stages.runtime, stages.mypy, stages.scope
+    in_shard = _shard_filter(stages.shard, model)
+    first = stages.shard is None or stages.shard.first  # reports what belongs to no module
+    if not first:
+        mypy = None
     if runtime is not None:
         trouble = cannot_start(runtime)
         if trouble is not None:
@@ -206,6 +227,7 @@ def run_checks(
             )
     outcomes: tuple[ClassOutcome, ...] = ()
     plans: dict[str, tuple[ClassPlan, ...]] = {}
+    origins: dict[Finding, str] = {}  # import failures -> the module whose import each speaks for
     if runtime is not None:
         # The framework set-up production runs first (django.setup()): run alone, then before every import.
         setup = find_setup(
@@ -241,6 +263,9 @@ def run_checks(
             verdict_cache = VerdictCache(cache, root, model, fingerprints, context_digest(root, model, env, runtime))
             runtime = dataclasses.replace(runtime, report_loaded=True)
         wanted = only if only is not None else tuple(importable_modules(model))
+        if in_shard is not None:
+            wanted = tuple(name for name in wanted if in_shard(name))
+            plans = {name: group for name, group in plans.items() if in_shard(name)}
         reused, todo = split_cached(verdict_cache, wanted, plans)
         verdicts = run_imports(root, model, runtime, progress, plans, tuple(todo), passing=reused) if todo else ()
         if verdict_cache is not None:
@@ -252,6 +277,9 @@ def run_checks(
                 "project file they load has changed since (--no-cache imports every module)"
             )
         verdicts = tuple(sorted((*verdicts, *reused.values()), key=lambda v: v.module))
+        beside: tuple[ImportVerdict, ...] = ()
+        if in_shard is not None:
+            beside = _beside_shard(root, model, runtime, verdicts, in_shard)
         # the run is the truth: what the static stage says fails on import, in a module that imported fine
         findings = refuted_by_run(findings, model, (v.module for v in verdicts if v.status is ImportStatus.OK))
         if setup is not None and setup_verdict is not None and setup_verdict.status is not ImportStatus.OK:
@@ -265,7 +293,15 @@ def run_checks(
         hosted = host_tops(index, env)
         findings.extend(
             runtime_findings(
-                verdicts, model, root, findings, optional, config.environment_errors, stages.application, hosted
+                (*verdicts, *beside),
+                model,
+                root,
+                findings,
+                optional,
+                config.environment_errors,
+                stages.application,
+                hosted,
+                origins,
             )
         )
         findings.extend(deprecation_findings(verdicts, model, root, config.deprecations))
@@ -277,13 +313,13 @@ def run_checks(
 
         # Entry points and TYPE_CHECKING names: one runner, a fresh child each (not for a partial scope:
         # a change to some modules; their findings are in those modules' files).
-        points = entry_point_lookups(model) if not partial else {}
+        points = entry_point_lookups(model) if not partial and first else {}
         checking = type_checking_lookups(model, unknown) if not partial else []
         looked_up = run_lookups(root, model, runtime, list(points.values()) + checking)
         verdicts_by_point = {point: looked_up[lookup.key] for point, lookup in points.items()}
         hosts = {point: host_provides(host, env) for point in points if (host := host_of(point.group)) is not None}
         findings.extend(entry_point_findings(verdicts_by_point, point_locations, findings, optional, hosts))
-        if config.run_scripts and not partial:
+        if config.run_scripts and not partial and first:
             loading = [p for p, v in verdicts_by_point.items() if v.status is ImportStatus.OK]  # SG208 says the rest
             runs = run_scripts(root, model, runtime, config.run_scripts, loading)
             findings.extend(script_findings(runs, point_locations, config.run_scripts, runtime.timeout))
@@ -294,8 +330,67 @@ def run_checks(
     kept, dropped = apply_silencing(findings, model, config)
     unique = sorted(set(kept))
     counted = len(scope & everything) if scope is not None else len(everything)
-    subjects = subjects_of(unique, model, (p for group in plans.values() for p in group), point_locations)
-    return CheckReport(tuple(unique), tuple(notes), counted, dropped, outcomes, subjects)
+    all_plans = plan_classes(model, dict(config.factories)) if in_shard is not None and config.instantiate else plans
+    subjects = subjects_of(unique, model, (p for group in all_plans.values() for p in group), point_locations, origins)
+    shard_modules: tuple[str, ...] = ()
+    if in_shard is not None:
+        unique, outcomes = _in_shard(unique, subjects, outcomes, in_shard, first)
+        shard_modules = tuple(sorted(name for name in everything if in_shard(name)))
+        counted = len(shard_modules)
+        notes.append(
+            f"shard {stages.shard}: {counted} of {len(everything)} modules"
+            + ("; entry points, mypy and the project's other files are shard 1's" if not first else "")
+        )
+    shown = str(stages.shard) if in_shard is not None else ""
+    return CheckReport(tuple(unique), tuple(notes), counted, dropped, outcomes, subjects, shown, shard_modules)
+
+
+def _beside_shard(
+    root: Path,
+    model: ProjectModel,
+    runtime: RuntimeOptions,
+    verdicts: Iterable[ImportVerdict],
+    in_shard: Callable[[str], bool],
+) -> tuple[ImportVerdict, ...]:
+    """The imports of the modules of other shards in whose files this shard's imports fail: a failure
+    is reported once, at the line that raised, for the module whose own line it is (when that
+    module fails too), and that module may be another shard's, which reports it then."""
+    owned = owned_files(root, model)
+    by_path = {m.path: m.name for m in model.modules if m.kind.imported}
+    others: set[str] = set()
+    for verdict in verdicts:
+        if verdict.status is ImportStatus.OK:
+            continue
+        where = project_frame(verdict.frames, root, owned)
+        module = by_path.get(where[0]) if where is not None else None
+        if module is not None and not in_shard(module):
+            others.add(module)
+    if not others:
+        return ()
+    return tuple(run_imports(root, model, runtime, None, {}, tuple(sorted(others))))
+
+
+def _in_shard(
+    findings: list[Finding],
+    subjects: Mapping[Finding, Subject],
+    outcomes: tuple[ClassOutcome, ...],
+    in_shard: Callable[[str], bool],
+    first: bool,
+) -> tuple[list[Finding], tuple[ClassOutcome, ...]]:
+    """The findings and class outcomes of one shard: a module's and its classes' where the module is
+    in it; the rest (entry points, mypy, the project's files) in the first shard."""
+    kept = []
+    for finding in findings:
+        subject = subjects[finding]
+        if subject.kind is SubjectKind.MODULE:
+            mine = in_shard(subject.name)
+        elif subject.kind is SubjectKind.CLASS:
+            mine = in_shard(subject.name.partition(":")[0])
+        else:
+            mine = first
+        if mine:
+            kept.append(finding)
+    return kept, tuple(o for o in outcomes if in_shard(o.key.partition(":")[0]))
 
 
 # --- commands: a request in, a result out ---------------------------------------------------------
@@ -366,6 +461,7 @@ class CheckRequest:
     flags: Mapping[str, Any] = field(default_factory=dict)
     changed: tuple[Path, ...] | None = None
     installed: str | None = None
+    shard: Shard | None = None  # --shard K/N: only this share of the modules
 
 
 def check(request: CheckRequest, progress: ProgressFor = no_progress) -> CheckReport:
@@ -404,6 +500,7 @@ def check(request: CheckRequest, progress: ProgressFor = no_progress) -> CheckRe
         scope=scope,
         entry_points_file=entry_points_file,
         application=loaded.application,
+        shard=request.shard,
     )
     if stages.runtime is not None and loaded.python_origin:
         notes.append(f"the project's code ran under {_shown(config.python, loaded.root)} ({loaded.python_origin})")

@@ -39,11 +39,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "an entry point, the project's files, mypy.",
     )
     group.addoption(
+        "--smokegen-shard",
+        default=None,
+        metavar="K/N",
+        help="Run only the K-th of N shares of the smoke tests (generated suite and --smokegen items), as "
+        "`smokegen check --shard K/N` splits the modules; shard 1 also has the entry points, project files "
+        "and mypy.",
+    )
+    group.addoption(
         "--smokegen-project",
         default=None,
         metavar="PATH",
         help="The project to smoke-test [default: pytest's rootdir].",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    spec = config.getoption("--smokegen-shard", default=None)
+    if spec is None:
+        return
+    from smokegen import testing
+    from smokegen.graph.shards import parse_shard
+
+    try:
+        shard = parse_shard(spec)
+    except ValueError as exc:
+        raise pytest.UsageError(f"--smokegen-shard: {exc}") from None
+    testing.use_shard(str(shard))
 
 
 class SmokeGroup(pytest.Collector):
@@ -54,13 +76,22 @@ class SmokeGroup(pytest.Collector):
 
 
 class SmokeItem(pytest.Item):
-    """One share of check's verdict: ``judge(project)`` fails or skips it."""
+    """One share of check's verdict: ``judge(project)`` fails or skips it; ``subject``: (kind, name)."""
 
-    def __init__(self, *, project: Project, judge: Callable[[Project], None], what: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        project: Project,
+        judge: Callable[[Project], None],
+        what: str,
+        subject: tuple[str, str],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.project = project
         self.judge = judge
         self.what = what
+        self.subject = subject
 
     def runtest(self) -> None:
         self.judge(self.project)
@@ -70,8 +101,54 @@ class SmokeItem(pytest.Item):
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("--smokegen"):
-        return
+    if config.getoption("--smokegen"):
+        _add_items(session, config, items)
+    if config.getoption("--smokegen-shard") is not None:
+        _keep_shard(config, items)
+
+
+_SUITE_SUBJECTS = {  # a generated test function -> (the kind of its subject, its parameter)
+    "test_import": ("module", "module"),
+    "test_build": ("class", "key"),
+    "test_entry_point": ("entry-point", "entry_point"),
+    "test_project_files": ("project", ""),
+    "test_mypy": ("mypy", ""),
+}
+
+
+def _subject_of(item: pytest.Item, testing: Any) -> tuple[Any, str, str] | None:
+    """(project, kind, name) of a smoke item (the plugin's or a generated suite's); None for others."""
+    if isinstance(item, SmokeItem):
+        return item.project, *item.subject
+    found = getattr(getattr(item, "module", None), "PROJECT", None)
+    function = getattr(getattr(item, "function", None), "__name__", "")
+    if not isinstance(found, testing.Project) or function not in _SUITE_SUBJECTS:
+        return None
+    kind, parameter = _SUITE_SUBJECTS[function]
+    callspec = getattr(item, "callspec", None)
+    name = str(callspec.params.get(parameter, "")) if parameter and callspec is not None else ""
+    return found, kind, name
+
+
+def _keep_shard(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the smoke tests of the other shards. Which modules are this shard's is check's answer
+    (its JSON report's ``shard``), so check runs here, at collection, once per run."""
+    from smokegen import testing
+
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        subject = _subject_of(item, testing)
+        if subject is None or testing.in_shard(*subject):
+            keep.append(item)
+        else:
+            dropped.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+def _add_items(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     from functools import partial
 
     from smokegen import testing
@@ -82,18 +159,19 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     found = testing.collect(project)
     group = SmokeGroup.from_parent(session, name="smokegen", nodeid="smokegen")
 
-    def add(name: str, judge: Callable[[Project], None], what: str) -> None:
-        items.append(SmokeItem.from_parent(group, name=name, project=project, judge=judge, what=what))
+    def add(name: str, judge: Callable[[Project], None], what: str, subject: tuple[str, str]) -> None:
+        item = SmokeItem.from_parent(group, name=name, project=project, judge=judge, what=what, subject=subject)
+        items.append(item)
 
     for module in found.modules:
-        add(f"import[{module}]", partial(_module, module=module), f"import {module}")
+        add(f"import[{module}]", partial(_module, module=module), f"import {module}", ("module", module))
     for key in found.builds:
-        add(f"build[{key}]", partial(_build, key=key), f"build {key}")
+        add(f"build[{key}]", partial(_build, key=key), f"build {key}", ("class", key))
     for point in found.entry_points:
-        add(f"entry_point[{point}]", partial(_entry_point, key=point), f"entry point {point}")
-    add("project_files", testing.assert_project_files, "the project's files")
+        add(f"entry_point[{point}]", partial(_entry_point, key=point), f"entry point {point}", ("entry-point", point))
+    add("project_files", testing.assert_project_files, "the project's files", ("project", ""))
     if found.mypy:
-        add("mypy", testing.assert_mypy, "mypy")
+        add("mypy", testing.assert_mypy, "mypy", ("mypy", ""))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -105,13 +183,7 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     testing = sys.modules.get("smokegen.testing")
     if testing is None:
         return None  # no generated suite was collected and --smokegen is off
-    projects: set[Any] = set()
-    for item in session.items:
-        found = getattr(item, "project", None) if isinstance(item, SmokeItem) else None
-        if found is None:
-            found = getattr(getattr(item, "module", None), "PROJECT", None)
-        if isinstance(found, testing.Project):
-            projects.add(found)
+    projects = {subject[0] for item in session.items if (subject := _subject_of(item, testing)) is not None}
     for found in sorted(projects, key=lambda p: (str(p.root), p.check)):
         try:
             testing.verdict(found)

@@ -101,6 +101,29 @@ class Verdict:
     findings: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)  # (kind, name) ->
     classes: dict[str, dict[str, Any]] = field(default_factory=dict)  # "module:Class" -> its outcome
     trouble: str = ""  # check could not run: every test fails with this
+    shard: tuple[int, frozenset[str]] | None = None  # with a shard: its index, and its modules
+
+
+_SHARD: list[str] = []  # "K/N" when the run is one shard (pytest --smokegen-shard), set by the plugin
+
+
+def use_shard(spec: str) -> None:
+    """Make every check of this process ``--shard spec`` (the plugin's ``--smokegen-shard``)."""
+    _SHARD[:] = [spec]
+
+
+def in_shard(found: Project, kind: str, name: str = "") -> bool:
+    """Whether the test of ``(kind, name)`` belongs to this run's shard (always, without one): a
+    module's and its classes' tests go with the module; the others with shard 1."""
+    judged = verdict(found)
+    if judged.shard is None:
+        return True
+    index, modules = judged.shard
+    if kind == "module":
+        return name in modules
+    if kind == "class":
+        return name.partition(":")[0] in modules
+    return index == 1
 
 
 def check_command(found: Project) -> list[str]:
@@ -116,6 +139,7 @@ def check_command(found: Project) -> list[str]:
         "--python",
         sys.executable,
         *found.check,
+        *(["--shard", _SHARD[0]] if _SHARD else []),
         "--",
         str(found.root),
     ]
@@ -170,7 +194,7 @@ def _shared_run(found: Project, run_id: str) -> dict[str, Any]:
             return _run_check(found)  # not ours: another user's folder of that name
     except OSError:
         return _run_check(found)
-    key = hashlib.sha256(repr((str(found.root), found.check)).encode()).hexdigest()[:20]
+    key = hashlib.sha256(repr((str(found.root), found.check, _SHARD)).encode()).hexdigest()[:20]
     data = folder / f"{key}.json"
     with open(folder / f"{key}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -205,9 +229,11 @@ def _parse(result: dict[str, Any], found: Project) -> Verdict:
             subject = finding.get("subject") or {"kind": "project", "name": ""}
             findings.setdefault((subject["kind"], subject["name"]), []).append(finding)
         classes = {str(c["class"]): dict(c) for c in report.get("classes", ())}
+        sharded = report.get("shard")
+        shard = (int(sharded["index"]), frozenset(sharded["modules"])) if sharded else None
     except (ValueError, KeyError, TypeError) as exc:
         return Verdict(trouble=f"`{shown}` printed no report smokegen can read ({exc}): {result['out'][:2000]}")
-    return Verdict(findings, classes)
+    return Verdict(findings, classes, shard=shard)
 
 
 def _line(finding: dict[str, Any]) -> str:

@@ -187,8 +187,33 @@ def runtime_findings(
     environment_errors: tuple[str, ...] = (),
     application: bool = False,
     hosted: Mapping[str, frozenset[str]] = MappingProxyType({}),
+    origins: dict[Finding, str] | None = None,
 ) -> Iterator[Finding]:
     """Findings for failed imports; one the static stage already reported at that line is not repeated.
+    ``hosted``: module -> what the hosts of the plugins that load it provide (absent here: not judged).
+    ``optional``: top-level import names of distributions declared only in extras;
+    ``environment_errors``: the configured patterns of failures that mean missing configuration.
+    ``origins``, when given, gets each finding's module: the one whose import it speaks for (a failure
+    is placed at the line that raised, which may be another module's)."""
+    for finding, module in _runtime_findings(
+        verdicts, model, root, static, optional, environment_errors, application, hosted
+    ):
+        if origins is not None:
+            origins[finding] = module
+        yield finding
+
+
+def _runtime_findings(
+    verdicts: Iterable[ImportVerdict],
+    model: ProjectModel,
+    root: Path,
+    static: Iterable[Finding] = (),
+    optional: frozenset[str] = frozenset(),
+    environment_errors: tuple[str, ...] = (),
+    application: bool = False,
+    hosted: Mapping[str, frozenset[str]] = MappingProxyType({}),
+) -> Iterator[tuple[Finding, str]]:
+    """Findings for failed imports, each with the module whose import it speaks for.
     ``hosted``: module -> what the hosts of the plugins that load it provide (absent here: not judged).
     ``optional``: top-level import names of distributions declared only in extras;
     ``environment_errors``: the configured patterns of failures that mean missing configuration."""
@@ -214,28 +239,40 @@ def runtime_findings(
         location = Location(where[0], where[1], 1) if where else Location(info.path, 1, 1)
         name = verdict.module
         if verdict.status is ImportStatus.TIMEOUT:
-            yield codes.IMPORT_TIMEOUT.at(
-                Location(info.path, 1, 1),
-                f"`import {name}` was still running after {verdict.detail} s (an endless loop, or waiting on "
-                "a network or a lock); raise the timeout if it is only slow",
+            yield (
+                codes.IMPORT_TIMEOUT.at(
+                    Location(info.path, 1, 1),
+                    f"`import {name}` was still running after {verdict.detail} s (an endless loop, or waiting on "
+                    "a network or a lock); raise the timeout if it is only slow",
+                ),
+                name,
             )
         elif verdict.status is ImportStatus.SIGNAL:
-            yield codes.IMPORT_CRASH.at(
-                Location(info.path, 1, 1),
-                f"`import {name}` kills the interpreter with {verdict.detail} ({_signal_cause(verdict.detail)})",
+            yield (
+                codes.IMPORT_CRASH.at(
+                    Location(info.path, 1, 1),
+                    f"`import {name}` kills the interpreter with {verdict.detail} ({_signal_cause(verdict.detail)})",
+                ),
+                name,
             )
         elif verdict.status is ImportStatus.LOST:
-            yield codes.IMPORT_UNJUDGED.at(
-                Location(info.path, 1, 1),
-                f"`import {name}` could not be judged: {verdict.detail}; a module that takes down the process "
-                "importing it (or its parent) does the same to a web server or worker",
+            yield (
+                codes.IMPORT_UNJUDGED.at(
+                    Location(info.path, 1, 1),
+                    f"`import {name}` could not be judged: {verdict.detail}; a module that takes down the process "
+                    "importing it (or its parent) does the same to a web server or worker",
+                ),
+                name,
             )
         elif verdict.status is ImportStatus.EXIT:
             how = f"{verdict.exc_type or 'exit'}({verdict.detail})"
-            yield codes.IMPORT_EXITS.at(
-                location,
-                f"`import {name}` exits the interpreter ({how}): whatever imports it dies with it; "
-                'move the exit under `if __name__ == "__main__":`',
+            yield (
+                codes.IMPORT_EXITS.at(
+                    location,
+                    f"`import {name}` exits the interpreter ({how}): whatever imports it dies with it; "
+                    'move the exit under `if __name__ == "__main__":`',
+                ),
+                name,
             )
         else:
             if (location.path, location.line) in taken:
@@ -248,15 +285,21 @@ def runtime_findings(
             error = f"{verdict.exc_type}: {one_line(verdict.message)}" if verdict.message else verdict.exc_type
             error += raised_elsewhere(verdict.frames, where, root)
             if verdict.after_siblings is ImportStatus.OK:
-                yield codes.IMPORT_ORDER_DEPENDENT.at(
-                    location,
-                    f"`import {name}` fails alone ({error}) but works after its sibling modules are imported: "
-                    "it depends on import order; import what it uses explicitly",
+                yield (
+                    codes.IMPORT_ORDER_DEPENDENT.at(
+                        location,
+                        f"`import {name}` fails alone ({error}) but works after its sibling modules are imported: "
+                        "it depends on import order; import what it uses explicitly",
+                    ),
+                    name,
                 )
                 continue
             environment = environment_reason(verdict.exc_type, verdict.message, verdict.frames, environment_errors)
             if environment is not None:
-                yield codes.IMPORT_NEEDS_ENVIRONMENT.at(location, f"`import {name}` needs configuration: {environment}")
+                yield (
+                    codes.IMPORT_NEEDS_ENVIRONMENT.at(location, f"`import {name}` needs configuration: {environment}"),
+                    name,
+                )
                 continue
             top = missing_module(verdict)
             if top is not None and top in hosted.get(name, ()):
@@ -269,8 +312,11 @@ def runtime_findings(
                         else "nothing imports this module on `import` of the package or through an entry point, "
                         "so it may be an opt-in integration"
                     )
-                    yield codes.IMPORT_MISSING_OPTIONAL.at(
-                        location, f"`import {name}` needs '{top}', which is not installed; {why}"
+                    yield (
+                        codes.IMPORT_MISSING_OPTIONAL.at(
+                            location, f"`import {name}` needs '{top}', which is not installed; {why}"
+                        ),
+                        name,
                     )
                     continue
             failing.setdefault(location, []).append((name, error, info.path == location.path))
@@ -287,7 +333,7 @@ def runtime_findings(
             if others
             else ""
         )
-        yield codes.IMPORT_FAILS.at(location, f"`import {name}` fails: {error}{consequence}")
+        yield codes.IMPORT_FAILS.at(location, f"`import {name}` fails: {error}{consequence}"), name
 
 
 def _describe_point(point: EntryPoint) -> str:

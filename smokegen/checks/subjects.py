@@ -7,13 +7,16 @@ fails exactly where ``check`` reports errors:
 - the mypy stage's findings (SG3xx): the mypy test;
 - a constructor finding (SG210-SG212) at a planned class's line: that class's build test;
 - a finding at an entry point's declaration (SG113, SG208, SG216): that entry point's test;
-- a finding in a module's file (its static findings, its import): that module's test;
+- an import failure (SG201-SG207, SG214): the module whose import fails (``origins``), even when
+  the line that raised is another module's;
+- any other finding in a module's file (its static findings, a deprecated use): that module's test;
 - anything else (a dependency list, ``pyproject.toml``, installed code): the project test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 from smokegen.model import ClassPlan, EntryPoint, Finding, Location, ProjectModel, Subject, SubjectKind
 
@@ -25,8 +28,9 @@ def subjects_of(
     model: ProjectModel,
     plans: Iterable[ClassPlan],
     entry_points: Mapping[EntryPoint, Location],
+    origins: Mapping[Finding, str] = MappingProxyType({}),
 ) -> dict[Finding, Subject]:
-    """Each finding's subject."""
+    """Each finding's subject; ``origins``: the module each import failure speaks for."""
     modules = {m.path: m.name for m in model.modules} | {f.path: f.name for f in model.failures}
     classes: dict[tuple[str, int], str] = {}
     for plan in sorted(plans, key=lambda p: p.key, reverse=True):  # the first key wins a shared line
@@ -39,6 +43,8 @@ def subjects_of(
         where = (finding.location.path, finding.location.line)
         if finding.code.startswith("SG3"):
             subject = Subject(SubjectKind.MYPY)
+        elif finding in origins:
+            subject = Subject(SubjectKind.MODULE, origins[finding])
         elif finding.code in BUILD_CODES and where in classes:
             subject = Subject(SubjectKind.CLASS, classes[where])
         elif where in points:

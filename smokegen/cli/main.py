@@ -22,6 +22,7 @@ import click
 
 from smokegen import __version__, pipeline
 from smokegen.cli import exitcodes
+from smokegen.graph.shards import Shard, parse_shard
 from smokegen.model import Severity
 from smokegen.project.config import INTEGER, NUMBER, ConfigError, settings_for
 from smokegen.reporting.formats import CHECK_FORMATS
@@ -105,6 +106,15 @@ def _writable(ctx: click.Context, param: click.Parameter, value: Path | None) ->
     return value
 
 
+def _shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    if value is None:
+        return None
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _report_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--format`` and ``--output``, as check and mocks take them."""
     command = click.option(
@@ -185,12 +195,21 @@ def scan(path: Path, output_format: str, flags: dict[str, Any]) -> int:
     help="Check a distribution (or top-level package) as installed in --python's environment, "
     "instead of a source tree: every module it ships, its entry points, its declared dependencies.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    default=None,
+    callback=_shard_option,
+    help="Check only the K-th of N deterministic, package-aligned shares of the modules (a CI matrix: "
+    "the N shards' findings together are the whole run's); shard 1 also reports what belongs to no module.",
+)
 @_report_options
 @_settings("check")
 def check(
     args: tuple[Path, ...],
     affected: bool,
     installed: str | None,
+    shard: Shard | None,
     output_format: str,
     output: Path | None,
     flags: dict[str, Any],
@@ -204,11 +223,13 @@ def check(
     if affected:
         if installed is not None:
             raise click.UsageError("--affected checks a source tree, not --installed")
+        if shard is not None:
+            raise click.UsageError("--affected checks what a change can break, not a shard: drop one of them")
         request = pipeline.CheckRequest(Path("."), flags, changed=tuple(a.absolute() for a in args))
     elif len(args) > 1:
         raise click.UsageError("check takes one project folder (changed files go with --affected)")
     else:
-        request = pipeline.CheckRequest(args[0] if args else Path("."), flags, installed=installed)
+        request = pipeline.CheckRequest(args[0] if args else Path("."), flags, installed=installed, shard=shard)
     report = pipeline.check(request, _progress_bar)
     _emit(CHECK_FORMATS[output_format](report), output)
     if output_format in ("text", "github"):

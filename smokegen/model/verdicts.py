@@ -174,6 +174,8 @@ class CheckReport:
     silenced: int
     classes: tuple[ClassOutcome, ...] = ()  # empty without the runtime stage
     subjects: dict[Finding, Subject] = field(default_factory=dict)  # what each finding is about
+    shard: str = ""  # "K/N" with --shard: this report is that share of the modules
+    shard_modules: tuple[str, ...] = ()  # with --shard: the modules of the share
 
 
 class SubjectKind(enum.Enum):

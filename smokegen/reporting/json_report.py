@@ -54,4 +54,7 @@ def render_check_json(report: CheckReport) -> str:
             for o in report.classes
         ],
     }
+    if report.shard:
+        index, _, count = report.shard.partition("/")
+        data["shard"] = {"index": int(index), "count": int(count), "modules": list(report.shard_modules)}
     return json.dumps(data, indent=2) + "\n"

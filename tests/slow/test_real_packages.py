@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +116,32 @@ def test_no_false_positives(
         if f["severity"] == "error"
     }
     assert errors == known, sys.version
+
+
+def _check_json(*args: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code = main(["check", "--no-mypy", "--format", "json", *args])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def test_shards_together_are_the_whole_run_on_an_installed_package(
+    site: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``check --installed Sphinx --shard K/3``, imports and builds included: the three shards'
+    findings and class outcomes together are exactly the unsharded run's, each module in one shard."""
+    python, _ = site
+    common = ["--installed", "Sphinx", "--python", python, "--no-cache"]
+    whole = _check_json(*common, capsys=capsys)
+    findings: list[str] = []
+    classes: list[str] = []
+    modules: list[str] = []
+    for index in (1, 2, 3):
+        part = _check_json(*common, "--shard", f"{index}/3", capsys=capsys)
+        findings += [json.dumps(f, sort_keys=True) for f in part["findings"]]
+        classes += [json.dumps(c, sort_keys=True) for c in part["classes"]]
+        modules += part["shard"]["modules"]
+    assert sorted(findings) == sorted(json.dumps(f, sort_keys=True) for f in whole["findings"])
+    assert sorted(classes) == sorted(json.dumps(c, sort_keys=True) for c in whole["classes"])
+    assert len(modules) == len(set(modules)) == whole["summary"]["modules"]
