@@ -13,8 +13,9 @@ model and the findings of the other checks (``audit``):
   A call is a patch only when its callee resolves to ``unittest.mock``/``mock`` through the
   file's imports, or is the ``mocker``/``monkeypatch`` fixture: ``client.patch("/items")`` or
   ``requests.patch(url)`` (HTTP PATCH) are not.
-- kinds: internal (the project's own code), external (standard library, third party),
-  module-hiding (``sys.modules`` patched).
+- kinds: internal (the project's own code), external (standard library, third party, and such an
+  object reached through a project module's import: ``app.views.requests.get`` patches
+  ``requests.get`` through ``app.views``), module-hiding (``sys.modules`` patched).
 - SG401 (error): an internal target that no longer exists (outside ``create=True``): what it
   stood for was renamed or removed, and the test keeps a ghost alive.
 - SG402 (error): an internal target whose real code fails the other checks: its module has an
@@ -30,8 +31,8 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from smokegen.graph.index import ProjectIndex, Verdict
-from smokegen.model import Finding, Location, ProjectModel, Severity, codes
+from smokegen.graph.index import ProjectIndex, Verdict, may_run_on_import
+from smokegen.model import BindingKind, Finding, ImportInfo, Location, ProjectModel, Severity, codes
 from smokegen.scan.cst_tools import dotted_name
 
 _MOCK_MODULES = ("unittest.mock", "mock")
@@ -55,8 +56,13 @@ class PatchTarget:
 
 @dataclass(frozen=True, slots=True)
 class AuditedTarget:
+    """A target judged. An external one reached through a project module (``app.views.requests.get``)
+    names that module (``through``: ``app.views``) and what is patched (``origin``: ``requests.get``)."""
+
     patch: PatchTarget
     kind: TargetKind
+    through: str = ""
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,10 +265,56 @@ def _split(index: ProjectIndex, target: str) -> tuple[str, list[str]] | None:
     return None
 
 
+def _import_origin(imp: ImportInfo) -> str:
+    """What an import binds, named from where it comes: ``import a.b`` -> ``a``; ``import a.b as c``
+    -> ``a.b``; ``from a import b`` -> ``a.b``."""
+    if imp.name is None:
+        return imp.module if imp.alias is not None else imp.module.split(".", 1)[0]
+    return f"{imp.module}.{imp.name}"
+
+
+def reached_through(index: ProjectIndex, target: str, depth: int = 0) -> tuple[str, str] | None:
+    """(the project module, the outside object) when ``target`` reaches a third-party or standard
+    library object through a project module's import: ``app.lib.curl.pycurl.Curl`` where
+    ``app/lib/curl.py`` does ``import pycurl`` -> ``("app.lib.curl", "pycurl.Curl")``; a re-export
+    from another project module is followed. None when the name is the project's own (a class or
+    function of that module, or bound by no module-level import from outside)."""
+    split = _split(index, target)
+    if split is None or depth > 8:
+        return None
+    module, attributes = split
+    info = index.modules.get(module)
+    if info is None:
+        return None
+    name = attributes[0]
+    if any(b.name == name and b.kind in (BindingKind.CLASS, BindingKind.FUNCTION) for b in info.bindings):
+        return None
+    origins = {
+        _import_origin(imp)
+        for imp in info.imports
+        if imp.resolved and imp.bound_name == name and may_run_on_import(imp)
+    }
+    if not origins:
+        return None
+    rest = ".".join(attributes[1:])
+    outside = sorted(o for o in origins if not index.is_project(o))
+    if len(outside) == len(origins):
+        return module, f"{outside[0]}.{rest}" if rest else outside[0]
+    if len(origins) == 1:  # a re-export of another project module's name: follow it
+        (origin,) = origins
+        found = reached_through(index, f"{origin}.{rest}" if rest else origin, depth + 1)
+        return (module, found[1]) if found is not None else None
+    return None
+
+
 def classify(index: ProjectIndex, patch: PatchTarget) -> TargetKind:
+    """Module-hiding (``sys.modules`` patched), internal (the project's own code), or external: the
+    standard library, a third party, or such an object reached through a project module."""
     if patch.hides_modules:
         return TargetKind.MODULE_HIDING
-    return TargetKind.INTERNAL if index.is_project(patch.target) else TargetKind.EXTERNAL
+    if not index.is_project(patch.target) or reached_through(index, patch.target) is not None:
+        return TargetKind.EXTERNAL
+    return TargetKind.INTERNAL
 
 
 def _describe(patch: PatchTarget) -> str:
@@ -292,7 +344,8 @@ def audit(
     out: list[Finding] = []
     for patch in sorted(set(patches)):
         kind = classify(index, patch)
-        audited.append(AuditedTarget(patch, kind))
+        via = reached_through(index, patch.target) if kind is TargetKind.EXTERNAL else None
+        audited.append(AuditedTarget(patch, kind, *(via or ("", ""))))
         if kind is not TargetKind.INTERNAL:
             continue
         split = _split(index, patch.target)

@@ -42,6 +42,12 @@ def render_mocks_text(report: MocksReport) -> str:
             extra = " (create=True)" if patch.create else ""
             test = f" in {patch.test}" if patch.test else ""
             lines.append(f"  {patch.location}: {patch.target}{extra}{test}")
+    through = [t for t in report.targets if t.through]
+    if through:
+        lines += ["", "external targets reached through the project's modules (where the project uses them):"]
+        for item in through:
+            test = f" in {item.patch.test}" if item.patch.test else ""
+            lines.append(f"  {item.patch.location}: patches {item.origin} through {item.through}{test}")
     errors = sum(f.severity is Severity.ERROR for f in report.findings)
     warnings = len(report.findings) - errors
     total = Counter(t.kind for t in report.targets)
@@ -71,6 +77,8 @@ def render_mocks_json(report: MocksReport) -> str:
                 "target": t.patch.target,
                 "create": t.patch.create,
                 "kind": t.kind.value,
+                "through": t.through,
+                "origin": t.origin,
             }
             for t in report.targets
         ],

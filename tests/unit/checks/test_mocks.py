@@ -164,3 +164,44 @@ def test_audit_of_healthy_internal_and_external_targets_noop() -> None:
         PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "os.getcwd"),
     ]
     assert audit(model, patches, [], ["tests/t.py"]).findings == ()
+
+
+def test_third_party_objects_reached_through_project_modules_are_external() -> None:
+    model = model_of(
+        ("app.lib.curl", "import pycurl\n\ndef fetch(url): return pycurl.Curl()\n"),
+        ("app.views", "import requests\nfrom os import path as osp\n"),
+        ("app.compat", "from app.views import requests\n"),
+        ("app.local", "from app.lib.curl import fetch\n"),
+    )
+    patches = [
+        PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.lib.curl.pycurl.Curl"),
+        PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "app.views.requests.get"),
+        PatchTarget(Location("tests/t.py", 3, 1), "test_c", "patch", "app.views.osp.exists"),
+        PatchTarget(Location("tests/t.py", 4, 1), "test_d", "patch", "app.compat.requests.post"),
+        PatchTarget(Location("tests/t.py", 5, 1), "test_e", "patch", "app.local.fetch"),
+        PatchTarget(Location("tests/t.py", 6, 1), "test_f", "patch", "app.lib.curl.fetch"),
+    ]
+    report = audit(model, patches, [], ["tests/t.py"])
+    assert [(t.kind.value, t.through, t.origin) for t in report.targets] == [
+        ("external", "app.lib.curl", "pycurl.Curl"),
+        ("external", "app.views", "requests.get"),
+        ("external", "app.views", "os.path.exists"),
+        ("external", "app.compat", "requests.post"),  # a re-export of app.views' import, followed
+        ("internal", "", ""),  # the project's own function, re-exported
+        ("internal", "", ""),
+    ]
+    assert report.findings == ()
+
+
+def test_a_name_the_module_defines_itself_or_imports_inside_a_function_stays_internal() -> None:
+    model = model_of(
+        ("app.a", "import sqlalchemy\n\nclass Session(sqlalchemy.orm.Session): pass\n"),  # its own subclass
+        ("app.b", "def f():\n    import requests\n"),  # not a module attribute
+        ("app.c", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import requests\n"),
+    )
+    patches = [
+        PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.a.Session.get"),
+        PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "app.b.requests.get", create=True),
+        PatchTarget(Location("tests/t.py", 3, 1), "test_c", "patch", "app.c.requests.get", create=True),
+    ]
+    assert [t.kind.value for t in audit(model, patches, [], ["tests/t.py"]).targets] == ["internal"] * 3
