@@ -6,7 +6,7 @@ import pytest
 
 from smokegen.checks.mocks import PatchTarget, audit, find_patches
 from smokegen.model import Finding, Location, ModuleKind, ProjectModel, Severity
-from tests.helpers import dedent, scan_code
+from tests.helpers import dedent, project_from, scan_code
 
 
 def targets(code: str) -> list[tuple[str, str, str, bool, bool]]:
@@ -205,3 +205,73 @@ def test_a_name_the_module_defines_itself_or_imports_inside_a_function_stays_int
         PatchTarget(Location("tests/t.py", 3, 1), "test_c", "patch", "app.c.requests.get", create=True),
     ]
     assert [t.kind.value for t in audit(model, patches, [], ["tests/t.py"]).targets] == ["internal"] * 3
+
+
+def test_assignments_and_updates_of_sys_modules_hide_modules() -> None:
+    found = targets(
+        """
+        import sys
+        from sys import modules
+        from unittest import mock
+
+        sys.modules["app.gpu"] = mock.MagicMock()
+
+        def test_a():
+            modules["app.cache"] = None
+            sys.modules.update({"app.queue": mock.MagicMock(), "redis": None})
+            sys.modules[name] = None
+            fake_modules = {}
+            fake_modules["app.x"] = 1
+        """
+    )
+    assert found == [
+        ("", "sys.modules[]", "app.gpu", False, True),
+        ("test_a", "sys.modules[]", "app.cache", False, True),
+        ("test_a", "sys.modules.update", "app.queue", False, True),
+        ("test_a", "sys.modules.update", "redis", False, True),
+        ("test_a", "sys.modules[]", "", False, True),  # a key not known statically
+    ]
+
+
+def test_a_dict_named_like_sys_modules_without_importing_sys_is_not_hiding_noop() -> None:
+    assert targets("def test_a(sys):\n    sys.modules['app.x'] = None\n    sys.modules.update({'app.y': 1})\n") == []
+
+
+def hiding(target: str, line: int = 1, form: str = "patch.dict") -> PatchTarget:
+    return PatchTarget(Location("tests/t.py", line, 5), "test_a", form, target, hides_modules=True)
+
+
+def test_hiding_a_module_that_does_not_import_links_the_finding() -> None:
+    model = project_from(
+        {
+            "app.__init__": "",
+            "app.streaming.__init__": "from app.streaming.pipeline import EventPipeline\n",
+            "app.streaming.pipeline": "from app.streaming.consumers import StreamingConsumer\n",
+            "app.streaming.consumers": "class BaseStreamingConsumer: pass\n",
+            "app.jobs.__init__": "",
+            "app.jobs.nightly": "from app.gone import x\n",
+            "app.web": "def view(): pass\n",
+        }
+    )
+    broken = Finding(
+        Location("app/streaming/pipeline.py", 1, 37), "SG101", "cannot import name 'StreamingConsumer'", Severity.ERROR
+    )
+    nightly = Finding(Location("app/jobs/nightly.py", 1, 1), "SG102", "no module named 'app.gone'", Severity.ERROR)
+    patches = [
+        hiding("app.streaming", 1),
+        hiding("app.streaming.consumers", 2, "sys.modules[]"),  # its package does not import: neither does it
+        hiding("app.jobs", 3, "monkeypatch.setitem"),
+        hiding("app.web", 4),
+        hiding("numpy", 5),
+        hiding("", 6),
+    ]
+    report = audit(model, patches, [broken, nightly], ["tests/t.py"])
+    assert [(f.location.line, f.code) for f in report.findings] == [(1, "SG402"), (2, "SG402"), (3, "SG402")]
+    first, second, third = (f.message for f in report.findings)
+    assert first.startswith(
+        "test test_a hides app.streaming from the tests with patch.dict(sys.modules): it does not import "
+        "(app/streaming/pipeline.py:1:37: SG101 cannot import name 'StreamingConsumer');"
+    )
+    assert "with an assignment to sys.modules[...]: it does not import (app/streaming/pipeline.py" in second
+    assert "with monkeypatch.setitem(sys.modules): a module under it is broken (app/jobs/nightly.py:1:1: SG102" in third
+    assert {t.kind.value for t in report.targets} == {"module-hiding"}
