@@ -38,7 +38,7 @@ from smokegen.checks.import_verdicts import (
     setup_findings,
     type_checking_findings,
 )
-from smokegen.checks.imports import check_project, refuted_by_run
+from smokegen.checks.imports import check_project, check_test_imports, refuted_by_run
 from smokegen.checks.scripts import script_findings
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
@@ -74,7 +74,7 @@ from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_c
 from smokegen.scan.cache import ScanCache
 from smokegen.scan.installed import Installed
 from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
-from smokegen.scan.tested import imported_by_tests, untested_modules
+from smokegen.scan.tested import imported_by_tests, scan_tests, untested_modules
 from smokegen.util.cachedir import installed_code_cache
 from smokegen.util.files import cannot_write_in
 
@@ -463,8 +463,13 @@ def mocks(request: MocksRequest, progress: ProgressFor = no_progress) -> MocksRe
         except (OSError, UnicodeDecodeError):
             continue
         patches.extend(find_patches(source, rel))
-    report = audit(loaded.model, patches, checked.findings, files)
-    kept, _ = apply_silencing(report.findings, loaded.model, config)
+    # the test files' own imports of the project, checked as a module's are (SG101 before collection)
+    tests = scan_tests(loaded.root, files, loaded.cache())
+    own = check_test_imports(ProjectIndex(loaded.model), tests.modules, tests.local)
+    report = audit(loaded.model, patches, checked.findings, files, own)
+    # silenced as check silences, `# smokegen: ignore[...]` in a test file included
+    with_tests = dataclasses.replace(loaded.model, modules=loaded.model.modules + tests.modules)
+    kept, _ = apply_silencing(report.findings, with_tests, config)
     return dataclasses.replace(report, findings=tuple(kept))
 
 

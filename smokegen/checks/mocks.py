@@ -407,10 +407,15 @@ def _hiding_finding(
 
 
 def audit(
-    model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequence[Finding], files: Sequence[str]
+    model: ProjectModel,
+    patches: Iterable[PatchTarget],
+    findings: Sequence[Finding],
+    files: Sequence[str],
+    test_findings: Iterable[Finding] = (),
 ) -> MocksReport:
     """Classify every target; SG401 for stale internal targets, SG402 for mocked-and-broken ones.
-    ``findings``: the other checks' findings for the project (static, and runtime when run)."""
+    ``findings``: the other checks' findings for the project (static, and runtime when run);
+    ``test_findings``: those in the test files themselves (their imports), reported with the rest."""
     index = ProjectIndex(model)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     by_path: dict[str, list[Finding]] = {}
@@ -472,4 +477,5 @@ def audit(
                     f"{_describe(patch)}, but '{module}' has no '{attributes[0]}': what it stood for was renamed or removed; patch the new name or delete the mock",
                 )
             )
-    return MocksReport(tuple(audited), tuple(sorted(out)), tuple(sorted(files)))
+    out.extend(test_findings)
+    return MocksReport(tuple(audited), tuple(sorted(set(out))), tuple(sorted(files)))
