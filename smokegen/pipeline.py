@@ -44,6 +44,7 @@ from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
 from smokegen.graph.hosts import host_of
 from smokegen.graph.index import ProjectIndex, Verdict
+from smokegen.graph.reach import reached_by_tests
 from smokegen.model import (
     CheckReport,
     ClassOutcome,
@@ -72,9 +73,10 @@ from smokegen.runtime.imports import (
 from smokegen.runtime.scripts import run_scripts
 from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_cached
 from smokegen.scan.cache import ScanCache
+from smokegen.scan.frameworks import framework_loads
 from smokegen.scan.installed import Installed
 from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
-from smokegen.scan.tested import imported_by_tests, scan_tests, untested_modules
+from smokegen.scan.tested import scan_tests, untested_modules
 from smokegen.util.cachedir import installed_code_cache
 from smokegen.util.files import cannot_write_in
 
@@ -429,11 +431,28 @@ class ScanOutcome:
     untested: tuple[str, ...]  # modules no test imports
 
 
+def untested(loaded: LoadedProject) -> tuple[str, ...]:
+    """The project's modules no test reaches: not through the test files' imports, their patch
+    targets, nor what a framework loads for them (:func:`smokegen.graph.reach.reached_by_tests`)."""
+    from smokegen.checks.mocks import find_patches
+
+    files = test_files(loaded.root, loaded.config)
+    tests = scan_tests(loaded.root, files, loaded.cache())
+    loads = framework_loads(loaded.root, loaded.model, tests.modules, dict(loaded.config.env))
+    for rel in files:
+        try:
+            source = (loaded.root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        loads.update(p.target for p in find_patches(source, rel) if not p.hides_modules)
+    reached = reached_by_tests(ProjectIndex(loaded.model), tests.modules, loads)
+    return tuple(untested_modules(loaded.model, set(reached)))
+
+
 def scan(request: ScanRequest, progress: ProgressFor = no_progress) -> ScanOutcome:
-    """The project's model, and which of its modules no test imports."""
+    """The project's model, and which of its modules no test reaches."""
     loaded = load_project(request.path, flags=request.flags, progress=progress("scanning", "files"))
-    imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config), loaded.cache())
-    return ScanOutcome(loaded.model, tuple(untested_modules(loaded.model, imported)))
+    return ScanOutcome(loaded.model, untested(loaded))
 
 
 @dataclass(frozen=True, slots=True)
@@ -543,8 +562,7 @@ def generate_direct(request: DirectRequest, progress: ProgressFor = no_progress)
         )
     modules = request.modules
     if not modules:
-        imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config))
-        modules = tuple(untested_modules(loaded.model, imported))
+        modules = untested(loaded)
         if not modules:
             return None
     return write_direct(

@@ -1,6 +1,6 @@
 """The project's tests, statically: the test files scanned like any file (through the scan cache),
-under the names pytest imports them by, and which modules they import; a module counts as imported
-when a test imports it, a submodule of it, or names it in ``from package import module``."""
+under the names pytest imports them by; and which modules no test reaches
+(:mod:`smokegen.graph.reach` says which they do)."""
 
 from __future__ import annotations
 
@@ -39,20 +39,9 @@ def scan_tests(root: Path, files: Iterable[str], cache: ScanCache | None = None)
     return ScannedTests(tuple(r for r in results if isinstance(r, ModuleInfo)), frozenset(local))
 
 
-def imported_by_tests(root: Path, files: Iterable[str], cache: ScanCache | None = None) -> set[str]:
-    """Every dotted name the test files import (``a.b`` and, for ``from a.b import c``, ``a.b.c``);
-    the files are scanned through the scan cache like any other."""
-    names: set[str] = set()
-    for info in scan_tests(root, files, cache).modules:
-        for imp in info.imports:
-            names.add(imp.module)
-            if imp.name not in (None, "*"):
-                names.add(f"{imp.module}.{imp.name}")
-    return names
-
-
 def untested_modules(model: ProjectModel, imported: set[str]) -> list[str]:
-    """Project modules no test imports (a module counts as imported when a submodule of it is)."""
+    """Project modules not in ``imported`` (what the tests reach; a module counts as imported when a
+    submodule of it is)."""
     covered: set[str] = set()
     for name in imported:
         parts = name.split(".")
