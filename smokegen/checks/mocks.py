@@ -193,7 +193,7 @@ class _Patches(cst.CSTVisitor):
     def _hide(self, node: cst.CSTNode, form: str, keys: Iterable[str | None]) -> None:
         """Module-hiding: each key of ``sys.modules`` written ("" for one not known statically)."""
         where, test = self._where(node), ".".join(self.scope)
-        for key in sorted({k or "" for k in keys}) or [""]:
+        for key in sorted({k for k in keys if k}) or [""]:
             self.found.append(PatchTarget(where, test, form, key, hides_modules=True))
 
     def visit_Assign(self, node: cst.Assign) -> None:
