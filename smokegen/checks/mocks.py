@@ -24,6 +24,7 @@ model and the findings of the other checks (``audit``):
 
 from __future__ import annotations
 
+import builtins
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ from smokegen.model import BindingKind, Finding, ImportInfo, Location, ProjectMo
 from smokegen.scan.cst_tools import dotted_name
 
 _MOCK_MODULES = ("unittest.mock", "mock")
+# mock.patch("app.cli.open") makes the attribute of a module when it is a builtin's name (create=True
+# implied): the module's code looks the name up there before the builtins.
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
 class TargetKind(enum.Enum):
@@ -469,7 +473,8 @@ def audit(
                 )
             )
             continue
-        if not patch.create and index.provides(module, attributes[0]) is Verdict.NO:
+        builtin = len(attributes) == 1 and attributes[0] in _BUILTINS and module in index.modules
+        if not patch.create and not builtin and index.provides(module, attributes[0]) is Verdict.NO:
             stale = codes.STALE_MOCK
             out.append(
                 stale.at(

@@ -275,3 +275,13 @@ def test_hiding_a_module_that_does_not_import_links_the_finding() -> None:
     assert "with an assignment to sys.modules[...]: it does not import (app/streaming/pipeline.py" in second
     assert "with monkeypatch.setitem(sys.modules): a module under it is broken (app/jobs/nightly.py:1:1: SG102" in third
     assert {t.kind.value for t in report.targets} == {"module-hiding"}
+
+
+def test_a_builtin_patched_in_a_module_is_made_by_mock_noop() -> None:
+    """mock.patch("app.cli.open") creates the module attribute for a builtin's name (create implied)."""
+    model = model_of(("app.cli", "def read(path):\n    with open(path) as f:\n        return f.read()\n"))
+    patches = [
+        PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.cli.open"),
+        PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "app.cli.print"),
+    ]
+    assert audit(model, patches, [], ["tests/t.py"]).findings == ()
