@@ -6,7 +6,8 @@ test imports ``django``, ``rest_framework`` or ``pytest_django`` and ``manage.py
 project modules it star-imports), the dotted paths it names (``MIDDLEWARE``, backends, context
 processors...), each app of ``INSTALLED_APPS`` with its ``models``, ``admin``, ``apps``,
 ``migrations`` (the test database is migrated) and ``templatetags``; and the test client loads
-``ROOT_URLCONF`` and every URLconf it ``include()``s, whose views are then imported statically.
+``ROOT_URLCONF`` and every URLconf it ``include()``s, whose views are then imported statically;
+``call_command("name")`` in a test loads that management command.
 FastAPI routers and Flask blueprints need no rule of their own: the application module imports them
 (at module level, or in the app factory), and the reach follows those imports.
 """
@@ -146,6 +147,28 @@ def django_loads(root: Path, model: ProjectModel, settings: str) -> set[str]:
     return {name for name in loaded if name}
 
 
+def _called_commands(root: Path, tests: Iterable[ModuleInfo]) -> set[str]:
+    """The management commands the tests run by name: ``call_command("send_reminders")``."""
+    names: set[str] = set()
+    for info in tests:
+        if not any(imp.name == "call_command" or imp.module == "django.core.management" for imp in info.imports):
+            continue
+        tree = _tree(root, info)
+        for node in ast.walk(tree) if tree is not None else ():
+            if (
+                isinstance(node, ast.Call)
+                and (
+                    (isinstance(node.func, ast.Name) and node.func.id == "call_command")
+                    or (isinstance(node.func, ast.Attribute) and node.func.attr == "call_command")
+                )
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                names.add(node.args[0].value)
+    return names
+
+
 def _tests_use_django(tests: Iterable[ModuleInfo]) -> bool:
     return any(imp.module.split(".", 1)[0] in _DJANGO for info in tests for imp in info.imports)
 
@@ -159,4 +182,9 @@ def framework_loads(
     if settings is None and _tests_use_django(tests):
         found = django_settings(root, model, env or {})
         settings = found.target if found is not None else None
-    return django_loads(root, model, settings) if settings else set()
+    if not settings:
+        return set()
+    tests = list(tests)
+    commands = _called_commands(root, tests)
+    run = {m.name for m in model.modules if ".management.commands." in m.name and m.name.rpartition(".")[2] in commands}
+    return django_loads(root, model, settings) | run

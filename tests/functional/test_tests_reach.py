@@ -62,3 +62,13 @@ def test_flask_tests_of_the_app_factory_reach_its_blueprints(fixture_project, ca
     )
     # create_app imports the blueprint inside the factory, and the views import the pricing
     assert untested(project, capsys) == ["celery_app", "tasks", "wsgi"]  # run by Celery and the WSGI server
+
+
+def test_a_management_command_a_test_calls_by_name_is_reached(fixture_project, capsys) -> None:
+    project = fixture_project("django_crm")
+    (project / "tests" / "test_commands.py").write_text(
+        "from django.core.management import call_command\n\n\n"
+        "def test_reminders(db):\n    call_command('send_reminders')\n"
+    )
+    # the command and its packages are reached; billing.services is imported by nothing the tests reach
+    assert untested(project, capsys) == ["billing.services", "crm.asgi", "crm.wsgi"]

@@ -117,3 +117,23 @@ def test_no_pytest_django_settings_noop(tmp_path: Path) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -q\n")
     (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = "x.settings"\n')
     assert pytest_django_settings(tmp_path) is None  # pytest.ini wins, as pytest reads it first
+
+
+def test_a_test_calling_a_management_command_loads_it(tmp_path: Path) -> None:
+    root = write_project(tmp_path, SITE)
+    (root / "tests").mkdir()
+    (root / "tests" / "test_commands.py").write_text(
+        "from django.core.management import call_command\n\n"
+        "def test_close():\n    call_command('close_polls', verbosity=0)\n    call_command(object())\n"
+    )
+    loaded = load_project(root)
+    result = scan_source(
+        (root / "tests" / "test_commands.py").read_bytes(),
+        SourceFile("test_commands", "tests/test_commands.py", ModuleKind.MODULE),
+    )
+    assert isinstance(result, ModuleInfo)
+    loads = framework_loads(root, loaded.model, [result])
+    assert "polls.management.commands.close_polls" in loads
+    assert not any(
+        ".management" in name for name in framework_loads(root, loaded.model, [a_test_file("import django\n")])
+    )
