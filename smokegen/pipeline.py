@@ -40,13 +40,14 @@ from smokegen.checks.import_verdicts import (
     setup_findings,
     type_checking_findings,
 )
-from smokegen.checks.imports import check_project, refuted_by_run
+from smokegen.checks.imports import check_project, check_test_imports, refuted_by_run
 from smokegen.checks.scripts import script_findings
 from smokegen.checks.subjects import subjects_of
 from smokegen.checks.typecheck import MypyConfig, find_mypy_config, run_mypy
 from smokegen.graph.affected import affected_modules
 from smokegen.graph.hosts import host_of
 from smokegen.graph.index import ProjectIndex, Verdict
+from smokegen.graph.reach import reached_by_tests
 from smokegen.graph.shards import Shard, assign, shard_of
 from smokegen.model import (
     CheckReport,
@@ -80,9 +81,10 @@ from smokegen.runtime.imports import (
 from smokegen.runtime.scripts import run_scripts
 from smokegen.runtime.verdict_cache import VerdictCache, context_digest, split_cached
 from smokegen.scan.cache import ScanCache
+from smokegen.scan.frameworks import framework_loads
 from smokegen.scan.installed import Installed
 from smokegen.scan.loader import LoadedProject, Progress, default_jobs, load_installed, load_project, project_settings
-from smokegen.scan.tested import imported_by_tests, untested_modules
+from smokegen.scan.tested import scan_tests, untested_modules
 from smokegen.util.cachedir import installed_code_cache
 from smokegen.util.files import cannot_write_in
 
@@ -530,11 +532,28 @@ class ScanOutcome:
     untested: tuple[str, ...]  # modules no test imports
 
 
+def untested(loaded: LoadedProject) -> tuple[str, ...]:
+    """The project's modules no test reaches: not through the test files' imports, their patch
+    targets, nor what a framework loads for them (:func:`smokegen.graph.reach.reached_by_tests`)."""
+    from smokegen.checks.mocks import find_patches
+
+    files = test_files(loaded.root, loaded.config)
+    tests = scan_tests(loaded.root, files, loaded.cache())
+    loads = framework_loads(loaded.root, loaded.model, tests.modules, dict(loaded.config.env))
+    for rel in files:
+        try:
+            source = (loaded.root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        loads.update(p.target for p in find_patches(source, rel) if not p.hides_modules)
+    reached = reached_by_tests(ProjectIndex(loaded.model), tests.modules, loads)
+    return tuple(untested_modules(loaded.model, set(reached)))
+
+
 def scan(request: ScanRequest, progress: ProgressFor = no_progress) -> ScanOutcome:
-    """The project's model, and which of its modules no test imports."""
+    """The project's model, and which of its modules no test reaches."""
     loaded = load_project(request.path, flags=request.flags, progress=progress("scanning", "files"))
-    imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config), loaded.cache())
-    return ScanOutcome(loaded.model, tuple(untested_modules(loaded.model, imported)))
+    return ScanOutcome(loaded.model, untested(loaded))
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,8 +583,13 @@ def mocks(request: MocksRequest, progress: ProgressFor = no_progress) -> MocksRe
         except (OSError, UnicodeDecodeError):
             continue
         patches.extend(find_patches(source, rel))
-    report = audit(loaded.model, patches, checked.findings, files)
-    kept, _ = apply_silencing(report.findings, loaded.model, config)
+    # the test files' own imports of the project, checked as a module's are (SG101 before collection)
+    tests = scan_tests(loaded.root, files, loaded.cache())
+    own = check_test_imports(ProjectIndex(loaded.model), tests.modules, tests.local)
+    report = audit(loaded.model, patches, checked.findings, files, own)
+    # silenced as check silences, `# smokegen: ignore[...]` in a test file included
+    with_tests = dataclasses.replace(loaded.model, modules=loaded.model.modules + tests.modules)
+    kept, _ = apply_silencing(report.findings, with_tests, config)
     return dataclasses.replace(report, findings=tuple(kept))
 
 
@@ -640,8 +664,7 @@ def generate_direct(request: DirectRequest, progress: ProgressFor = no_progress)
         )
     modules = request.modules
     if not modules:
-        imported = imported_by_tests(loaded.root, test_files(loaded.root, loaded.config))
-        modules = tuple(untested_modules(loaded.model, imported))
+        modules = untested(loaded)
         if not modules:
             return None
     return write_direct(

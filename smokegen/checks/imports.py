@@ -1,5 +1,6 @@
-"""SG101, SG102, SG105: every import of the project's own modules resolves; and
-:func:`check_project`, every static check of those imports (names and modules, cycles, order).
+"""SG101, SG102, SG105: every import of the project's own modules resolves (in its modules, and in
+its test files: :func:`check_test_imports`); and :func:`check_project`, every static check of those
+imports (names and modules, cycles, order).
 
 Pure: the index in, findings out. How each guard is treated:
 
@@ -15,13 +16,14 @@ Pure: the index in, findings out. How each guard is treated:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 
 from smokegen.checks.cycles import check_cycles
 from smokegen.checks.external import NOT_INSTALLED
 from smokegen.checks.import_order import check_import_order
-from smokegen.graph.index import HANDLED, ProjectIndex, Verdict, prefixes
+from smokegen.graph.index import HANDLED, ProjectIndex, Verdict, prefixes, runs_on_every_import
 from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ProjectModel, codes
 
 
@@ -46,7 +48,33 @@ def _when_present(imp: ImportInfo) -> bool:
 
 def check_project_imports(index: ProjectIndex) -> Iterator[Finding]:
     """SG101, SG102, SG105: every import of the project's own modules resolves."""
-    for info in index.model.modules:
+    return check_imports_of(index, index.model.modules)
+
+
+def check_test_imports(index: ProjectIndex, tests: Iterable[ModuleInfo], local: Iterable[str] = ()) -> list[Finding]:
+    """SG101, SG102, SG105 for the project's test files (scanned under the names pytest imports them
+    by): their imports of the project's modules are checked as a module's are, so a test importing
+    a renamed class is found before its collection error stops a CI run. An import of a name pytest
+    makes importable for the tests (``local``: ``helpers`` for ``tests/helpers.py``, ``conftest``)
+    is the tests' own, and left alone, as is any import of a module outside the project."""
+    tops = frozenset(local)
+    own = [
+        dataclasses.replace(info, imports=tuple(i for i in info.imports if i.module.split(".", 1)[0] not in tops))
+        for info in tests
+    ]
+    # an import that runs whenever the file is imported fails pytest's collection of the whole file
+    at_collection = {i.location for info in own for i in info.imports if runs_on_every_import(i)}
+    return sorted(
+        dataclasses.replace(f, message=f"{f.message}; pytest cannot collect this file")
+        if f.location in at_collection and f.code != codes.STALE_TYPE_CHECKING.code
+        else f
+        for f in check_imports_of(index, own)
+    )
+
+
+def check_imports_of(index: ProjectIndex, modules: Iterable[ModuleInfo]) -> Iterator[Finding]:
+    """SG101, SG102, SG105 for the imports of ``modules`` that name the project's own modules."""
+    for info in modules:
         for imp in info.imports:
             if not imp.resolved or not index.is_project(imp.module):
                 continue

@@ -13,8 +13,9 @@ model and the findings of the other checks (``audit``):
   A call is a patch only when its callee resolves to ``unittest.mock``/``mock`` through the
   file's imports, or is the ``mocker``/``monkeypatch`` fixture: ``client.patch("/items")`` or
   ``requests.patch(url)`` (HTTP PATCH) are not.
-- kinds: internal (the project's own code), external (standard library, third party),
-  module-hiding (``sys.modules`` patched).
+- kinds: internal (the project's own code), external (standard library, third party, and such an
+  object reached through a project module's import: ``app.views.requests.get`` patches
+  ``requests.get`` through ``app.views``), module-hiding (``sys.modules`` patched).
 - SG401 (error): an internal target that no longer exists (outside ``create=True``): what it
   stood for was renamed or removed, and the test keeps a ghost alive.
 - SG402 (error): an internal target whose real code fails the other checks: its module has an
@@ -23,18 +24,23 @@ model and the findings of the other checks (``audit``):
 
 from __future__ import annotations
 
+import builtins
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from smokegen.graph.index import ProjectIndex, Verdict
-from smokegen.model import Finding, Location, ProjectModel, Severity, codes
+from smokegen.graph.imports import import_closure, import_time_graph
+from smokegen.graph.index import ProjectIndex, Verdict, may_run_on_import
+from smokegen.model import BindingKind, Finding, ImportInfo, Location, ProjectModel, Severity, codes
 from smokegen.scan.cst_tools import dotted_name
 
 _MOCK_MODULES = ("unittest.mock", "mock")
+# mock.patch("app.cli.open") makes the attribute of a module when it is a builtin's name (create=True
+# implied): the module's code looks the name up there before the builtins.
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
 class TargetKind(enum.Enum):
@@ -55,8 +61,13 @@ class PatchTarget:
 
 @dataclass(frozen=True, slots=True)
 class AuditedTarget:
+    """A target judged. An external one reached through a project module (``app.views.requests.get``)
+    names that module (``through``: ``app.views``) and what is patched (``origin``: ``requests.get``)."""
+
     patch: PatchTarget
     kind: TargetKind
+    through: str = ""
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,15 @@ def _string(node: cst.BaseExpression) -> str | None:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
+
+
+def _keys(node: cst.Dict) -> list[str | None]:
+    """The string keys of a dict display (None for a key that is not a string)."""
+    return [_string(e.key) if isinstance(e, cst.DictElement) else None for e in node.elements]
+
+
+SYS_MODULES_ITEM = "sys.modules[]"  # sys.modules["app.x"] = fake
+SYS_MODULES_UPDATE = "sys.modules.update"
 
 
 class _Aliases(cst.CSTVisitor):
@@ -154,12 +174,15 @@ class _Patches(cst.CSTVisitor):
                     return tail
         return None
 
+    def _is_sys_modules_name(self, name: str) -> bool:
+        return name.split(".")[0] in self.aliases and self._resolve(name) == "sys.modules"
+
     def _is_sys_modules(self, node: cst.BaseExpression) -> bool:
         text = _string(node)
         if text is not None:
             return text == "sys.modules"
         name = dotted_name(node)
-        return name is not None and self._resolve(name) == "sys.modules"
+        return name is not None and self._is_sys_modules_name(name)
 
     def _object(self, node: cst.BaseExpression) -> str | None:
         name = dotted_name(node)
@@ -167,13 +190,39 @@ class _Patches(cst.CSTVisitor):
             return None  # a local object: not statically known
         return self._resolve(name)
 
+    def _where(self, node: cst.CSTNode) -> Location:
+        position = self.get_metadata(PositionProvider, node).start
+        return Location(self.path, position.line, position.column + 1)
+
+    def _hide(self, node: cst.CSTNode, form: str, keys: Iterable[str | None]) -> None:
+        """Module-hiding: each key of ``sys.modules`` written ("" for one not known statically)."""
+        where, test = self._where(node), ".".join(self.scope)
+        for key in sorted({k for k in keys if k}) or [""]:
+            self.found.append(PatchTarget(where, test, form, key, hides_modules=True))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # sys.modules["app.streaming"] = fake
+        for target in node.targets:
+            subscript = target.target
+            if (
+                isinstance(subscript, cst.Subscript)
+                and self._is_sys_modules(subscript.value)
+                and len(subscript.slice) == 1
+                and isinstance(subscript.slice[0].slice, cst.Index)
+            ):
+                self._hide(node, SYS_MODULES_ITEM, [_string(subscript.slice[0].slice.value)])
+
     def visit_Call(self, node: cst.Call) -> None:
         callee = dotted_name(node.func)
+        if callee is not None and callee.endswith(".update") and self._is_sys_modules_name(callee[: -len(".update")]):
+            # sys.modules.update({"app.streaming": fake})
+            first = node.args[0].value if node.args and node.args[0].keyword is None else None
+            self._hide(node, SYS_MODULES_UPDATE, _keys(first) if isinstance(first, cst.Dict) else [None])
+            return
         form = None if callee is None else self._form(callee)
         if form is None:
             return
-        position = self.get_metadata(PositionProvider, node).start
-        where = Location(self.path, position.line, position.column + 1)
+        where = self._where(node)
         test = ".".join(self.scope)
         positional = [a.value for a in node.args if a.keyword is None and a.star == ""]
         keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
@@ -195,12 +244,8 @@ class _Patches(cst.CSTVisitor):
             return
         if kind == "dict":
             if self._is_sys_modules(first):
-                hidden = []
-                if len(positional) > 1 and isinstance(positional[1], cst.Dict):
-                    hidden = [
-                        k for e in positional[1].elements if isinstance(e, cst.DictElement) and (k := _string(e.key))
-                    ]
-                for name in hidden or [""]:
+                hidden = _keys(positional[1]) if len(positional) > 1 and isinstance(positional[1], cst.Dict) else []
+                for name in sorted({h for h in hidden if h}) or [""]:
                     add(name, hides=True)
             else:
                 target = _string(first) or self._object(first)  # patch.dict(os.environ, ...), ("app.settings.FLAGS")
@@ -259,22 +304,122 @@ def _split(index: ProjectIndex, target: str) -> tuple[str, list[str]] | None:
     return None
 
 
+def _import_origin(imp: ImportInfo) -> str:
+    """What an import binds, named from where it comes: ``import a.b`` -> ``a``; ``import a.b as c``
+    -> ``a.b``; ``from a import b`` -> ``a.b``."""
+    if imp.name is None:
+        return imp.module if imp.alias is not None else imp.module.split(".", 1)[0]
+    return f"{imp.module}.{imp.name}"
+
+
+def reached_through(index: ProjectIndex, target: str, depth: int = 0) -> tuple[str, str] | None:
+    """(the project module, the outside object) when ``target`` reaches a third-party or standard
+    library object through a project module's import: ``app.lib.curl.pycurl.Curl`` where
+    ``app/lib/curl.py`` does ``import pycurl`` -> ``("app.lib.curl", "pycurl.Curl")``; a re-export
+    from another project module is followed. None when the name is the project's own (a class or
+    function of that module, or bound by no module-level import from outside)."""
+    split = _split(index, target)
+    if split is None or depth > 8:
+        return None
+    module, attributes = split
+    info = index.modules.get(module)
+    if info is None:
+        return None
+    name = attributes[0]
+    if any(b.name == name and b.kind in (BindingKind.CLASS, BindingKind.FUNCTION) for b in info.bindings):
+        return None
+    origins = {
+        _import_origin(imp)
+        for imp in info.imports
+        if imp.resolved and imp.bound_name == name and may_run_on_import(imp)
+    }
+    if not origins:
+        return None
+    rest = ".".join(attributes[1:])
+    outside = sorted(o for o in origins if not index.is_project(o))
+    if len(outside) == len(origins):
+        return module, f"{outside[0]}.{rest}" if rest else outside[0]
+    if len(origins) == 1:  # a re-export of another project module's name: follow it
+        (origin,) = origins
+        found = reached_through(index, f"{origin}.{rest}" if rest else origin, depth + 1)
+        return (module, found[1]) if found is not None else None
+    return None
+
+
 def classify(index: ProjectIndex, patch: PatchTarget) -> TargetKind:
+    """Module-hiding (``sys.modules`` patched), internal (the project's own code), or external: the
+    standard library, a third party, or such an object reached through a project module."""
     if patch.hides_modules:
         return TargetKind.MODULE_HIDING
-    return TargetKind.INTERNAL if index.is_project(patch.target) else TargetKind.EXTERNAL
+    if not index.is_project(patch.target) or reached_through(index, patch.target) is not None:
+        return TargetKind.EXTERNAL
+    return TargetKind.INTERNAL
+
+
+def _who(patch: PatchTarget) -> str:
+    return f"test {patch.test}" if patch.test else "module-level code"
 
 
 def _describe(patch: PatchTarget) -> str:
-    who = f"test {patch.test}" if patch.test else "module-level code"
-    return f"{who} patches '{patch.target}' ({patch.form})"
+    return f"{_who(patch)} patches '{patch.target}' ({patch.form})"
+
+
+def shown_form(form: str) -> str:
+    """How a module-hiding form reads in a message: ``patch.dict(sys.modules)``."""
+    if form == SYS_MODULES_ITEM:
+        return "an assignment to sys.modules[...]"
+    return "sys.modules.update()" if form == SYS_MODULES_UPDATE else f"{form}(sys.modules)"
+
+
+def _hidden_and_broken(
+    index: ProjectIndex, hidden: str, by_path: Mapping[str, Sequence[Finding]]
+) -> tuple[str, list[Finding]] | None:
+    """Why hiding the project module ``hidden`` hides a failure, and the error findings it hides:
+    those of the modules its import runs ("it does not import"), else those of the modules under
+    it. None for a module outside the project, or one with nothing broken."""
+    if not hidden or not index.is_project(hidden) or not index.exists(hidden):
+        return None
+    paths = {name: info.path for name, info in index.modules.items()}
+    paths.update({f.name: f.path for f in index.model.failures})
+    loaded = import_closure(hidden, import_time_graph(index))  # in production: its packages too
+    broken = sorted({f for name in loaded for f in by_path.get(paths.get(name, ""), ())})
+    if broken:
+        return "it does not import", broken
+    under = sorted(name for name in paths if name.startswith(f"{hidden}."))
+    broken = sorted({f for name in under for f in by_path.get(paths[name], ())})
+    if broken:
+        return "a module under it is broken", broken
+    return None
+
+
+def _hiding_finding(
+    index: ProjectIndex, patch: PatchTarget, by_path: Mapping[str, Sequence[Finding]]
+) -> Finding | None:
+    """SG402 for a module-hiding patch of a project module that does not import (or has a broken
+    module under it), naming the finding; None otherwise."""
+    hidden = _hidden_and_broken(index, patch.target, by_path)
+    if hidden is None:
+        return None
+    why, broken = hidden
+    more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+    return codes.MOCKED_AND_BROKEN.at(
+        patch.location,
+        f"{_who(patch)} hides {patch.target} from the tests with {shown_form(patch.form)}: "
+        f"{why} ({broken[0]}{more}); the fake stands in for code production cannot import: "
+        "fix the finding, and hide an external dependency instead if one is needed",
+    )
 
 
 def audit(
-    model: ProjectModel, patches: Iterable[PatchTarget], findings: Sequence[Finding], files: Sequence[str]
+    model: ProjectModel,
+    patches: Iterable[PatchTarget],
+    findings: Sequence[Finding],
+    files: Sequence[str],
+    test_findings: Iterable[Finding] = (),
 ) -> MocksReport:
     """Classify every target; SG401 for stale internal targets, SG402 for mocked-and-broken ones.
-    ``findings``: the other checks' findings for the project (static, and runtime when run)."""
+    ``findings``: the other checks' findings for the project (static, and runtime when run);
+    ``test_findings``: those in the test files themselves (their imports), reported with the rest."""
     index = ProjectIndex(model)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     by_path: dict[str, list[Finding]] = {}
@@ -292,7 +437,13 @@ def audit(
     out: list[Finding] = []
     for patch in sorted(set(patches)):
         kind = classify(index, patch)
-        audited.append(AuditedTarget(patch, kind))
+        via = reached_through(index, patch.target) if kind is TargetKind.EXTERNAL else None
+        audited.append(AuditedTarget(patch, kind, *(via or ("", ""))))
+        if kind is TargetKind.MODULE_HIDING:
+            hiding = _hiding_finding(index, patch, by_path)
+            if hiding is not None:
+                out.append(hiding)
+            continue
         if kind is not TargetKind.INTERNAL:
             continue
         split = _split(index, patch.target)
@@ -322,7 +473,8 @@ def audit(
                 )
             )
             continue
-        if not patch.create and index.provides(module, attributes[0]) is Verdict.NO:
+        builtin = len(attributes) == 1 and attributes[0] in _BUILTINS and module in index.modules
+        if not patch.create and not builtin and index.provides(module, attributes[0]) is Verdict.NO:
             stale = codes.STALE_MOCK
             out.append(
                 stale.at(
@@ -330,4 +482,5 @@ def audit(
                     f"{_describe(patch)}, but '{module}' has no '{attributes[0]}': what it stood for was renamed or removed; patch the new name or delete the mock",
                 )
             )
-    return MocksReport(tuple(audited), tuple(sorted(out)), tuple(sorted(files)))
+    out.extend(test_findings)
+    return MocksReport(tuple(audited), tuple(sorted(set(out))), tuple(sorted(files)))

@@ -7,13 +7,20 @@ Reads files and settings only; the set-up itself runs in the project's interpret
 
 from __future__ import annotations
 
+import configparser
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from smokegen.model import ProjectModel
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings") / os.environ["DJANGO_SETTINGS_MODULE"] = "..."
 _DJANGO_SETTINGS = re.compile(r"""["']DJANGO_SETTINGS_MODULE["']\s*(?:,|\]\s*=)\s*f?["']([A-Za-z_][\w.]*)["']""")
@@ -87,4 +94,34 @@ def setup_is_missing(setup: Setup, missing: str, exc_type: str, innermost: str) 
         return f"the {what} '{module}' ({setup.origin}) does not exist"
     if setup.kind == "call" and exc_type == "AttributeError" and innermost.endswith("_runner.py"):
         return f"'{setup.target}' ({setup.origin}) names no function of that module"
+    return None
+
+
+# Where pytest reads its settings (first found wins, as pytest looks): file, section.
+_PYTEST_INI = (("pytest.ini", "pytest"), ("setup.cfg", "tool:pytest"), ("tox.ini", "pytest"))
+
+
+def pytest_django_settings(root: Path) -> str | None:
+    """The settings module pytest-django sets up for the tests (``DJANGO_SETTINGS_MODULE`` in pytest's
+    settings: ``pytest.ini``, ``[tool.pytest.ini_options]`` in ``pyproject.toml``, ``setup.cfg``,
+    ``tox.ini``), or None."""
+    pytest_ini = root / "pytest.ini"
+    if not pytest_ini.is_file():
+        try:
+            data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = {}
+        options = data.get("tool", {}).get("pytest", {}).get("ini_options")
+        if isinstance(options, dict):
+            value = options.get("DJANGO_SETTINGS_MODULE")
+            return value if isinstance(value, str) and value else None
+    for name, section in _PYTEST_INI:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(root / name, encoding="utf-8")
+        except (configparser.Error, OSError, UnicodeDecodeError):
+            continue
+        if parser.has_section(section):
+            value = parser.get(section, "DJANGO_SETTINGS_MODULE", fallback="").strip()
+            return value or None
     return None

@@ -1,5 +1,5 @@
 """The project's own test files: found by ``test_patterns``, with the smoke suite's folder, ``exclude``d
-paths, virtualenvs and nested projects left out."""
+paths, virtualenvs and nested projects left out; and the name pytest imports each under."""
 
 from __future__ import annotations
 
@@ -35,3 +35,19 @@ def test_files(root: Path, config: Config) -> list[str]:
             if any(match_glob(rel, pattern) for pattern in config.test_patterns):
                 found.append(rel)
     return found
+
+
+def pytest_module_name(root: Path, rel: str) -> tuple[str, str]:
+    """(the dotted name pytest imports a test file under, the folder it puts on ``sys.path`` for it,
+    relative to the root, "." for the root), as its default ``prepend`` import mode does: the first
+    folder up from the file without an ``__init__.py`` goes on ``sys.path``, and the name is the
+    path below it (``tests/test_x.py`` without ``tests/__init__.py``: ``test_x``, with ``tests/`` on
+    ``sys.path``, so ``from helpers import x`` finds ``tests/helpers.py``)."""
+    parts = rel[: -len(".py")].split("/")
+    folder = len(parts) - 1  # the file's folder: parts[:folder]
+    while folder > 0 and (root.joinpath(*parts[:folder]) / "__init__.py").is_file():
+        folder -= 1
+    name = parts[folder:]
+    if name[-1] == "__init__":
+        name = name[:-1] or parts[folder - 1 : folder]
+    return ".".join(name), "/".join(parts[:folder]) or "."

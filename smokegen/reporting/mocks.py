@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from smokegen.checks.mocks import MocksReport, TargetKind
+from smokegen.checks.mocks import MocksReport, TargetKind, shown_form
 from smokegen.model import CheckReport, Severity
 from smokegen.reporting.formats import CHECK_FORMATS
 from smokegen.reporting.json_report import REPORT_SCHEMA, finding_to_json
@@ -42,6 +42,19 @@ def render_mocks_text(report: MocksReport) -> str:
             extra = " (create=True)" if patch.create else ""
             test = f" in {patch.test}" if patch.test else ""
             lines.append(f"  {patch.location}: {patch.target}{extra}{test}")
+    hidden = [t.patch for t in report.targets if t.kind is TargetKind.MODULE_HIDING]
+    if hidden:
+        lines += ["", "modules hidden from the tests (sys.modules patched: a fake stands in for the real module):"]
+        for patch in hidden:
+            name = patch.target or "(modules not known statically)"
+            test = f" in {patch.test}" if patch.test else " at module level"
+            lines.append(f"  {patch.location}: {name}{test}, with {shown_form(patch.form)}")
+    through = [t for t in report.targets if t.through]
+    if through:
+        lines += ["", "external targets reached through the project's modules (where the project uses them):"]
+        for item in through:
+            test = f" in {item.patch.test}" if item.patch.test else ""
+            lines.append(f"  {item.patch.location}: patches {item.origin} through {item.through}{test}")
     errors = sum(f.severity is Severity.ERROR for f in report.findings)
     warnings = len(report.findings) - errors
     total = Counter(t.kind for t in report.targets)
@@ -71,6 +84,8 @@ def render_mocks_json(report: MocksReport) -> str:
                 "target": t.patch.target,
                 "create": t.patch.create,
                 "kind": t.kind.value,
+                "through": t.through,
+                "origin": t.origin,
             }
             for t in report.targets
         ],

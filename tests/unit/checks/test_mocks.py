@@ -6,7 +6,7 @@ import pytest
 
 from smokegen.checks.mocks import PatchTarget, audit, find_patches
 from smokegen.model import Finding, Location, ModuleKind, ProjectModel, Severity
-from tests.helpers import dedent, scan_code
+from tests.helpers import dedent, project_from, scan_code
 
 
 def targets(code: str) -> list[tuple[str, str, str, bool, bool]]:
@@ -162,5 +162,126 @@ def test_audit_of_healthy_internal_and_external_targets_noop() -> None:
     patches = [
         PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.db.connect"),
         PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "os.getcwd"),
+    ]
+    assert audit(model, patches, [], ["tests/t.py"]).findings == ()
+
+
+def test_third_party_objects_reached_through_project_modules_are_external() -> None:
+    model = model_of(
+        ("app.lib.curl", "import pycurl\n\ndef fetch(url): return pycurl.Curl()\n"),
+        ("app.views", "import requests\nfrom os import path as osp\n"),
+        ("app.compat", "from app.views import requests\n"),
+        ("app.local", "from app.lib.curl import fetch\n"),
+    )
+    patches = [
+        PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.lib.curl.pycurl.Curl"),
+        PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "app.views.requests.get"),
+        PatchTarget(Location("tests/t.py", 3, 1), "test_c", "patch", "app.views.osp.exists"),
+        PatchTarget(Location("tests/t.py", 4, 1), "test_d", "patch", "app.compat.requests.post"),
+        PatchTarget(Location("tests/t.py", 5, 1), "test_e", "patch", "app.local.fetch"),
+        PatchTarget(Location("tests/t.py", 6, 1), "test_f", "patch", "app.lib.curl.fetch"),
+    ]
+    report = audit(model, patches, [], ["tests/t.py"])
+    assert [(t.kind.value, t.through, t.origin) for t in report.targets] == [
+        ("external", "app.lib.curl", "pycurl.Curl"),
+        ("external", "app.views", "requests.get"),
+        ("external", "app.views", "os.path.exists"),
+        ("external", "app.compat", "requests.post"),  # a re-export of app.views' import, followed
+        ("internal", "", ""),  # the project's own function, re-exported
+        ("internal", "", ""),
+    ]
+    assert report.findings == ()
+
+
+def test_a_name_the_module_defines_itself_or_imports_inside_a_function_stays_internal() -> None:
+    model = model_of(
+        ("app.a", "import sqlalchemy\n\nclass Session(sqlalchemy.orm.Session): pass\n"),  # its own subclass
+        ("app.b", "def f():\n    import requests\n"),  # not a module attribute
+        ("app.c", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import requests\n"),
+    )
+    patches = [
+        PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.a.Session.get"),
+        PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "app.b.requests.get", create=True),
+        PatchTarget(Location("tests/t.py", 3, 1), "test_c", "patch", "app.c.requests.get", create=True),
+    ]
+    assert [t.kind.value for t in audit(model, patches, [], ["tests/t.py"]).targets] == ["internal"] * 3
+
+
+def test_assignments_and_updates_of_sys_modules_hide_modules() -> None:
+    found = targets(
+        """
+        import sys
+        from sys import modules
+        from unittest import mock
+
+        sys.modules["app.gpu"] = mock.MagicMock()
+
+        def test_a():
+            modules["app.cache"] = None
+            sys.modules.update({"app.queue": mock.MagicMock(), "redis": None})
+            sys.modules[name] = None
+            fake_modules = {}
+            fake_modules["app.x"] = 1
+        """
+    )
+    assert found == [
+        ("", "sys.modules[]", "app.gpu", False, True),
+        ("test_a", "sys.modules[]", "app.cache", False, True),
+        ("test_a", "sys.modules.update", "app.queue", False, True),
+        ("test_a", "sys.modules.update", "redis", False, True),
+        ("test_a", "sys.modules[]", "", False, True),  # a key not known statically
+    ]
+
+
+def test_a_dict_named_like_sys_modules_without_importing_sys_is_not_hiding_noop() -> None:
+    assert targets("def test_a(sys):\n    sys.modules['app.x'] = None\n    sys.modules.update({'app.y': 1})\n") == []
+
+
+def hiding(target: str, line: int = 1, form: str = "patch.dict") -> PatchTarget:
+    return PatchTarget(Location("tests/t.py", line, 5), "test_a", form, target, hides_modules=True)
+
+
+def test_hiding_a_module_that_does_not_import_links_the_finding() -> None:
+    model = project_from(
+        {
+            "app.__init__": "",
+            "app.streaming.__init__": "from app.streaming.pipeline import EventPipeline\n",
+            "app.streaming.pipeline": "from app.streaming.consumers import StreamingConsumer\n",
+            "app.streaming.consumers": "class BaseStreamingConsumer: pass\n",
+            "app.jobs.__init__": "",
+            "app.jobs.nightly": "from app.gone import x\n",
+            "app.web": "def view(): pass\n",
+        }
+    )
+    broken = Finding(
+        Location("app/streaming/pipeline.py", 1, 37), "SG101", "cannot import name 'StreamingConsumer'", Severity.ERROR
+    )
+    nightly = Finding(Location("app/jobs/nightly.py", 1, 1), "SG102", "no module named 'app.gone'", Severity.ERROR)
+    patches = [
+        hiding("app.streaming", 1),
+        hiding("app.streaming.consumers", 2, "sys.modules[]"),  # its package does not import: neither does it
+        hiding("app.jobs", 3, "monkeypatch.setitem"),
+        hiding("app.web", 4),
+        hiding("numpy", 5),
+        hiding("", 6),
+    ]
+    report = audit(model, patches, [broken, nightly], ["tests/t.py"])
+    assert [(f.location.line, f.code) for f in report.findings] == [(1, "SG402"), (2, "SG402"), (3, "SG402")]
+    first, second, third = (f.message for f in report.findings)
+    assert first.startswith(
+        "test test_a hides app.streaming from the tests with patch.dict(sys.modules): it does not import "
+        "(app/streaming/pipeline.py:1:37: SG101 cannot import name 'StreamingConsumer');"
+    )
+    assert "with an assignment to sys.modules[...]: it does not import (app/streaming/pipeline.py" in second
+    assert "with monkeypatch.setitem(sys.modules): a module under it is broken (app/jobs/nightly.py:1:1: SG102" in third
+    assert {t.kind.value for t in report.targets} == {"module-hiding"}
+
+
+def test_a_builtin_patched_in_a_module_is_made_by_mock_noop() -> None:
+    """mock.patch("app.cli.open") creates the module attribute for a builtin's name (create implied)."""
+    model = model_of(("app.cli", "def read(path):\n    with open(path) as f:\n        return f.read()\n"))
+    patches = [
+        PatchTarget(Location("tests/t.py", 1, 1), "test_a", "patch", "app.cli.open"),
+        PatchTarget(Location("tests/t.py", 2, 1), "test_b", "patch", "app.cli.print"),
     ]
     assert audit(model, patches, [], ["tests/t.py"]).findings == ()
