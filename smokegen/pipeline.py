@@ -230,6 +230,7 @@ def run_checks(
     outcomes: tuple[ClassOutcome, ...] = ()
     plans: dict[str, tuple[ClassPlan, ...]] = {}
     origins: dict[Finding, str] = {}  # import failures -> the module whose import each speaks for
+    statuses: dict[str, str] = {}  # module -> how its fresh import ended
     if runtime is not None:
         # The framework set-up production runs first (django.setup()): run alone, then before every import.
         setup = find_setup(
@@ -279,6 +280,7 @@ def run_checks(
                 "project file they load has changed since (--no-cache imports every module)"
             )
         verdicts = tuple(sorted((*verdicts, *reused.values()), key=lambda v: v.module))
+        statuses = {v.module: v.status.value for v in verdicts}
         beside: tuple[ImportVerdict, ...] = ()
         if in_shard is not None:
             beside = _beside_shard(root, model, runtime, verdicts, in_shard)
@@ -344,7 +346,10 @@ def run_checks(
             + ("; entry points, mypy and the project's other files are shard 1's" if not first else "")
         )
     shown = str(stages.shard) if in_shard is not None else ""
-    return CheckReport(tuple(unique), tuple(notes), counted, dropped, outcomes, subjects, shown, shard_modules)
+    imported = tuple(sorted(statuses.items()))
+    return CheckReport(
+        tuple(unique), tuple(notes), counted, dropped, outcomes, subjects, shown, shard_modules, imported
+    )
 
 
 def _beside_shard(

@@ -102,6 +102,7 @@ class Verdict:
     classes: dict[str, dict[str, Any]] = field(default_factory=dict)  # "module:Class" -> its outcome
     trouble: str = ""  # check could not run: every test fails with this
     shard: tuple[int, frozenset[str]] | None = None  # with a shard: its index, and its modules
+    imports: dict[str, str] = field(default_factory=dict)  # module -> how its fresh import ended
 
 
 _SHARD: list[str] = []  # "K/N" when the run is one shard (pytest --smokegen-shard), set by the plugin
@@ -231,9 +232,10 @@ def _parse(result: dict[str, Any], found: Project) -> Verdict:
         classes = {str(c["class"]): dict(c) for c in report.get("classes", ())}
         sharded = report.get("shard")
         shard = (int(sharded["index"]), frozenset(sharded["modules"])) if sharded else None
+        imports = {str(k): str(v) for k, v in dict(report.get("imports", {})).items()}
     except (ValueError, KeyError, TypeError) as exc:
         return Verdict(trouble=f"`{shown}` printed no report smokegen can read ({exc}): {result['out'][:2000]}")
-    return Verdict(findings, classes, shard=shard)
+    return Verdict(findings, classes, shard=shard, imports=imports)
 
 
 def _line(finding: dict[str, Any]) -> str:
@@ -256,8 +258,19 @@ def _report_subject(found: Project, kind: str, name: str = "") -> Verdict:
 
 
 def assert_module(found: Project, module: str) -> None:
-    """check's findings in ``module``'s file: its errors fail the test, its warnings skip it."""
-    _report_subject(found, "module", module)
+    """check's findings in ``module``'s file: its errors fail the test, its warnings skip it. A
+    module whose import fails with no finding of its own (its package fails, or a module it imports
+    does, and check reports that once, where it raised) is skipped saying so, never passed."""
+    judged = _report_subject(found, "module", module)
+    status = judged.imports.get(module, "ok")
+    if status == "parent-failed":
+        pytest.skip(f"`import {module}` fails: a package above it does not import (its own test says why)")
+    if status != "ok":
+        pytest.skip(
+            f"`import {module}` fails ({status}), for a cause check reports once, where it raised: "
+            "see the failing tests (or, when none fails, it is not a finding here: an optional dependency, "
+            "a module for another platform)"
+        )
 
 
 def assert_imports(found: Project, module: str) -> None:

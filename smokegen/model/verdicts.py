@@ -176,6 +176,7 @@ class CheckReport:
     subjects: dict[Finding, Subject] = field(default_factory=dict)  # what each finding is about
     shard: str = ""  # "K/N" with --shard: this report is that share of the modules
     shard_modules: tuple[str, ...] = ()  # with --shard: the modules of the share
+    imports: tuple[tuple[str, str], ...] = ()  # (module, ImportStatus value) of each module imported, sorted
 
 
 class SubjectKind(enum.Enum):

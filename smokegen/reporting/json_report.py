@@ -54,6 +54,8 @@ def render_check_json(report: CheckReport) -> str:
             for o in report.classes
         ],
     }
+    if report.imports:
+        data["imports"] = dict(report.imports)
     if report.shard:
         index, _, count = report.shard.partition("/")
         data["shard"] = {"index": int(index), "count": int(count), "modules": list(report.shard_modules)}
