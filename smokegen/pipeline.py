@@ -16,12 +16,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smokegen.checks.build_verdicts import judge_builds
+from smokegen.checks.build_verdicts import judge, judge_builds
 from smokegen.checks.deprecations import deprecation_findings
 from smokegen.checks.entry_points import check_entry_points
 from smokegen.checks.external import (
@@ -33,6 +34,7 @@ from smokegen.checks.external import (
 )
 from smokegen.checks.import_verdicts import (
     entry_point_findings,
+    environment_reason,
     owned_files,
     project_frame,
     runtime_findings,
@@ -50,6 +52,7 @@ from smokegen.graph.index import ProjectIndex, Verdict
 from smokegen.graph.reach import reached_by_tests
 from smokegen.graph.shards import Shard, assign, shard_of
 from smokegen.model import (
+    BuildVerdict,
     CheckReport,
     ClassOutcome,
     ClassPlan,
@@ -61,6 +64,7 @@ from smokegen.model import (
     ProjectModel,
     Subject,
     SubjectKind,
+    TraceFrame,
 )
 from smokegen.plan.synth import plan_classes
 from smokegen.project.config import Config, ConfigError, direct_folder, entry_point_locations
@@ -69,6 +73,7 @@ from smokegen.project.environment import Environment, describe_distribution, res
 from smokegen.project.frameworks import find_setup, setup_is_missing
 from smokegen.project.testsuite import test_files
 from smokegen.runtime.imports import (
+    LOOKUP_NAME_ABSENT,
     RuntimeOptions,
     cannot_start,
     entry_point_lookups,
@@ -263,20 +268,36 @@ def run_checks(
             plans = {name: group for name, group in plans.items() if name in scope}
         verdict_cache = None
         if cache.folder is not None:
-            verdict_cache = VerdictCache(cache, root, model, fingerprints, context_digest(root, model, env, runtime))
+            by_key = {plan.key: plan for group in plans.values() for plan in group}
+
+            def refused(build: BuildVerdict) -> bool:  # a deliberate refusal, as the judge tells it
+                plan = by_key.get(f"{build.module}:{build.name}")
+                return plan is not None and isinstance(judge(build, plan, index, root, config.environment_errors), str)
+
+            keep = functools.partial(_keepable, environment_errors=config.environment_errors, refused=refused)
+            digest = context_digest(root, model, env, runtime)
+            verdict_cache = VerdictCache(cache, root, model, fingerprints, digest, keep)
             runtime = dataclasses.replace(runtime, report_loaded=True)
         wanted = only if only is not None else tuple(importable_modules(model))
         if in_shard is not None:
             wanted = tuple(name for name in wanted if in_shard(name))
             plans = {name: group for name, group in plans.items() if in_shard(name)}
         reused, todo = split_cached(verdict_cache, wanted, plans)
-        verdicts = run_imports(root, model, runtime, progress, plans, tuple(todo), passing=reused) if todo else ()
+        passing = [name for name, kept in reused.items() if kept.status is ImportStatus.OK]
+        verdicts = run_imports(root, model, runtime, progress, plans, tuple(todo), passing=passing) if todo else ()
         if verdict_cache is not None:
             for verdict in verdicts:
                 verdict_cache.put(verdict, plans.get(verdict.module, ()))
         if reused:
+            failed = len(reused) - len(passing)
+            how = (
+                f"they passed before, or failed for a cause in the code ({failed} of them: a syntax error, a "
+                "missing name...),"
+                if failed
+                else "they passed before"
+            )
             notes.append(
-                f"{len(reused)} of {len(wanted)} modules not imported again: they passed before and no "
+                f"{len(reused)} of {len(wanted)} modules not imported again: {how} and no "
                 "project file they load has changed since (--no-cache imports every module)"
             )
         verdicts = tuple(sorted((*verdicts, *reused.values()), key=lambda v: v.module))
@@ -350,6 +371,57 @@ def run_checks(
     return CheckReport(
         tuple(unique), tuple(notes), counted, dropped, outcomes, subjects, shown, shard_modules, imported
     )
+
+
+# Failures whose cause is the code, kept by the verdict cache while the files they depend on are
+# unchanged (installing or upgrading a package changes the cache's context, so a dependency's
+# ImportError is current too). A constructor's deliberate refusal is the code's as well.
+_CODE_FAILURES = frozenset(
+    {"SyntaxError", "IndentationError", "TabError", "NameError", "ImportError", "ModuleNotFoundError"}
+    | {"AttributeError", "TypeError", "UnboundLocalError", LOOKUP_NAME_ABSENT}
+)
+# A constructor failing on the arguments smokegen chose, or refusing them, does so again on the same code.
+_REFUSALS = frozenset(
+    {"ValueError", "AssertionError", "NotImplementedError", "IndexError", "KeyError", "LookupError"}
+    | {"ZeroDivisionError", "RecursionError"}
+)
+
+
+def _caused_by_code(
+    exc_type: str,
+    message: str,
+    frames: tuple[TraceFrame, ...],
+    bases: tuple[str, ...],
+    environment_errors: tuple[str, ...],
+    refusal: bool,
+) -> bool:
+    if "OSError" in bases or environment_reason(exc_type, message, frames, environment_errors) is not None:
+        return False
+    return exc_type in _CODE_FAILURES or (refusal and exc_type in _REFUSALS)
+
+
+def _keepable(
+    verdict: ImportVerdict, environment_errors: tuple[str, ...], refused: Callable[[BuildVerdict], bool]
+) -> bool:
+    """A verdict the verdict cache may keep: clean, or failed for a cause in the code (a constructor's
+    failure too, and a deliberate refusal, which the judge tells: ``refused``)."""
+    if verdict.status is ImportStatus.ERROR:
+        if verdict.after_siblings is ImportStatus.OK:
+            return False  # SG205 depends on the siblings too
+        if not _caused_by_code(verdict.exc_type, verdict.message, verdict.frames, (), environment_errors, False):
+            return False
+    elif verdict.status is not ImportStatus.OK:
+        return False
+    for build in verdict.builds:
+        if build.status is ImportStatus.OK:
+            continue
+        if build.status is not ImportStatus.ERROR:
+            return False
+        if not refused(build) and not _caused_by_code(
+            build.exc_type, build.message, build.frames, build.bases, environment_errors, True
+        ):
+            return False
+    return True
 
 
 def _beside_shard(

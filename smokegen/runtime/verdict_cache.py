@@ -10,9 +10,14 @@ dynamic import counts as well as a static one), and, for a module whose classes 
 project module it imports statically, transitively, under any guard and inside functions (a
 constructor may run those). One changed byte in any of them and the module is imported again.
 
-Only clean verdicts are kept: the import passed and every planned class was built or skipped for a
-reason read from the code. A failure is always imported again, so its message is current and a fix
-made outside the project (a variable set, a service started) is seen at once.
+Clean verdicts are kept (the import passed and every planned class was built or skipped for a
+reason read from the code), and failures whose cause is the code: what ``keep`` accepts (the
+pipeline's rule: a ``SyntaxError``, a ``NameError``, an ``ImportError`` of a name, a constructor's
+``TypeError``... never a timeout, a crash, an ``OSError``, a missing configuration, nor an import
+that works after its siblings). A failure's entry holds the fingerprints of its module's static
+import closure and of the project files its traceback runs through. Every other failure is
+imported again, so a fix made outside the project (a variable set, a service started) is seen at
+once.
 
 Not part of the context: environment variables other than ``env``, and files that are not project
 modules (a data file read at import). ``--no-cache`` imports every module again.
@@ -23,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +87,10 @@ class VerdictCache:
         model: ProjectModel,
         fingerprints: Mapping[str, str],
         context: str,
+        keep: Callable[[ImportVerdict], bool] = clean,
     ) -> None:
         self.cache = cache
+        self.keep = keep
         self.model = model
         self.fingerprints = fingerprints
         self.context = context
@@ -127,16 +134,20 @@ class VerdictCache:
             verdict: ImportVerdict = from_json(ImportVerdict, entry["verdict"])
         except (ValueError, TypeError, KeyError):
             return None
-        return verdict if verdict.module == module and clean(verdict) else None
+        return verdict if verdict.module == module and self.keep(verdict) else None
 
     def put(self, verdict: ImportVerdict, plans: tuple[ClassPlan, ...] = ()) -> None:
         """Keep a clean verdict, with the fingerprints of the files it depends on."""
         own = self.paths.get(verdict.module)
-        if not clean(verdict) or own is None:
+        if own is None or not self.keep(verdict):
             return
         files = {own} | {rel for rel in map(self._relative, verdict.loaded) if rel is not None}
-        if plans:
+        failed = not clean(verdict)
+        if plans or failed:
             files |= {self.paths[m] for m in self._static_closure(verdict.module) if m in self.paths}
+        if failed:  # the files its tracebacks run through (a dynamic import the closure misses)
+            frames = [*verdict.frames, *(f for build in verdict.builds for f in build.frames)]
+            files |= {rel for rel in (self._relative(frame.path) for frame in frames) if rel is not None}
         entry = {
             "files": {path: self.fingerprints[path] for path in sorted(files) if path in self.fingerprints},
             "verdict": to_json(verdict),
@@ -150,7 +161,7 @@ def split_cached(
     """The modules whose kept verdict still holds (with it), and the ones to import. (Pass the kept
     ones to ``run_imports(passing=...)``: a failure's retry after its passing siblings, SG205, then
     sees the same siblings as on a run without the cache.)"""
-    kept: dict[str, ImportVerdict] = {}
+    kept: dict[str, ImportVerdict] = {}  # failures with a cause in the code too: not "passing"
     todo: list[str] = []
     for name in modules:
         verdict = cache.get(name, plans.get(name, ())) if cache is not None else None

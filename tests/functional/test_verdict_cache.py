@@ -129,3 +129,48 @@ def test_a_new_file_beside_the_code_on_sys_path_keeps_the_verdicts(
     (project / "report.txt").write_text("made by some tool\n")
     _, _, err, imported = check(project, capsys)
     assert imported == {"pkg.needs.conf"} and "not imported again" in err
+
+
+def test_failures_caused_by_the_code_are_kept_those_caused_by_the_machine_are_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A module that fails on its own code (a missing name, a constructor's NameError, a deliberate
+    refusal) is judged the same while its files are unchanged: kept, not imported again, the same
+    findings. An environment variable or a file it needs is the machine's: imported again every time."""
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": LOGGED + "class Base:\n    pass\n",
+        "app/broken.py": LOGGED + "from app.models import Gone\n",
+        "app/builds.py": LOGGED
+        + "class Ledger:\n    def __init__(self) -> None:\n        self.rates = load_rates()\n\n\n"
+        + "class Cage:\n    def __init__(self, width: int = 0) -> None:\n"
+        + "        if width <= 0:\n            raise ValueError('a cage needs a positive width')\n",
+        "app/conf.py": LOGGED + "import os\nURL = os.environ['SERVICE_URL']\n",
+        "app/data.py": LOGGED + "DATA = open('/nonexistent/smokegen/data.txt').read()\n",
+    }
+    (tmp_path / "proj").mkdir()
+    project = write_project(tmp_path / "proj", files)
+    leaves = {"app.models", "app.broken", "app.builds", "app.conf", "app.data"}
+
+    def run() -> tuple[str, set[str], str]:
+        log = tmp_path / "imports.log"
+        log.write_text("")
+        main(["check", "--no-mypy", "--python", sys.executable, "--env", f"IMPORT_LOG={log}", str(project)])
+        out, err = capsys.readouterr()
+        return out, set(log.read_text().split()) & leaves, err
+
+    first, imported, _ = run()
+    assert imported == leaves
+    for code in ("SG101", "SG210", "SG206", "SG201"):
+        assert code in first
+    second, imported, err = run()
+    assert second == first, err
+    # the machine's failures are tried again (and again after their passing siblings, which imports
+    # those too); the code's failure is not
+    assert {"app.conf", "app.data"} <= imported and "app.broken" not in imported
+    assert "4 of 6 modules not imported again" in err
+    # fixed: imported again, and the finding is gone
+    (project / "app/models.py").write_text(LOGGED + "class Base:\n    pass\n\n\nclass Gone:\n    pass\n")
+    third, imported, _ = run()
+    assert "app/broken.py" not in third and "SG210" in third
+    assert {"app.models", "app.broken"} <= imported
