@@ -23,6 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from smokegen.util import startenv
+
+startenv.record()  # pytest loads its plugins before conftest.py files and pytest-django set variables
+
 if TYPE_CHECKING:
     from smokegen.testing import Project
 

@@ -147,9 +147,13 @@ def check_command(found: Project) -> list[str]:
 
 
 def _check_environment() -> dict[str, str]:
-    """This process's environment without pytest's own variables: the project's code is judged as
-    production runs it, and a settings module that switches on ``PYTEST_CURRENT_TEST`` must not."""
-    return {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    """The environment pytest started with (:mod:`smokegen.util.startenv`), without pytest's own
+    variables: the project's code is judged as production starts it, not with what a ``conftest.py``
+    or pytest-django set for the tests (``DJANGO_SETTINGS_MODULE`` of the test settings), and a
+    settings module that switches on ``PYTEST_CURRENT_TEST`` must not."""
+    from smokegen.util import startenv
+
+    return {key: value for key, value in startenv.started_with().items() if not key.startswith("PYTEST_")}
 
 
 def _run_check(found: Project) -> dict[str, Any]:

@@ -350,3 +350,36 @@ def test_check_runs_before_the_first_smoke_test_not_inside_it(fixture_project, c
         assert done.returncode == 1, done.stdout + done.stderr  # Ledger's SG210
         counts = [line.split()[-1] for line in done.stdout.splitlines() if line.startswith("VERDICTS-BEFORE")]
         assert counts and set(counts) == {"1"}, done.stdout
+
+
+def test_the_suites_check_sees_the_environment_pytest_started_with_not_the_tests(tmp_path: Path, capsys) -> None:
+    """What a conftest.py (or pytest-django, from pytest.ini) sets for the tests is not production's:
+    the check the suite runs judges the project with the environment pytest was started with."""
+    root = tmp_path / "proj"
+    files = {
+        "app/__init__.py": "",
+        "app/config.py": (
+            "import os\n\nif os.environ.get('APP_SETTINGS') == 'test':\n"
+            "    raise RuntimeError('the test settings reached the smoke check')\n"
+        ),
+        "app/needs.py": "import os\n\nURL = os.environ['SHELL_SERVICE_URL']\n",
+        "conftest.py": "import os\n\nos.environ['APP_SETTINGS'] = 'test'\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0"\ndependencies = []\n')
+    assert generate(root, "--no-mypy") == 0
+    capsys.readouterr()
+    for args in ((), ("-n", "2")):
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", *args, "tests/smoke"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "SHELL_SERVICE_URL": "http://localhost"},
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "PASSED tests/smoke/test_smoke_imports.py::test_import[app.config]" in done.stdout
+        assert "PASSED tests/smoke/test_smoke_imports.py::test_import[app.needs]" in done.stdout
