@@ -120,6 +120,58 @@ _SUITE_SUBJECTS = {  # a generated test function -> (the kind of its subject, it
 }
 
 
+_SUITE_VALUES = {"module": "MODULES", "key": "BUILDS", "entry_point": "ENTRY_POINTS"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> list[pytest.Item] | None:
+    """A generated suite's tests as smokegen's own items, with the ids pytest would give them
+    (``test_import[pkg.mod]``): they run the generated function, and no fixture, so a project's
+    autouse fixtures (a ``db`` fixture that needs the database, in ``tests/conftest.py``) do not
+    reach them. Not a generated suite's function: pytest collects it."""
+    if name not in _SUITE_SUBJECTS or not callable(obj):
+        return None
+    testing = sys.modules.get("smokegen.testing")
+    module = getattr(collector, "obj", None)
+    found = getattr(module, "PROJECT", None)
+    if testing is None or not isinstance(found, testing.Project):
+        return None
+    kind, parameter = _SUITE_SUBJECTS[name]
+    where = f"{getattr(module, '__name__', '')}.{name}"
+    if not parameter:
+        return [_suite_item(collector, name, found, obj, {}, (kind, ""), where)]
+    values = getattr(module, _SUITE_VALUES[parameter], None)
+    if not isinstance(values, (list, dict)):
+        return None
+    return [
+        _suite_item(collector, f"{name}[{value}]", found, obj, {parameter: value}, (kind, str(value)), where)
+        for value in values
+    ]
+
+
+def _suite_item(
+    parent: pytest.Collector,
+    name: str,
+    found: Project,
+    function: Any,
+    arguments: dict[str, Any],
+    subject: tuple[str, str],
+    where: str,
+) -> pytest.Item:
+    def judge(project: Project) -> None:
+        function(**arguments)
+
+    item: pytest.Item = SmokeItem.from_parent(
+        parent,
+        name=name,
+        project=found,
+        judge=judge,
+        what=f"{where}{name[len(name.partition('[')[0]) :]}",
+        subject=subject,
+    )
+    return item
+
+
 def _subject_of(item: pytest.Item, testing: Any) -> tuple[Any, str, str] | None:
     """(project, kind, name) of a smoke item (the plugin's or a generated suite's); None for others."""
     if isinstance(item, SmokeItem):

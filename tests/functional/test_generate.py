@@ -383,3 +383,30 @@ def test_the_suites_check_sees_the_environment_pytest_started_with_not_the_tests
         assert done.returncode == 0, done.stdout + done.stderr
         assert "PASSED tests/smoke/test_smoke_imports.py::test_import[app.config]" in done.stdout
         assert "PASSED tests/smoke/test_smoke_imports.py::test_import[app.needs]" in done.stdout
+
+
+def test_the_projects_autouse_fixtures_do_not_reach_the_smoke_tests(fixture_project, capsys) -> None:
+    """pytest-django projects put ``@pytest.fixture(autouse=True) def _(db)`` in tests/conftest.py,
+    which needs a database: the smoke tests under tests/smoke take no fixture, so they run anyway;
+    the project's own tests still get theirs."""
+    project = fixture_project("class_zoo")
+    (project / "tests" / "conftest.py").write_text(
+        "import pytest\n\n\n@pytest.fixture(autouse=True)\ndef needs_database():\n"
+        "    raise RuntimeError('no PostgreSQL here')\n"
+    )
+    (project / "tests" / "test_own.py").write_text("def test_own() -> None:\n    pass\n")
+    assert generate(project, "--no-mypy") == 0
+    capsys.readouterr()
+    for args in ((), ("-n", "2")):
+        outcomes = run_suite(project, *args)
+        assert {o for o, _ in outcomes.values()} == {"passed", "failed", "skipped"}
+        assert outcomes["test_smoke_classes.py::test_build[zoo.keepers:Ledger]"][0] == "failed"
+        assert not any("PostgreSQL" in text for _, text in outcomes.values())
+    own = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "tests/test_own.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "no PostgreSQL here" in own.stdout  # the project's own tests still get the fixture
