@@ -31,6 +31,7 @@ from smokegen.checks.external import (
     check_installed_names,
     host_provides,
     host_tops,
+    installed_modules_read,
 )
 from smokegen.checks.import_verdicts import (
     entry_point_findings,
@@ -209,6 +210,7 @@ def run_checks(
     findings.extend(check_project(model, index))
     # installed code's parse results are shared by every project and environment: the user-level cache
     installed = Installed(env, ScanCache(installed_code_cache() if config.cache else None))
+    installed.prefetch(installed_modules_read(index, installed), config.jobs or default_jobs())
     point_locations = entry_point_locations(root, model.entry_points, stages.entry_points_file)
     findings.extend(check_entry_points(index, point_locations))
     notes: list[str] = []

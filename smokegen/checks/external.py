@@ -333,6 +333,17 @@ def _provides(installed: Installed, module: str, name: str, seen: frozenset[str]
     return verdict
 
 
+def installed_modules_read(index: ProjectIndex, installed: Installed) -> list[str]:
+    """The installed modules :func:`check_installed_names` reads first (those a star import leads to
+    are read when found): to scan them all at once beforehand (:meth:`Installed.prefetch`)."""
+    out: list[str] = []
+    for _, imp, top in _external_imports(index, installed.env):
+        if any(g.kind in _NAME_CHECK_SKIP for g in imp.guards) or top in installed.env.hooked:
+            continue
+        out += prefixes(imp.module)[:-1] if imp.name is None or imp.name == "*" else prefixes(imp.module)
+    return out
+
+
 def check_installed_names(index: ProjectIndex, installed: Installed) -> Iterator[Finding]:
     """SG110, SG111: names and submodules imported from installed packages exist there."""
     env = installed.env

@@ -133,6 +133,27 @@ class Installed:
         self._scanned[module] = result
         return result
 
+    def prefetch(self, modules: list[str], jobs: int) -> None:
+        """Scan the sources of ``modules`` not read yet in ``jobs`` worker processes, at once, instead
+        of one after another in this process when :meth:`info` first asks (the results are the same,
+        and cached the same way)."""
+        files: list[SourceFile] = []
+        for module in dict.fromkeys(modules):
+            if module in self._scanned:
+                continue
+            located = self.locate(module)
+            if located is None or located.source is None:
+                continue
+            kind = ModuleKind.PACKAGE if located.kind is Kind.PACKAGE else ModuleKind.MODULE
+            files.append(SourceFile(module, located.source.as_posix(), kind))
+        if len(files) < 2 * max(1, jobs) or jobs <= 1:
+            return  # too few to be worth the workers: read when asked
+        from smokegen.scan.loader import scan_files
+
+        results, _ = scan_files(Path("/"), files, self.cache, jobs=jobs)
+        for file, result in zip(files, results, strict=True):
+            self._scanned[file.name] = result if isinstance(result, ModuleInfo) else None
+
     def opaque(self, module: str) -> bool:
         """True when ``module``'s contents cannot be read statically."""
         info = self.info(module)
