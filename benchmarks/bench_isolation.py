@@ -133,14 +133,10 @@ def leaf_and_hub(modules: list[dict[str, object]]) -> tuple[str, str]:
     importers: dict[str, set[str]] = {name: set() for name in names}
     for module in modules:
         name = str(module["name"])
-        package = name if module["kind"] == "package" else name.rpartition(".")[0]
         for record in module["imports"]:  # type: ignore[attr-defined]
             if any(guard["kind"] == "type-checking" for guard in record["guards"]):
                 continue  # never runs
-            target = str(record["module"] or "")
-            if record["level"]:
-                base = package.rsplit(".", record["level"] - 1)[0] if record["level"] > 1 else package
-                target = f"{base}.{target}" if target else base
+            target = str(record["module"])  # absolute, relative imports too
             for candidate in (target, f"{target}.{record['name']}"):
                 if candidate in names and candidate != name:
                     importers[candidate].add(name)
