@@ -75,6 +75,7 @@ from smokegen.project.frameworks import find_setup, setup_is_missing
 from smokegen.project.testsuite import test_files
 from smokegen.runtime.imports import (
     LOOKUP_NAME_ABSENT,
+    Lookup,
     RuntimeOptions,
     cannot_start,
     entry_point_lookups,
@@ -342,7 +343,7 @@ def run_checks(
         # a change to some modules; their findings are in those modules' files).
         points = entry_point_lookups(model) if not partial and first else {}
         checking = type_checking_lookups(model, unknown) if not partial else []
-        looked_up = run_lookups(root, model, runtime, list(points.values()) + checking)
+        looked_up = _looked_up(root, model, runtime, list(points.values()) + checking, verdict_cache)
         verdicts_by_point = {point: looked_up[lookup.key] for point, lookup in points.items()}
         hosts = {point: host_provides(host, env) for point in points if (host := host_of(point.group)) is not None}
         findings.extend(entry_point_findings(verdicts_by_point, point_locations, findings, optional, hosts))
@@ -424,6 +425,26 @@ def _keepable(
         ):
             return False
     return True
+
+
+def _looked_up(
+    root: Path, model: ProjectModel, runtime: RuntimeOptions, lookups: list[Lookup], kept: VerdictCache | None
+) -> dict[str, ImportVerdict]:
+    """Each lookup's verdict: kept from an earlier run while no project file it depends on changed
+    (a lookup that resolved), else looked up in a fresh child."""
+    found: dict[str, ImportVerdict] = {}
+    todo: list[Lookup] = []
+    for lookup in lookups:
+        verdict = kept.get_lookup(lookup) if kept is not None else None
+        if verdict is not None:
+            found[lookup.key] = verdict
+        else:
+            todo.append(lookup)
+    fresh = run_lookups(root, model, runtime, todo)
+    if kept is not None:
+        for lookup in todo:
+            kept.put_lookup(lookup, fresh[lookup.key])
+    return found | fresh
 
 
 def _beside_shard(

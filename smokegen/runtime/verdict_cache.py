@@ -38,7 +38,7 @@ from smokegen.graph.index import ProjectIndex
 from smokegen.model import ClassPlan, ImportStatus, ImportVerdict, ProjectModel
 from smokegen.model.serialize import from_json, to_json
 from smokegen.project.environment import Environment
-from smokegen.runtime.imports import RUNNER, RuntimeOptions, build_spec, project_sys_path
+from smokegen.runtime.imports import RUNNER, Lookup, RuntimeOptions, build_spec, project_sys_path
 from smokegen.scan.cache import ScanCache
 
 _SECTION = "verdicts"
@@ -153,6 +153,49 @@ class VerdictCache:
             "verdict": to_json(verdict),
         }
         self.cache.put(self._key(verdict.module, plans), entry, _SECTION)
+
+    def _lookup_key(self, lookup: Lookup) -> str:
+        text = json.dumps([self.context, "lookup", lookup.key, lookup.value, lookup.callable, lookup.submodules])
+        return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+    def _lookup_files(self, lookup: Lookup) -> set[str] | None:
+        """The project files a lookup depends on: its module's and those of every project module
+        that module imports statically (transitively, under any guard, in functions too), and its
+        packages'; None when its module is not the project's (an installed distribution's own
+        files are the project here too)."""
+        module = lookup.value.partition(":")[0].strip()
+        if module not in self.paths:
+            return None
+        names = {module} | self._static_closure(module)
+        return {self.paths[name] for name in names if name in self.paths}
+
+    def get_lookup(self, lookup: Lookup) -> ImportVerdict | None:
+        """The kept verdict of a lookup that resolved, when no file it depends on changed."""
+        entry = self.cache.get(self._lookup_key(lookup), _SECTION)
+        if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+            return None
+        files: dict[str, Any] = entry["files"]
+        if self._lookup_files(lookup) != set(files):
+            return None
+        if any(self.fingerprints.get(path) != digest for path, digest in files.items()):
+            return None
+        try:
+            verdict: ImportVerdict = from_json(ImportVerdict, entry["verdict"])
+        except (ValueError, TypeError, KeyError):
+            return None
+        return verdict if verdict.module == lookup.key and verdict.status is ImportStatus.OK else None
+
+    def put_lookup(self, lookup: Lookup, verdict: ImportVerdict) -> None:
+        """Keep the verdict of a lookup that resolved (a failure is looked up again every run)."""
+        files = self._lookup_files(lookup)
+        if verdict.status is not ImportStatus.OK or files is None:
+            return
+        entry = {
+            "files": {path: self.fingerprints[path] for path in sorted(files) if path in self.fingerprints},
+            "verdict": to_json(verdict),
+        }
+        if set(entry["files"]) == files:
+            self.cache.put(self._lookup_key(lookup), entry, _SECTION)
 
 
 def split_cached(

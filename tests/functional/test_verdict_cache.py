@@ -174,3 +174,38 @@ def test_failures_caused_by_the_code_are_kept_those_caused_by_the_machine_are_no
     third, imported, _ = run()
     assert "app/broken.py" not in third and "SG210" in third
     assert {"app.models", "app.broken"} <= imported
+
+
+def test_an_entry_point_that_loaded_is_not_loaded_again_until_its_code_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "tool/__init__.py": "",
+        "tool/helpers.py": LOGGED + "GREETING = 'hello'\n",
+        "tool/cli.py": LOGGED + "from tool.helpers import GREETING\n\n\ndef main() -> None:\n    print(GREETING)\n",
+    }
+    (tmp_path / "proj").mkdir()
+    project = write_project(tmp_path / "proj", files, '[project.scripts]\ntool = "tool.cli:main"\n')
+    (project / "pyproject.toml").write_text(
+        (project / "pyproject.toml")
+        .read_text()
+        .replace("[project.scripts]", "")
+        .replace("dependencies = []\n", "dependencies = []\n\n[project.scripts]\n")
+    )
+    log = tmp_path / "imports.log"
+
+    def run() -> tuple[str, list[str]]:
+        log.write_text("")
+        main(["check", "--no-mypy", "--python", sys.executable, "--env", f"IMPORT_LOG={log}", str(project)])
+        out, _ = capsys.readouterr()
+        return out, log.read_text().split()
+
+    first, imported = run()
+    assert "tool.cli" in imported
+    second, imported = run()
+    assert second == first and imported == []  # its import and its entry point's lookup both kept
+    helpers = project / "tool/helpers.py"
+    helpers.write_text(helpers.read_text() + "# edited\n")
+    third, imported = run()
+    assert third == first
+    assert imported.count("tool.cli") == 2  # its import, and the lookup of its entry point, again
