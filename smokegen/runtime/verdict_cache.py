@@ -120,20 +120,26 @@ class VerdictCache:
             self._graph = import_graph(ProjectIndex(self.model), lambda imp: True)
         return import_closure(module, self._graph)
 
-    def get(self, module: str, plans: tuple[ClassPlan, ...] = ()) -> ImportVerdict | None:
-        """The kept verdict of ``module``, when every file it depends on is unchanged."""
-        entry = self.cache.get(self._key(module, plans), _SECTION)
+    def _kept(self, key: str) -> tuple[set[str], ImportVerdict] | None:
+        """The entry under ``key`` (its files and verdict) when every file it lists is unchanged."""
+        entry = self.cache.get(key, _SECTION)
         if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
             return None
         files: dict[str, Any] = entry["files"]
-        if self.paths.get(module) not in files:
-            return None
         if any(self.fingerprints.get(path) != digest for path, digest in files.items()):
             return None
         try:
             verdict: ImportVerdict = from_json(ImportVerdict, entry["verdict"])
         except (ValueError, TypeError, KeyError):
             return None
+        return set(files), verdict
+
+    def get(self, module: str, plans: tuple[ClassPlan, ...] = ()) -> ImportVerdict | None:
+        """The kept verdict of ``module``, when every file it depends on is unchanged."""
+        kept = self._kept(self._key(module, plans))
+        if kept is None or self.paths.get(module) not in kept[0]:
+            return None
+        verdict = kept[1]
         return verdict if verdict.module == module and self.keep(verdict) else None
 
     def put(self, verdict: ImportVerdict, plans: tuple[ClassPlan, ...] = ()) -> None:
@@ -171,18 +177,10 @@ class VerdictCache:
 
     def get_lookup(self, lookup: Lookup) -> ImportVerdict | None:
         """The kept verdict of a lookup that resolved, when no file it depends on changed."""
-        entry = self.cache.get(self._lookup_key(lookup), _SECTION)
-        if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+        kept = self._kept(self._lookup_key(lookup))
+        if kept is None or self._lookup_files(lookup) != kept[0]:
             return None
-        files: dict[str, Any] = entry["files"]
-        if self._lookup_files(lookup) != set(files):
-            return None
-        if any(self.fingerprints.get(path) != digest for path, digest in files.items()):
-            return None
-        try:
-            verdict: ImportVerdict = from_json(ImportVerdict, entry["verdict"])
-        except (ValueError, TypeError, KeyError):
-            return None
+        verdict = kept[1]
         return verdict if verdict.module == lookup.key and verdict.status is ImportStatus.OK else None
 
     def put_lookup(self, lookup: Lookup, verdict: ImportVerdict) -> None:
