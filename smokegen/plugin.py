@@ -172,18 +172,12 @@ def _suite_item(
     return item
 
 
-def _subject_of(item: pytest.Item, testing: Any) -> tuple[Any, str, str] | None:
-    """(project, kind, name) of a smoke item (the plugin's or a generated suite's); None for others."""
+def _subject_of(item: pytest.Item) -> tuple[Project, str, str] | None:
+    """(project, kind, name) of a smoke item: the plugin's, or a generated suite's test (collected
+    as one by :func:`pytest_pycollect_makeitem`); None for any other test."""
     if isinstance(item, SmokeItem):
         return item.project, *item.subject
-    found = getattr(getattr(item, "module", None), "PROJECT", None)
-    function = getattr(getattr(item, "function", None), "__name__", "")
-    if not isinstance(found, testing.Project) or function not in _SUITE_SUBJECTS:
-        return None
-    kind, parameter = _SUITE_SUBJECTS[function]
-    callspec = getattr(item, "callspec", None)
-    name = str(callspec.params.get(parameter, "")) if parameter and callspec is not None else ""
-    return found, kind, name
+    return None
 
 
 def _keep_shard(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -194,7 +188,7 @@ def _keep_shard(config: pytest.Config, items: list[pytest.Item]) -> None:
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
-        subject = _subject_of(item, testing)
+        subject = _subject_of(item)
         if subject is None or testing.in_shard(*subject):
             keep.append(item)
         else:
@@ -239,7 +233,7 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     testing = sys.modules.get("smokegen.testing")
     if testing is None:
         return None  # no generated suite was collected and --smokegen is off
-    projects = {subject[0] for item in session.items if (subject := _subject_of(item, testing)) is not None}
+    projects = {subject[0] for item in session.items if (subject := _subject_of(item)) is not None}
     for found in sorted(projects, key=lambda p: (str(p.root), p.check)):
         try:
             testing.verdict(found)
