@@ -700,8 +700,9 @@ def _single(request: str) -> None:
     _unshadow(data.get("tops", []))
     STATE.loaded_from = list(data.get("loaded_from", []))
     STATE.tops = list(data.get("tops", []))
-    STATE.scratch = tempfile.mkdtemp(prefix="smokegen-run-")
     path = data["records"]
+    # inside the parent's scratch folder, which smokegen removes whatever happens to this process
+    STATE.scratch = tempfile.mkdtemp(prefix="single-", dir=os.path.dirname(path))
     if data.get("setup"):
         try:
             set_up(data["setup"])
@@ -712,7 +713,7 @@ def _single(request: str) -> None:
     _append(path, result)
     if data.get("builds") and result.get("status") == "ok":
         STATE.root = os.getcwd()
-        STATE.workdir = tempfile.mkdtemp(prefix="smokegen-build-")
+        STATE.workdir = tempfile.mkdtemp(prefix="build-", dir=STATE.scratch)
         run_builds(data["module"], data["builds"], data["timeout"], data["output_limit"], lambda r: _append(path, r))
         os.chdir(os.path.dirname(STATE.workdir))
         shutil.rmtree(STATE.workdir, ignore_errors=True)
@@ -1254,7 +1255,7 @@ def main() -> None:
     STATE.loaded_from = list(request.get("loaded_from", []))
     STATE.verdicts = request["records"]
     STATE.scratch = os.path.dirname(STATE.verdicts)  # smokegen's, removed by smokegen whatever happens here
-    STATE.workdir = tempfile.mkdtemp(prefix="smokegen-build-")
+    STATE.workdir = tempfile.mkdtemp(prefix="build-", dir=STATE.scratch)  # gone with it, even if this is killed
     STATE.root = os.getcwd()
     _dup2(_open(_DEVNULL, os.O_WRONLY), 1)  # what the root's own imports print goes nowhere
 

@@ -78,9 +78,13 @@ def left_behind(tag: str) -> list[int]:
 
 
 def smokegen(*args: str, tag: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOSTILE_TAG": tag, "NO_COLOR": "1"}
+    """The CLI in a subprocess, with a temporary folder of its own (``TMPDIR``, which every process it
+    starts inherits): anything left in it afterwards was left behind, even by a process killed mid-run."""
+    scratch = cwd.parent / f"tmpdir-{tag}"
+    scratch.mkdir()
+    env = {**os.environ, "HOSTILE_TAG": tag, "NO_COLOR": "1", "TMPDIR": str(scratch)}
     env.pop("VIRTUAL_ENV", None)
-    return subprocess.run(
+    run = subprocess.run(
         [sys.executable, "-m", "smokegen", *args],
         cwd=cwd,
         env=env,
@@ -90,6 +94,9 @@ def smokegen(*args: str, tag: str, cwd: Path) -> subprocess.CompletedProcess[str
         stdin=subprocess.DEVNULL,
         check=False,
     )
+    assert sorted(p.name for p in scratch.iterdir()) == [], "temporary files left behind"
+    scratch.rmdir()
+    return run
 
 
 def built(report: dict[str, Any]) -> list[str]:
