@@ -39,6 +39,7 @@ _STARTUP = frozenset(sys.modules)
 
 import atexit
 import builtins
+import gc
 import importlib
 import inspect
 import json
@@ -99,6 +100,7 @@ if TYPE_CHECKING:
         groups: List[Group]
         lookups: List[Lookup]
         graph: Dict[str, List[str]]  # module -> what its fresh import imports for sure (shared imports)
+        unshared: List[str]  # project modules in the graph never imported ahead (they may enter an import cycle)
         loaded_from: List[str]  # roots whose loaded files a passing import lists (the verdict cache)
         setup: Setup  # the framework set-up production runs before anything imports the project
         setup_only: bool  # run the set-up in a child and report it (a "setup" record); import nothing
@@ -144,6 +146,8 @@ HAVE_FORK = hasattr(os, "fork")
 # system calls through these names.
 globals()["__builtins__"] = dict(vars(builtins))
 _fork_process: Any = getattr(os, "fork", None)
+_gc_freeze: Any = getattr(gc, "freeze", None)
+_gc_unfreeze: Any = getattr(gc, "unfreeze", None)
 _setpgid: Any = getattr(os, "setpgid", None)
 _killpg: Any = getattr(os, "killpg", None)
 _waitid: Any = getattr(os, "waitid", None)
@@ -412,7 +416,11 @@ def _fork(body: Callable[[], int], output: IO[bytes] | None = None, failed: int 
     and, given ``output``, stdout and stderr into that file. The child exits with what ``body``
     returns (``failed`` if it raises) and never returns into the caller. Here: the child's pid."""
     _flush()
+    if _gc_freeze is not None:
+        _gc_freeze()  # the child's collections skip what it inherits, so they do not copy every page of it
     pid: int = _fork_process()
+    if pid != 0 and _gc_unfreeze is not None:
+        _gc_unfreeze()
     if pid == 0:
         code = failed
         try:
@@ -943,8 +951,9 @@ class Closures:
     """What a fresh import of each project module imports for sure, from the static import graph
     (imports that run on every import, uncaught; parents included, as Python loads them)."""
 
-    def __init__(self, graph: Dict[str, List[str]]) -> None:
+    def __init__(self, graph: Dict[str, List[str]], unshared: Sequence[str] = ()) -> None:
         self.graph = graph
+        self.unshared = frozenset(unshared)
         self.memo: Dict[str, Set[str]] = {}
 
     def of(self, module: str) -> Set[str]:
@@ -968,7 +977,24 @@ class Closures:
     def shared(self, module: str) -> List[str]:
         """What may be imported before ``module`` without changing what its fresh import does: what it
         imports anyway, less anything whose own import would reach ``module`` (a cycle, a submodule)."""
-        return sorted(s for s in self.of(module) if module not in self.of(s))
+        return sorted(s for s in self.of(module) if s not in self.unshared and module not in self.of(s))
+
+
+# A zygote whose first modules all fail stops after this many: each failure is imported again from
+# the clean state, so a group that fails through what it shares would cost every module twice.
+GIVE_UP_AFTER = 2
+
+
+def _cost(name: str, closures: Closures) -> int:
+    """About how many modules importing ``name`` here would load, from the project's static import graph
+    (a third-party module counts one: what it imports in turn is not in the graph)."""
+    if name in sys.modules:
+        return 0
+    return 1 + sum(1 for x in closures.of(name) if x not in sys.modules)
+
+
+def _is_project(name: str) -> bool:
+    return name.partition(".")[0] in STATE.tops
 
 
 def _preload(name: str) -> bool:
@@ -982,18 +1008,36 @@ def _preload(name: str) -> bool:
     return True
 
 
+def _preload_all(names: List[str]) -> str:
+    """Import ``names`` here; the first that failed, or that is a third-party module whose import loaded
+    a module of the project (a plugin registry importing the project back: its import would not be
+    the same ahead of the project's), else ""."""
+    for name in names:
+        if name in sys.modules:
+            continue
+        ours = None if _is_project(name) else _project_modules()
+        if not _preload(name) or (ours is not None and _project_modules() != ours):
+            return name
+    return ""
+
+
+def _project_modules() -> int:
+    return sum(1 for name in list(sys.modules) if _is_project(name))
+
+
 def _with_shared_imports(
     modules: List[str], timeout: float, limit: int, emit: Callable[[Result], None], builds: Dict[str, List[BuildSpec]]
-) -> Set[str]:
+) -> Tuple[Set[str], Set[str]]:
     """Import modules from zygotes that first import what several of them import anyway (a module
     imported by many siblings, such as ``sphinx.application``, is then imported once, not once per
     module). Only passing verdicts are emitted: a module that fails here is imported again by the
     caller from the clean state, so a failure is always the fresh interpreter's. Returns the modules
-    whose verdict was emitted."""
+    whose verdict was emitted, and those tried here (each passed, or failed after shared imports)."""
     closures = STATE.closures
     if closures is None or len(modules) < 2:
-        return set()
+        return set(), set()
     passed: Set[str] = set()
+    tried: Set[str] = set()
     remaining = list(modules)
     while len(remaining) >= 2:
         loaded = sys.modules
@@ -1004,11 +1048,8 @@ def _with_shared_imports(
         for names in pending.values():
             for name in names:
                 counts[name] = counts.get(name, 0) + 1
-        scored = [
-            (count * (1 + sum(1 for x in closures.of(name) if x not in loaded)), name)
-            for name, count in counts.items()
-            if count >= 2
-        ]
+        scored = [((count - 1) * _cost(name, closures), name) for name, count in counts.items() if count >= 2]
+        scored = [pair for pair in scored if pair[0] > 0]  # not a name already here (``typing.Any``)
         if not scored:
             break
         best = max(scored)[1]
@@ -1021,8 +1062,10 @@ def _with_shared_imports(
         names = sorted(common, key=lambda n: (-len(closures.of(n)), n))
         done, refused = _fork_with(names, group, timeout, limit, emit, builds)
         passed |= done
+        if not refused:
+            tried.update(group)
         STATE.preloaded.update(refused)  # fails or hangs here: never shared again (these run from the clean state)
-    return passed
+    return passed, tried
 
 
 def _budget(modules: Sequence[str], builds: Dict[str, List[BuildSpec]], timeout: float) -> float:
@@ -1046,7 +1089,7 @@ def _fork_with(
 
     def zygote() -> int:
         STATE.preloaded.update(names)
-        refused = _quiet_import(lambda: next((n for n in names if n not in sys.modules and not _preload(n)), ""))
+        refused = _quiet_import(lambda: _preload_all(names))
         _append(path, {"refused": refused})
         if refused or threading.active_count() != 1:
             return 0
@@ -1054,17 +1097,23 @@ def _fork_with(
         def passed(module: str) -> None:
             _append(path, {"passed": module})
 
-        shared = _with_shared_imports(group, timeout, limit, emit, builds)
+        shared, tried = _with_shared_imports(group, timeout, limit, emit, builds)
         for module in sorted(shared):
             passed(module)
+        failed = 0
         for module in group:
-            if module in shared:
-                continue
+            if module in tried:
+                continue  # passed, or failed after shared imports: imported from the clean state next
+            if failed >= GIVE_UP_AFTER and not shared:
+                break  # what they share fails them (Django without settings): the rest go to the clean state at once
             verdict = run_forked(module, timeout, limit, builds=builds.get(module, ()))
             if verdict["status"] == "ok":
                 verdict["module"] = module
                 emit(verdict)
                 passed(module)
+                shared.add(module)
+            else:
+                failed += 1
         _run_exit_handlers()
         return 0
 
@@ -1090,7 +1139,7 @@ def _run_modules(
     sharing common imports where that changes no verdict; then retry failures after their passing
     siblings (those imported here, and ``known_passing``)."""
     unsafe = not HAVE_FORK or threading.active_count() > 1  # fork would not copy the other threads
-    shared = set() if unsafe else _with_shared_imports(modules, timeout, limit, emit, builds)
+    shared = set() if unsafe else _with_shared_imports(modules, timeout, limit, emit, builds)[0]
     verdicts: Dict[str, Result] = {}
     for module in modules:
         if module in shared:
@@ -1290,7 +1339,7 @@ def _serve_request(request: Request, emit: Callable[[Result], None]) -> None:
     run_lookups(request.get("lookups", []), request["timeout"], request["output_limit"], emit)
     plan = Plan(request["groups"])
     if request.get("graph"):
-        STATE.closures = Closures(request["graph"])
+        STATE.closures = Closures(request["graph"], request.get("unshared", []))
     serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
 
 

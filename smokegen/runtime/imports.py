@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -154,25 +154,44 @@ def entering_cycles(index: ProjectIndex) -> set[str]:
     another changes where the cycle is entered, and with it whether a partly initialised module is
     read: ``import a`` may fail alone and pass once ``b``, in the same cycle, was imported first."""
     graph = import_graph(index, may_run_on_import)
-    cyclic = {name for component in strongly_connected(graph) if len(component) > 1 for name in component}
+    cyclic = {
+        name
+        for component in strongly_connected(graph)
+        if len(component) > 1 and not anchored(component, graph)
+        for name in component
+    }
     return reaching(cyclic, graph)
 
 
-def shared_import_graph(model: ProjectModel) -> dict[str, list[str]]:
+def anchored(component: set[str], graph: Mapping[str, Iterable[str]]) -> bool:
+    """Whether an import cycle is always entered at the same module, whoever imports it: one of its
+    modules is a package holding all the others (Python imports it before any of them) and every
+    cycle passes through it (without it, the rest imports acyclically). ``sphinx`` importing
+    ``sphinx.util._pathlib``, which imports ``sphinx.errors``, is such a cycle: it runs the same way
+    whichever module is imported first, so it changes nothing to import it ahead."""
+    for anchor in component:
+        inside = anchor + "."
+        if not all(name == anchor or name.startswith(inside) for name in component):
+            continue
+        rest = {name: {t for t in graph.get(name, ()) if t in component and t != anchor} for name in component}
+        del rest[anchor]
+        return all(len(part) == 1 for part in strongly_connected(rest)) and not any(n in rest[n] for n in rest)
+    return False
+
+
+def shared_import_graph(model: ProjectModel) -> tuple[dict[str, list[str]], list[str]]:
     """Module -> what importing it imports for sure (imports that run on every import, uncaught):
-    project modules, parents included, and third-party modules as named. The runner imports what
-    several sibling modules share once, before them (``_runner.Closures``); never a project module
-    that may enter an import cycle, nor one inside such a package (see :func:`entering_cycles`)."""
+    project modules, parents included, and third-party modules as named; and the project modules
+    never to import ahead: those that may enter an import cycle, and those inside such a package (see
+    :func:`entering_cycles`). The runner imports what several modules share once, before them
+    (``_runner.Closures``); what an unshared module imports may still be shared."""
     index = ProjectIndex(model)
     unsafe = entering_cycles(index)
-
-    def shareable(name: str) -> bool:
-        return not any(prefix in unsafe for prefix in prefixes(name))
-
-    graph = {
-        name: {edge for edge in edges if shareable(edge)}
-        for name, edges in import_graph(index, runs_on_every_import).items()
-    }
+    graph = {name: set(edges) for name, edges in import_graph(index, runs_on_every_import).items()}
+    unshared = sorted(
+        {name for name in graph if any(prefix in unsafe for prefix in prefixes(name))}
+        | {edge for edges in graph.values() for edge in edges if any(prefix in unsafe for prefix in prefixes(edge))}
+    )
     for info in model.modules:
         for imp in info.imports:
             if not imp.resolved or index.is_project(imp.module) or not runs_on_every_import(imp):
@@ -182,7 +201,7 @@ def shared_import_graph(model: ProjectModel) -> dict[str, list[str]]:
             graph[info.name].add(imp.module)
             if imp.name is not None and imp.name != "*":
                 graph[info.name].add(f"{imp.module}.{imp.name}")  # a submodule, or an attribute (then skipped)
-    return {name: sorted(edges) for name, edges in sorted(graph.items()) if edges}
+    return {name: sorted(edges) for name, edges in sorted(graph.items()) if edges}, unshared
 
 
 _DETAIL_KEYS = {
@@ -390,7 +409,7 @@ def run_imports(
     if not modules:
         return ()
     sys_path = project_sys_path(root, model)
-    graph = shared_import_graph(model)
+    graph, unshared = shared_import_graph(model)
     # More shares than workers, pulled from a queue: a worker that drew light packages takes more.
     shares = _split(_groups(modules, plans or {}, passing), 4 * max(1, options.jobs))
     queue = list(reversed(shares))
@@ -403,6 +422,7 @@ def run_imports(
         request = _request(root, model, options)
         request["groups"] = share
         request["graph"] = graph if options.share_imports else {}
+        request["unshared"] = unshared
         request["loaded_from"] = sys_path if options.report_loaded else []
 
         seen: list[Record] = []

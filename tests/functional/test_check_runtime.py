@@ -222,6 +222,44 @@ def test_a_module_imported_by_several_siblings_is_imported_once_for_them(tmp_pat
     assert imports_shared == 4
 
 
+def test_what_a_module_in_a_cycle_imports_is_still_shared(tmp_path) -> None:
+    """``shop.z`` is in an import cycle with its sibling ``shop.y`` (entered at y or at z, depending on
+    who imports first): it is never imported ahead of anyone. What it imports, ``shop.heavy``, is not
+    in that cycle, so the modules that import z share it. ``shop.heavy`` imports ``shop.base``, in a
+    cycle with the package ``shop`` itself: that cycle always starts at ``shop`` (Python imports a
+    package before its modules), so it keeps nothing from being shared."""
+    count_heavy = "import os\nwith open(os.environ['COUNT_FILE'], 'a') as f:\n    f.write('x')\n"
+    _package(
+        tmp_path,
+        "shop",
+        {
+            "__init__.py": "from shop.base import BASE\n",
+            "base.py": "from shop import errors\nBASE = 1\n",
+            "errors.py": "E = 1\n",
+            "heavy.py": count_heavy + "from shop.base import BASE\nVALUE = BASE\n",
+            "y.py": "import shop.z\nY = 1\n",
+            "z.py": "import shop.heavy\nfrom shop import y\nZ = 2\n",
+            "a.py": "import shop.z\n",
+            "b.py": "import shop.z\n",
+            "c.py": "import shop.z\n",
+        },
+    )
+    count = tmp_path / "count.txt"
+    loaded = load_project(tmp_path, jobs=1)
+    results = {}
+    for share in (True, False):
+        count.write_text("")
+        options = RuntimeOptions(
+            python=sys.executable, timeout=5.0, jobs=1, env=(("COUNT_FILE", str(count)),), share_imports=share
+        )
+        verdicts = run_imports(loaded.root, loaded.model, options)
+        results[share] = ({v.module: v.status.value for v in verdicts}, len(count.read_text()))
+    (shared, imports_shared), (alone, imports_alone) = results[True], results[False]
+    assert shared == alone and set(shared.values()) == {"ok"} and len(shared) == 9
+    assert imports_alone == 6  # heavy itself, and under each of a, b, c, y, z
+    assert imports_shared == 2  # heavy itself, and once ahead of a, b, c, y, z
+
+
 def test_a_failure_names_the_real_exception_and_the_raising_line(fixture_project) -> None:
     project = fixture_project("import_side_effects")
     loaded = load_project(project, jobs=1)
