@@ -13,6 +13,7 @@ finding's line, ``ignore`` and ``per_module_ignores`` in ``[tool.smokegen]``.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 import fnmatch
@@ -279,7 +280,9 @@ def run_checks(
 
             keep = functools.partial(_keepable, environment_errors=config.environment_errors, refused=refused)
             digest = context_digest(root, model, env, runtime)
-            verdict_cache = VerdictCache(cache, root, model, fingerprints, digest, keep)
+            verdict_cache = VerdictCache(
+                cache, root, model, fingerprints, digest, keep, _unset_variables, runtime.environment()
+            )
             runtime = dataclasses.replace(runtime, report_loaded=True)
         wanted = only if only is not None else tuple(importable_modules(model))
         if in_shard is not None:
@@ -287,15 +290,20 @@ def run_checks(
             plans = {name: group for name, group in plans.items() if in_shard(name)}
         reused, todo = split_cached(verdict_cache, wanted, plans)
         passing = [name for name, kept in reused.items() if kept.status is ImportStatus.OK]
-        verdicts = run_imports(root, model, runtime, progress, plans, tuple(todo), passing=passing) if todo else ()
+        failing = [name for name in todo if verdict_cache.failed_before(name)] if verdict_cache is not None else []
+        verdicts = (
+            run_imports(root, model, runtime, progress, plans, tuple(todo), passing=passing, failing=failing)
+            if todo
+            else ()
+        )
         if verdict_cache is not None:
             for verdict in verdicts:
                 verdict_cache.put(verdict, plans.get(verdict.module, ()))
         if reused:
             failed = len(reused) - len(passing)
             how = (
-                f"they passed before, or failed for a cause in the code ({failed} of them: a syntax error, a "
-                "missing name...),"
+                f"they passed before, or failed for a cause in the code or for want of a variable still unset "
+                f"({failed} of them: a syntax error, a missing name, DJANGO_SETTINGS_MODULE...),"
                 if failed
                 else "they passed before"
             )
@@ -401,6 +409,45 @@ def _caused_by_code(
     if "OSError" in bases or environment_reason(exc_type, message, frames, environment_errors) is not None:
         return False
     return exc_type in _CODE_FAILURES or (refusal and exc_type in _REFUSALS)
+
+
+def _unset_variables(verdict: ImportVerdict) -> tuple[str, ...]:
+    """The environment variables a verdict's failures for want of configuration wanted, when each of
+    its failures is one and they are known for sure: the key of an ``os.environ[...]`` lookup that
+    raised, ``DJANGO_SETTINGS_MODULE`` for Django's "settings are not configured" (at import, or in a
+    constructor). The verdict cache keeps such a verdict while they keep their values. Any other
+    configuration failure (a database that did not answer, a system library, a file outside the
+    project) is imported again every run."""
+    if verdict.after_siblings is ImportStatus.OK:
+        return ()
+    failures = [(verdict.exc_type, verdict.message, verdict.frames)] if verdict.status is ImportStatus.ERROR else []
+    if verdict.status not in (ImportStatus.OK, ImportStatus.ERROR):
+        return ()
+    for build in verdict.builds:
+        if build.status is ImportStatus.ERROR:
+            failures.append((build.exc_type, build.message, build.frames))
+        elif build.status is not ImportStatus.OK:
+            return ()
+    wanted: set[str] = set()
+    for exc_type, message, frames in failures:
+        names = _wanted_variables(exc_type, message, frames)
+        if not names:
+            return ()
+        wanted.update(names)
+    return tuple(sorted(wanted))
+
+
+def _wanted_variables(exc_type: str, message: str, frames: tuple[TraceFrame, ...]) -> tuple[str, ...]:
+    last = frames[-1] if frames else None
+    if exc_type == "KeyError" and last is not None and (last.path == "<frozen os>" or Path(last.path).name == "os.py"):
+        try:
+            name = ast.literal_eval(message)
+        except (ValueError, SyntaxError):
+            return ()
+        return (name,) if isinstance(name, str) and name else ()
+    if exc_type.endswith("ImproperlyConfigured") and "settings are not configured" in message:
+        return ("DJANGO_SETTINGS_MODULE",)
+    return ()
 
 
 def _keepable(

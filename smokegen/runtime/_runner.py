@@ -101,6 +101,7 @@ if TYPE_CHECKING:
         lookups: List[Lookup]
         graph: Dict[str, List[str]]  # module -> what its fresh import imports for sure (shared imports)
         unshared: List[str]  # project modules in the graph never imported ahead (they may enter an import cycle)
+        failing: List[str]  # modules that failed last time: imported from the clean state at once, not shared
         loaded_from: List[str]  # roots whose loaded files a passing import lists (the verdict cache)
         setup: Setup  # the framework set-up production runs before anything imports the project
         setup_only: bool  # run the set-up in a child and report it (a "setup" record); import nothing
@@ -184,6 +185,9 @@ class RunnerState:
         self.closures: Closures | None = None
         # Names this process imported (or found to be attributes) ahead of its modules.
         self.preloaded: Set[str] = set()
+        # Modules that failed on the last run: most likely to fail again, so never tried after shared
+        # imports first (a failure there costs a second import, from the clean state).
+        self.failing: Set[str] = set()
         # The framework set-up, run in every fresh interpreter before its imports.
         self.setup: Setup | None = None
         # The file every process of the tree appends its verdicts to, and the folder (smokegen's) for
@@ -1038,7 +1042,7 @@ def _with_shared_imports(
         return set(), set()
     passed: Set[str] = set()
     tried: Set[str] = set()
-    remaining = list(modules)
+    remaining = [m for m in modules if m not in STATE.failing]
     while len(remaining) >= 2:
         loaded = sys.modules
         pending = {
@@ -1340,6 +1344,7 @@ def _serve_request(request: Request, emit: Callable[[Result], None]) -> None:
     plan = Plan(request["groups"])
     if request.get("graph"):
         STATE.closures = Closures(request["graph"], request.get("unshared", []))
+        STATE.failing = set(request.get("failing", []))
     serve("", plan, request["timeout"], request["output_limit"], request["sys_path"], emit)
 
 

@@ -399,11 +399,14 @@ def run_imports(
     plans: Mapping[str, tuple[ClassPlan, ...]] | None = None,
     only: tuple[str, ...] | None = None,
     passing: Collection[str] = (),
+    failing: Collection[str] = (),
 ) -> tuple[ImportVerdict, ...]:
     """One verdict per importable module (or per module of ``only``), identical whatever ``jobs`` is;
     a module that imports builds the classes ``plans`` plans for it (each in a child of its own).
     ``passing``: modules not imported here that are known to pass (kept verdicts); a failure is
-    retried after them as after its other passing siblings."""
+    retried after them as after its other passing siblings. ``failing``: modules that failed last
+    time (a hint, not a verdict): they are imported from the clean state at once, not first after
+    shared imports, where a failure would have to be confirmed by a second import."""
     processes.begin()
     modules = sorted(only) if only is not None else importable_modules(model)
     if not modules:
@@ -423,6 +426,7 @@ def run_imports(
         request["groups"] = share
         request["graph"] = graph if options.share_imports else {}
         request["unshared"] = unshared
+        request["failing"] = sorted(set(failing) & {name for group in share for name in group["modules"]})
         request["loaded_from"] = sys_path if options.report_loaded else []
 
         seen: list[Record] = []

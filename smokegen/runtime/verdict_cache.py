@@ -15,9 +15,11 @@ reason read from the code), and failures whose cause is the code: what ``keep`` 
 pipeline's rule: a ``SyntaxError``, a ``NameError``, an ``ImportError`` of a name, a constructor's
 ``TypeError``... never a timeout, a crash, an ``OSError``, a missing configuration, nor an import
 that works after its siblings). A failure's entry holds the fingerprints of its module's static
-import closure and of the project files its traceback runs through. Every other failure is
-imported again, so a fix made outside the project (a variable set, a service started) is seen at
-once.
+import closure and of the project files its traceback runs through. A failure for want of an
+environment variable the pipeline names for sure (``unset``: an ``os.environ`` key, Django's
+``DJANGO_SETTINGS_MODULE``) is kept with that variable's value, and holds while it is the same.
+Every other failure is imported again, so a fix made outside the project (a service started) is
+seen at once; its module is marked ``failed-before`` (a hint for the runner, not a verdict).
 
 Not part of the context: environment variables other than ``env``, and files that are not project
 modules (a data file read at import). ``--no-cache`` imports every module again.
@@ -42,6 +44,7 @@ from smokegen.runtime.imports import RUNNER, Lookup, RuntimeOptions, build_spec,
 from smokegen.scan.cache import ScanCache
 
 _SECTION = "verdicts"
+_FAILED = "failed-before"  # modules whose last verdict was a failure not kept: likely to fail again
 
 
 def _mtime(folder: str) -> int:
@@ -88,9 +91,17 @@ class VerdictCache:
         fingerprints: Mapping[str, str],
         context: str,
         keep: Callable[[ImportVerdict], bool] = clean,
+        unset: Callable[[ImportVerdict], tuple[str, ...]] = lambda verdict: (),
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.cache = cache
         self.keep = keep
+        # A failure for want of configuration (``unset`` names the variables it wanted: an unset
+        # ``os.environ`` key, ``DJANGO_SETTINGS_MODULE`` for Django's "settings are not configured") is
+        # kept with those variables' values in ``environ``, the runner's environment, and holds while
+        # they are the same.
+        self.unset = unset
+        self.environ = dict(environ if environ is not None else os.environ)
         self.model = model
         self.fingerprints = fingerprints
         self.context = context
@@ -128,6 +139,9 @@ class VerdictCache:
         files: dict[str, Any] = entry["files"]
         if any(self.fingerprints.get(path) != digest for path, digest in files.items()):
             return None
+        wanted = entry.get("environ", {})
+        if not isinstance(wanted, dict) or any(self.environ.get(name) != value for name, value in wanted.items()):
+            return None  # a variable it wanted is set now, or changed
         try:
             verdict: ImportVerdict = from_json(ImportVerdict, entry["verdict"])
         except (ValueError, TypeError, KeyError):
@@ -140,13 +154,20 @@ class VerdictCache:
         if kept is None or self.paths.get(module) not in kept[0]:
             return None
         verdict = kept[1]
-        return verdict if verdict.module == module and self.keep(verdict) else None
+        return verdict if verdict.module == module and (self.keep(verdict) or self.unset(verdict)) else None
 
     def put(self, verdict: ImportVerdict, plans: tuple[ClassPlan, ...] = ()) -> None:
         """Keep a clean verdict, with the fingerprints of the files it depends on."""
         own = self.paths.get(verdict.module)
-        if own is None or not self.keep(verdict):
+        if own is None:
             return
+        wanted: tuple[str, ...] = ()
+        if not self.keep(verdict):
+            wanted = self.unset(verdict)
+            if not wanted:
+                if verdict.status is not ImportStatus.OK:
+                    self.cache.put(self._failed_key(verdict.module), {"failed": True}, _FAILED)
+                return
         files = {own} | {rel for rel in map(self._relative, verdict.loaded) if rel is not None}
         failed = not clean(verdict)
         if plans or failed:
@@ -154,11 +175,22 @@ class VerdictCache:
         if failed:  # the files its tracebacks run through (a dynamic import the closure misses)
             frames = [*verdict.frames, *(f for build in verdict.builds for f in build.frames)]
             files |= {rel for rel in (self._relative(frame.path) for frame in frames) if rel is not None}
-        entry = {
+        entry: dict[str, Any] = {
             "files": {path: self.fingerprints[path] for path in sorted(files) if path in self.fingerprints},
             "verdict": to_json(verdict),
         }
+        if wanted:
+            entry["environ"] = {name: self.environ.get(name) for name in wanted}
         self.cache.put(self._key(verdict.module, plans), entry, _SECTION)
+
+    def _failed_key(self, module: str) -> str:
+        return hashlib.blake2b(json.dumps([self.context, module]).encode(), digest_size=20).hexdigest()
+
+    def failed_before(self, module: str) -> bool:
+        """Whether ``module``'s import failed last time, for a cause not kept (a missing configuration, a
+        timeout): it is imported again, and most likely fails again."""
+        entry = self.cache.get(self._failed_key(module), _FAILED)
+        return isinstance(entry, dict) and entry.get("failed") is True
 
     def _lookup_key(self, lookup: Lookup) -> str:
         text = json.dumps([self.context, "lookup", lookup.key, lookup.value, lookup.callable, lookup.submodules])

@@ -51,14 +51,15 @@ def test_only_modules_whose_files_changed_are_imported_again(project: Path, caps
     assert imported == LEAVES
     code, out2, err, imported = check(project, capsys)
     assert out2 == out  # the same report
-    assert imported == {"pkg.needs.conf"}  # only the module that did not pass is imported again
+    # nothing imported again: the module wanting SERVICE_URL is kept too, while the variable stays unset
+    assert imported == set()
     assert "not imported again" in err
 
     base = project / "pkg/core/base.py"
     base.write_text(base.read_text() + "VALUE = 3\n")
     code, out3, _, imported = check(project, capsys)
     # base changed: base, what imports it statically (views) and dynamically (loader); never tool
-    assert imported == {"pkg.core.base", "pkg.api.views", "pkg.dyn.loader", "pkg.needs.conf"}
+    assert imported == {"pkg.core.base", "pkg.api.views", "pkg.dyn.loader"}
     assert out3 == out
 
     base.write_text(LOGGED + "raise RuntimeError('base is broken now')\n")
@@ -128,15 +129,17 @@ def test_a_new_file_beside_the_code_on_sys_path_keeps_the_verdicts(
     check(project, capsys)
     (project / "report.txt").write_text("made by some tool\n")
     _, _, err, imported = check(project, capsys)
-    assert imported == {"pkg.needs.conf"} and "not imported again" in err
+    assert imported == set() and "not imported again" in err
 
 
 def test_failures_caused_by_the_code_are_kept_those_caused_by_the_machine_are_not(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A module that fails on its own code (a missing name, a constructor's NameError, a deliberate
     refusal) is judged the same while its files are unchanged: kept, not imported again, the same
-    findings. An environment variable or a file it needs is the machine's: imported again every time."""
+    findings. One that wants an environment variable is kept while that variable stays as it was
+    (unset), and imported again once it is set. A file it needs is the machine's: imported again
+    every time."""
     files = {
         "app/__init__.py": "",
         "app/models.py": LOGGED + "class Base:\n    pass\n",
@@ -165,10 +168,14 @@ def test_failures_caused_by_the_code_are_kept_those_caused_by_the_machine_are_no
         assert code in first
     second, imported, err = run()
     assert second == first, err
-    # the machine's failures are tried again (and again after their passing siblings, which imports
-    # those too); the code's failure is not
-    assert {"app.conf", "app.data"} <= imported and "app.broken" not in imported
-    assert "4 of 6 modules not imported again" in err
+    # the machine's failure is tried again; the code's failure and the unset variable's are not
+    assert "app.data" in imported and not {"app.broken", "app.conf"} & imported
+    assert "5 of 6 modules not imported again" in err
+    # the variable set: imported again, and its finding is gone
+    monkeypatch.setenv("SERVICE_URL", "http://localhost")
+    set_, imported, _ = run()
+    assert "app.conf" in imported and "app/conf.py" not in set_ and "app/data.py" in set_
+    monkeypatch.delenv("SERVICE_URL")
     # fixed: imported again, and the finding is gone
     (project / "app/models.py").write_text(LOGGED + "class Base:\n    pass\n\n\nclass Gone:\n    pass\n")
     third, imported, _ = run()
