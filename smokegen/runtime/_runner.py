@@ -1301,7 +1301,47 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--single":
         _single(sys.argv[2])
         return
+    if len(sys.argv) == 2 and sys.argv[1] == "--serve":
+        _serve_session(os.fdopen(os.dup(0), "rb"))
+        return
     request: Request = _loads(sys.stdin.read())
+    _start(request)
+    try:
+        _serve_request(request, _emit)
+    finally:
+        shutil.rmtree(STATE.workdir or "", ignore_errors=True)
+
+
+def _emit(record: Result) -> None:
+    _append(STATE.verdicts, record)
+
+
+def _serve_session(requests: IO[bytes]) -> None:
+    """``--serve``: one request per line of stdin, served one after another by this one process (the
+    framework set-up runs once, for the first), each ended by a ``{"done": true}`` record in its
+    records file; the process ends with its input. This process imports no project module itself
+    (only the set-up's): every module is imported in a child, so each request starts from the state
+    the first did. smokegen feeds a worker's shares to one such process instead of starting an
+    interpreter, and running the set-up, for each."""
+    started = False
+    try:
+        for line in iter(requests.readline, b""):
+            request: Request = _loads(line.decode("utf-8"))
+            if not started:
+                _start(request)
+                started = True
+            STATE.verdicts = request["records"]
+            try:
+                _serve_request(request, _emit)
+            finally:
+                _append(STATE.verdicts, {"done": True})
+    finally:
+        if STATE.workdir:
+            shutil.rmtree(STATE.workdir, ignore_errors=True)
+
+
+def _start(request: Request) -> None:
+    """What every request to this process shares: sys.path, the project's names, the scratch folders."""
     sys.path[:0] = request["sys_path"]
     STATE.tops = list(request.get("tops", []))
     _unshadow(STATE.tops)
@@ -1311,14 +1351,6 @@ def main() -> None:
     STATE.workdir = tempfile.mkdtemp(prefix="build-", dir=STATE.scratch)  # gone with it, even if this is killed
     STATE.root = os.getcwd()
     _dup2(_open(_DEVNULL, os.O_WRONLY), 1)  # what the root's own imports print goes nowhere
-
-    def emit(record: Result) -> None:
-        _append(STATE.verdicts, record)
-
-    try:
-        _serve_request(request, emit)
-    finally:
-        shutil.rmtree(STATE.workdir, ignore_errors=True)
 
 
 def _serve_request(request: Request, emit: Callable[[Result], None]) -> None:
@@ -1333,7 +1365,7 @@ def _serve_request(request: Request, emit: Callable[[Result], None]) -> None:
         verdict["setup"] = setup["kind"]
         emit(verdict)
         return
-    if setup:
+    if setup and STATE.setup is None:
         STATE.setup = setup
         try:
             set_up(setup)  # it passed in a child of its own (setup_only): every child starts after it

@@ -308,6 +308,134 @@ def _launch(
             return f"the import runner exited with {code}: {_cause(errors.read().decode('utf-8', 'replace'))}"
 
 
+class _Session:
+    """One runner (``_runner.py --serve``) serving requests one after another, for one worker: the
+    interpreter starts, and the framework set-up runs, once per worker instead of once per share.
+    Each request is bounded by its own backstop ``budget``; a runner that ends or is killed mid-way
+    is not reused (the next request starts a new one)."""
+
+    def __init__(self, root: Path, options: RuntimeOptions) -> None:
+        self.root = root
+        self.options = options
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.tag = ""
+        self.scratch: tempfile.TemporaryDirectory[str] | None = None
+        self.errors: BinaryIO | None = None
+        self.served = 0
+
+    def serve(self, request: Request, budget: float, on_record: Callable[[Record], None]) -> str | None:
+        """Like :func:`_launch`: None when the request was served, else why not."""
+        if self.proc is None:
+            started = self._start()
+            if started is not None:
+                return started
+        assert self.proc is not None and self.proc.stdin is not None and self.scratch is not None
+        self.served += 1
+        records = Path(self.scratch.name) / f"records-{self.served}.jsonl"
+        records.touch()
+        with records.open("rb") as feed:
+            try:
+                self.proc.stdin.write(json.dumps({**request, "records": str(records)}).encode() + b"\n")
+                self.proc.stdin.flush()
+            except OSError:
+                pass  # it died: its exit code says so
+            code = _follow_until(self.proc, feed, budget, on_record, lambda record: record.get("done") is True)
+        if code is None:
+            return None
+        return self._ended(code)
+
+    def _start(self) -> str | None:
+        self.scratch = tempfile.TemporaryDirectory(prefix="smokegen-run-")
+        self.errors = (Path(self.scratch.name) / "stderr").open("w+b")
+        self.tag = processes.new_tag()
+        try:
+            self.proc = subprocess.Popen(
+                [self.options.python, str(RUNNER), "--serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=self.errors,
+                cwd=self.root,
+                env={**self.options.environment(), processes.TAG: self.tag},
+                start_new_session=True,
+            )
+        except OSError as exc:
+            self.close()
+            return f"cannot start {self.options.python}: {exc}"
+        processes.started(self.proc.pid, self.tag)
+        return None
+
+    def _ended(self, code: int) -> str | None:
+        """The runner ended mid-request (code): why, as :func:`_launch` says it; the session is closed."""
+        why: str | None
+        if code == 0:
+            why = None  # it ended at its end of input, having served this request: nothing is lost
+        elif code < 0:
+            why = f"{KILLED} {_signal_name(-code)} (by the project's code, or a crash)"
+        else:
+            assert self.errors is not None
+            self.errors.seek(0)
+            why = f"the import runner exited with {code}: {_cause(self.errors.read().decode('utf-8', 'replace'))}"
+        self.close()
+        return why
+
+    def close(self) -> None:
+        """End the runner (its input closed, then killed if it does not end), and whatever it left."""
+        if self.proc is not None:
+            try:
+                if self.proc.stdin is not None:
+                    self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            processes.finished(self.proc.pid, self.tag)
+            self.proc = None
+        if self.errors is not None:
+            self.errors.close()
+            self.errors = None
+        if self.scratch is not None:
+            self.scratch.cleanup()
+            self.scratch = None
+
+
+def _follow_until(
+    proc: subprocess.Popen[bytes],
+    feed: BinaryIO,
+    budget: float,
+    on_record: Callable[[Record], None],
+    last: Callable[[dict[str, Any]], bool],
+) -> int | None:
+    """Read records from ``feed`` as the runner appends them until one is ``last`` (None), or the
+    runner ends (its exit code), or ``budget`` seconds pass (it is killed: its exit code)."""
+    deadline = time.monotonic() + budget
+    pending = b""
+    while True:
+        code = proc.poll()
+        chunk = feed.read()
+        if chunk:
+            lines = (pending + chunk).split(b"\n")
+            pending = lines.pop()
+            for line in lines:
+                try:
+                    record = json.loads(line) if line.startswith(b"{") else None
+                except ValueError:
+                    record = None  # not a record; a missing verdict is reported by the caller
+                if isinstance(record, dict):
+                    if last(record):
+                        return None
+                    on_record(record)  # type: ignore[arg-type]  # the runner writes Records
+            continue
+        if code is not None:
+            return code
+        if time.monotonic() > deadline:
+            proc.kill()
+            return proc.wait()
+        time.sleep(0.02)
+
+
 def _follow(
     proc: subprocess.Popen[bytes],
     request: Request,
@@ -323,28 +451,9 @@ def _follow(
         proc.stdin.close()
     except OSError:
         pass  # it died before reading: its exit code says so
-    deadline = time.monotonic() + budget
-    pending = b""
-    while True:
-        code = proc.poll()
-        chunk = feed.read()
-        if chunk:
-            lines = (pending + chunk).split(b"\n")
-            pending = lines.pop()
-            for line in lines:
-                try:
-                    record = json.loads(line) if line.startswith(b"{") else None
-                except ValueError:
-                    record = None  # not a record; a missing verdict is reported by the caller
-                if isinstance(record, dict):
-                    on_record(record)  # type: ignore[arg-type]  # the runner writes Records
-            continue
-        if code is not None:
-            return code
-        if time.monotonic() > deadline:
-            proc.kill()
-            return proc.wait()
-        time.sleep(0.02)
+    code = _follow_until(proc, feed, budget, on_record, lambda record: False)
+    assert code is not None
+    return code
 
 
 KILLED = "the import runner was killed by"
@@ -421,7 +530,7 @@ def run_imports(
     lock = threading.Lock()
     failures: list[str] = []
 
-    def work(share: list[Group]) -> None:
+    def work(share: list[Group], session: _Session) -> None:
         request = _request(root, model, options)
         request["groups"] = share
         request["graph"] = graph if options.share_imports else {}
@@ -445,7 +554,7 @@ def run_imports(
 
         builds = sum(len(b) for g in share for b in g["builds"].values())
         budget = (sum(len(g["modules"]) for g in share) * 2 + builds) * (options.timeout + 2) + 60
-        failed = _launch(root, options, request, budget, take)
+        failed = session.serve(request, budget, take)
         with lock:
             if failed is not None and not seen and not failed.startswith(KILLED):
                 failures.append(failed)  # it could not run at all: the interpreter, not the project
@@ -472,12 +581,16 @@ def run_imports(
                     verdicts[name] = ImportVerdict(name, ImportStatus.LOST, detail=why)
 
     def pull() -> None:
-        while not processes.stopping():
-            with lock:
-                if not queue:
-                    return
-                share = queue.pop()
-            work(share)
+        session = _Session(root, options)
+        try:
+            while not processes.stopping():
+                with lock:
+                    if not queue:
+                        return
+                    share = queue.pop()
+                work(share, session)
+        finally:
+            session.close()
 
     threads = [threading.Thread(target=pull) for _ in range(min(max(1, options.jobs), len(shares)))]
     for thread in threads:

@@ -260,6 +260,26 @@ def test_what_a_module_in_a_cycle_imports_is_still_shared(tmp_path) -> None:
     assert imports_shared == 2  # heavy itself, and once ahead of a, b, c, y, z
 
 
+def test_the_set_up_runs_once_per_worker_not_once_per_share(tmp_path, capsys) -> None:
+    """A worker's shares of the modules are served by one runner, one after another: the interpreter
+    starts, and the set-up (often the slowest import of a Django project) runs, once for it: here
+    once alone (judged, SG213 when it fails) and once for the one worker, whatever the number of
+    shares. Every module sees it."""
+    count = tmp_path / "setups.txt"
+    modules = {"boot.py": f"def start() -> None:\n    with open({str(count)!r}, 'a') as f:\n        f.write('x')\n"}
+    _package(tmp_path, "works", modules)
+    for package in range(6):
+        (tmp_path / "works" / f"part{package}").mkdir()
+        (tmp_path / "works" / f"part{package}" / "__init__.py").write_text("")
+        for number in range(5):
+            (tmp_path / "works" / f"part{package}" / f"m{number}.py").write_text("X = 1\n")
+    with (tmp_path / "pyproject.toml").open("a") as config:
+        config.write('\n[tool.smokegen]\nsetup = "works.boot:start"\n')
+    code = main(["check", "--no-mypy", "--no-cache", "--python", sys.executable, "-j", "1", str(tmp_path)])
+    assert code == 0, capsys.readouterr()
+    assert count.read_text() == "xx"
+
+
 def test_a_failure_names_the_real_exception_and_the_raising_line(fixture_project) -> None:
     project = fixture_project("import_side_effects")
     loaded = load_project(project, jobs=1)

@@ -407,6 +407,21 @@ def test_a_module_that_kills_its_parent_is_the_only_one_blamed(tmp_path: Path) -
     assert "takes down the process that imports it" in run.stdout
 
 
+def test_a_runner_taken_down_serves_no_more_shares_the_next_one_does(tmp_path: Path) -> None:
+    """One runner serves a worker's shares one after another: when a module kills it, the rest of
+    its share is judged module by module, and the shares after it go to a new runner."""
+    files = {f"p{n}/__init__.py": "" for n in range(6)}
+    files.update({f"p{n}/m{k}.py": "X = 1\n" for n in range(6) for k in range(4)})
+    # a top-level module is imported by a child of the runner itself: its parent is the runner
+    files["killer.py"] = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+    root = project(tmp_path, files)
+    run, codes = check(root, "-j", "1")
+    assert run.returncode == 1
+    assert codes == {"killer.py": ["SG214"]}
+    imports = json.loads(run.stdout)["imports"]
+    assert len(imports) == 31 and {m for m, v in imports.items() if v != "ok"} == {"killer"}
+
+
 def test_a_module_that_breaks_what_the_runner_needs_is_not_called_an_exit(tmp_path: Path) -> None:
     # isinstance rebound: the import system itself fails afterwards (a fresh interpreter agrees)
     root = project(
