@@ -200,7 +200,9 @@ def measure(command: list[str]) -> tuple[float, float, float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--modules", type=int, default=3000)
-    parser.add_argument("--sizes", default="1,5", help="sizes of the single modules, in MB (comma-separated)")
+    parser.add_argument(
+        "--sizes", default="1,5", help='sizes of the single modules, in MB (comma-separated; "" for none)'
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--runtime-repeat", type=int, default=1)
     parser.add_argument("--no-runtime", action="store_true", help="leave out check with its import stage")
@@ -215,7 +217,7 @@ def main() -> int:
         commands.append(("check", check, args.runtime_repeat))
     with tempfile.TemporaryDirectory() as tmp:
         projects = [(f"{args.modules} modules", make_project(Path(tmp) / "project", args.modules))]
-        for size in (float(s) for s in args.sizes.split(",")):
+        for size in (float(s) for s in args.sizes.split(",") if s.strip()):  # --sizes "": the project only
             for kind, make in (("code", code_module), ("data", data_module)):
                 source = make(int(size * 1_000_000))
                 projects.append(
