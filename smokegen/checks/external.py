@@ -15,7 +15,7 @@ Guards, for imports of third-party and standard library modules:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -59,14 +59,31 @@ def _external_imports(index: ProjectIndex, env: Environment) -> Iterator[tuple[M
 
 def _requires(lines: Iterable[str]) -> Iterator[str]:
     """The normalised names of what Requires-Dist ``lines`` install, extras aside."""
+    for name, _ in _requires_with(lines, frozenset()):
+        yield name
+
+
+def _requires_with(lines: Iterable[str], extras: frozenset[str]) -> Iterator[tuple[str, frozenset[str]]]:
+    """What Requires-Dist ``lines`` install when the distribution is installed with ``extras``: each
+    requirement's normalised name, with the extras it asks of that one in turn."""
     for line in lines:
         try:
             requirement = Requirement(line)
         except InvalidRequirement:
             continue
         if requirement.marker is not None and "extra" in str(requirement.marker):
-            continue  # pulled in only with an extra of that distribution
-        yield canonicalize_name(requirement.name)
+            # pulled in only with an extra of that distribution: one asked for here?
+            if not any(_marker_holds(requirement, extra) for extra in extras):
+                continue
+        yield canonicalize_name(requirement.name), frozenset(canonicalize_name(e) for e in requirement.extras)
+
+
+def _marker_holds(requirement: Requirement, extra: str) -> bool:
+    assert requirement.marker is not None
+    try:
+        return bool(requirement.marker.evaluate({"extra": extra}))
+    except Exception:  # a marker packaging cannot evaluate: not counted
+        return False
 
 
 def _required_by(env: Environment) -> dict[str, set[str]]:
@@ -109,20 +126,26 @@ def host_tops(index: ProjectIndex, env: Environment) -> dict[str, frozenset[str]
     return {module: frozenset().union(*(provided[h] for h in hosts)) for module, hosts in hosted.items()}
 
 
-def _brought_by(env: Environment, roots: set[str]) -> dict[str, str]:
-    """Every installed distribution that the distributions ``roots`` require, transitively (extras
-    aside), with the root that brings it."""
+def _brought_by(
+    env: Environment, roots: set[str], extras: Mapping[str, frozenset[str]] | None = None
+) -> dict[str, str]:
+    """Every installed distribution that the distributions ``roots`` require, transitively, with the
+    root that brings it; with the extras asked of each (``extras`` for the roots: ``passlib[bcrypt]``
+    brings bcrypt), not the others."""
+    asked = extras or {}
     found: dict[str, str] = {}
-    todo = [(root, root) for root in sorted(roots)]
+    todo = [(root, root, asked.get(root, frozenset())) for root in sorted(roots)]
+    seen: set[tuple[str, frozenset[str]]] = set()
     while todo:
-        name, root = todo.pop(0)
+        name, root, wanted = todo.pop(0)
         dist = env.distributions.get(name)
-        if dist is None:
+        if dist is None or (name, wanted) in seen:
             continue
-        for child in _requires(dist.requires):
-            if child not in found and child not in roots:
-                found[child] = root
-                todo.append((child, root))
+        seen.add((name, wanted))
+        for child, child_extras in _requires_with(dist.requires, wanted):
+            if child not in roots and (child not in found or child_extras):
+                found.setdefault(child, root)
+                todo.append((child, root, child_extras))
     return found
 
 
@@ -192,7 +215,7 @@ def check_dependencies(
             )
             continue
         if brought is None:
-            brought = _brought_by(env, required | ({own} if own else set()))
+            brought = _brought_by(env, required | ({own} if own else set()), deps.extras_asked())
         bringer = next((brought[d] for d in sorted(dists) if d in brought), None)
         if bringer is not None:
             yield codes.TRANSITIVE_DEPENDENCY.at(

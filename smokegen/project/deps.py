@@ -38,6 +38,7 @@ class Declared:
     marker: str | None = None  # its environment marker, extras aside
     file: str = ""  # where it is declared, relative to the project root ("": pyproject.toml or setup.cfg)
     line: int = 0  # its line there (0: unknown)
+    extras: tuple[str, ...] = ()  # the extras it asks of that distribution: ``passlib[bcrypt]``
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,14 @@ class Dependencies:
     def dev_only(self) -> set[str]:
         return {d.name for d in self.dev} - self.any_declared()
 
+    def extras_asked(self) -> dict[str, frozenset[str]]:
+        """Required distribution -> the extras its declarations ask of it (``passlib[bcrypt]``)."""
+        asked: dict[str, set[str]] = {}
+        for declared in self.declared:
+            if declared.extra is None:
+                asked.setdefault(declared.name, set()).update(declared.extras)
+        return {name: frozenset(extras) for name, extras in asked.items()}
+
 
 def _parse(text: str, extra: str | None, file: str = "", line: int = 0) -> Declared | None:
     try:
@@ -74,7 +83,8 @@ def _parse(text: str, extra: str | None, file: str = "", line: int = 0) -> Decla
             found_extra = match.group(1)
             rest = re.sub(r"""\s*(and|or)?\s*extra\s*==\s*['"][^'"]+['"]\s*(and|or)?\s*""", " ", marker).strip()
             marker = rest or None
-    return Declared(canonicalize_name(req.name), text, found_extra, marker, file, line)
+    extras = tuple(sorted(canonicalize_name(e) for e in req.extras))
+    return Declared(canonicalize_name(req.name), text, found_extra, marker, file, line, extras)
 
 
 def _from_lines(lines: Iterable[str], extra: str | None) -> list[Declared]:
@@ -111,7 +121,9 @@ def _poetry(tool: Mapping[str, Any]) -> list[Declared] | None:
             continue
         optional = isinstance(spec, dict) and bool(spec.get("optional"))
         key = canonicalize_name(name)
-        out.append(Declared(key, f"{name} = {spec!r}", extras_of.get(key, "?") if optional else None))
+        asked = spec.get("extras") if isinstance(spec, dict) else None
+        extras = tuple(sorted(canonicalize_name(str(e)) for e in asked)) if isinstance(asked, list) else ()
+        out.append(Declared(key, f"{name} = {spec!r}", extras_of.get(key, "?") if optional else None, extras=extras))
     return out
 
 
