@@ -97,18 +97,50 @@ def one_line(text: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
+# DB-API 2.0's errors "related to the database's operation and not necessarily under the control of
+# the programmer" (an unreachable server, a missing database or table) and of the interface (a closed
+# connection): the machine's, as production's database is there and migrated. A ProgrammingError
+# only when it says a table is missing (a database not migrated); otherwise it is the SQL's.
+_DATABASE_NOT_READY = frozenset({"OperationalError", "InterfaceError"})
+_NO_TABLE = re.compile(r"no such table|(relation|table) \S+ does not exist|doesn't exist", re.IGNORECASE)
+# pydantic's settings classes (pydantic-settings, pydantic 1's BaseSettings) read the environment.
+_SETTINGS_CODE = re.compile(r"(^|[/\\])(pydantic_settings[/\\]|pydantic[/\\](v1[/\\])?env_settings\.py)")
+_VALIDATION_COUNT = re.compile(r"^(\d+) validation errors? for (\S+)")
+_MISSING_FIELD = re.compile(r"\(type=value_error\.missing\)|\[type=missing\b")
+
+
+def _missing_settings(exc_type: str, message: str, frames: tuple[TraceFrame, ...]) -> str | None:
+    """A pydantic settings class built with fields the environment does not set: every one of its
+    validation errors a missing field, raised through the settings code (``BaseSettings.__init__``)."""
+    if not exc_type.endswith("ValidationError") or not any(_SETTINGS_CODE.search(f.path) for f in frames):
+        return None
+    counted = _VALIDATION_COUNT.match(message.strip())
+    lines = message.strip().splitlines()
+    fields = [lines[i - 1].strip() for i, line in enumerate(lines) if i and _MISSING_FIELD.search(line)]
+    if counted is None or not fields or len(fields) != int(counted.group(1)):
+        return None
+    return f"the settings class {counted.group(2)} wants {', '.join(fields)} from the environment (or a .env file)"
+
+
 def environment_reason(
     exc_type: str, message: str, frames: tuple[TraceFrame, ...], patterns: tuple[str, ...] = ()
 ) -> str | None:
     """Why a failure is a missing configuration, or None: an unset ``os.environ`` key, an exception
-    named like Django's ``ImproperlyConfigured``, or one matching a configured ``environment_errors``
-    pattern (a regular expression searched in ``"Type: message"``)."""
+    named like Django's ``ImproperlyConfigured``, a pydantic settings class missing fields, a database
+    that is not there or not migrated (DB-API's ``OperationalError``...), or one matching a configured
+    ``environment_errors`` pattern (a regular expression searched in ``"Type: message"``)."""
     last = frames[-1] if frames else None
     in_environ = last is not None and (last.path == "<frozen os>" or Path(last.path).name == "os.py")
     if exc_type == "KeyError" and in_environ:
         return f"environment variable {message} is not set"
     if any(exc_type.endswith(name) for name in ENVIRONMENT_ERRORS):
         return one_line(message)
+    settings = _missing_settings(exc_type, message, frames)
+    if settings is not None:
+        return settings
+    name = exc_type.rpartition(".")[2]
+    if name in _DATABASE_NOT_READY or (name == "ProgrammingError" and _NO_TABLE.search(message)):
+        return f"the database is not there or not migrated: {exc_type}: {one_line(message)}"
     text = f"{exc_type}: {message}"
     if any(re.search(pattern, text) for pattern in patterns):
         return one_line(text)
