@@ -303,7 +303,7 @@ def run_checks(
             failed = len(reused) - len(passing)
             how = (
                 f"they passed before, or failed for a cause in the code or for want of a variable still unset "
-                f"({failed} of them: a syntax error, a missing name, DJANGO_SETTINGS_MODULE...),"
+                f"({failed} of them: a syntax error, a missing name, an unset variable...),"
                 if failed
                 else "they passed before"
             )

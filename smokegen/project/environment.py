@@ -21,6 +21,10 @@ from pathlib import Path
 
 from smokegen.project.config import ConfigError
 
+# The oldest Python smokegen imports a project under: importlib.metadata (the installed
+# distributions) is 3.8's; the import runner needs 3.7's ``from __future__ import annotations``.
+OLDEST_TARGET = (3, 8)
+
 PROBE = r"""
 import json, os, platform, sys
 try:
@@ -241,6 +245,13 @@ class PendingProbe:
             data = json.loads(stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
             raise ConfigError(f"python {self.executable}: unexpected output from the interpreter") from None
+        major, minor = data["version"][0], data["version"][1]
+        if (major, minor) < OLDEST_TARGET:
+            raise ConfigError(
+                f"python {self.executable}: Python {major}.{minor} is too old: smokegen imports a project "
+                f"under Python {'.'.join(map(str, OLDEST_TARGET))} or newer; point --python (or the project's "
+                ".venv) at one"
+            )
         return Environment(
             executable=data["executable"],
             version=(data["version"][0], data["version"][1]),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -37,3 +38,17 @@ def test_default_python_prefers_the_active_virtualenv(tmp_path: Path, monkeypatc
     assert default_python() == str(tmp_path / "bin" / "python")
     monkeypatch.delenv("VIRTUAL_ENV")
     assert default_python() == sys.executable
+
+
+def test_an_interpreter_older_than_3_8_is_a_usage_error(tmp_path: Path) -> None:
+    """Python 3.6 has no importlib.metadata: its packages would all look missing (SG108 everywhere),
+    and the import runner cannot start. Said once, as a usage error, instead."""
+    fake = tmp_path / "python3.6"
+    answer = {
+        "executable": str(fake), "version": [3, 6], "path": [], "stdlib": [], "packages": {},
+        "distributions": {}, "markers": {},
+    }  # fmt: skip
+    fake.write_text(f"#!/bin/sh\necho '{json.dumps(answer)}'\n")
+    fake.chmod(0o755)
+    with pytest.raises(ConfigError, match=r"Python 3\.6 is too old: smokegen imports a project under Python 3\.8"):
+        probe(str(fake))
