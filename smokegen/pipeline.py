@@ -175,7 +175,7 @@ def _shard_filter(shard: Shard | None, model: ProjectModel) -> Callable[[str], b
     """Whether a module is in ``shard`` (None: no shard, every module is)."""
     if shard is None or shard.count == 1:
         return None
-    from smokegen.generate.suite import import_modules
+    from smokegen.checks.subjects import import_modules
 
     assigned = assign(import_modules(model), shard.count)
     return lambda name: shard_of(name, assigned) == shard.index

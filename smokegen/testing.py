@@ -326,7 +326,7 @@ class Collected:
 
 def collect(found: Project) -> Collected:
     """The modules, classes and entry points of ``found``, as the generated suite lists them."""
-    from smokegen.generate.suite import entry_point_ids, import_modules
+    from smokegen.checks.subjects import entry_point_ids, import_modules  # not generate's: it loads LibCST
     from smokegen.pipeline import mypy_wanted
     from smokegen.plan.synth import plan_classes
     from smokegen.scan.loader import load_project

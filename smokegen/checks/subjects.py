@@ -55,3 +55,17 @@ def subjects_of(
             subject = Subject(SubjectKind.PROJECT)
         out[finding] = subject
     return out
+
+
+def import_modules(model: ProjectModel) -> list[str]:
+    """Every module a fresh import is tried on: scanned or not (a file that does not parse fails
+    its import), never a ``__main__`` (that runs the program). The generated suite's and the
+    plugin's import tests, one each."""
+    names = {m.name for m in model.modules if m.kind.imported}
+    names |= {f.name for f in model.failures if f.kind.imported}
+    return sorted(names)
+
+
+def entry_point_ids(points: Iterable[EntryPoint]) -> list[str]:
+    """``group:name`` of each entry point: the generated suite's and the plugin's entry-point tests."""
+    return sorted({f"{p.group}:{p.name}" for p in points})
