@@ -336,6 +336,10 @@ def _provides(installed: Installed, module: str, name: str, seen: frozenset[str]
         return Verdict.UNKNOWN
     if name in info.bound_names():
         return Verdict.YES
+    if info.all_names is not None and name in info.all_names:
+        # exported, though not bound where the scanner sees (``global name`` in a function that runs
+        # at import: SQLAlchemy's ``attribute_mapped_collection``): not proof it exists, nor of the opposite
+        return Verdict.UNKNOWN
     verdict = Verdict.NO
     for imp in info.imports:
         if imp.name != "*" or any(g.kind in (GuardKind.TYPE_CHECKING, GuardKind.FUNCTION) for g in imp.guards):

@@ -141,6 +141,34 @@ def test_names_and_submodules_of_installed_packages(tmp_path: Path) -> None:
     )
 
 
+def test_a_name_a_module_exports_but_binds_only_at_run_time_is_not_called_missing(tmp_path: Path) -> None:
+    """SQLAlchemy 2.1's ``orm.collections`` lists ``attribute_mapped_collection`` in ``__all__`` and
+    binds it with ``global`` in a function that runs at import: the scanner cannot see it bound, and
+    ``from sqlalchemy.orm.collections import attribute_mapped_collection`` works."""
+    root = site(
+        tmp_path,
+        {
+            "alchemy/__init__.py": "",
+            "alchemy/collections.py": """
+                __all__ = ["keyed_dict", "mapped_collection"]
+                def keyed_dict(): ...
+                def _set_aliases():
+                    global mapped_collection
+                    mapped_collection = keyed_dict
+                _set_aliases()
+            """,
+        },
+    )
+    model = project_from(
+        {
+            "app.__init__": "",
+            "app.models": "from alchemy.collections import mapped_collection\nfrom alchemy.collections import gone\n",
+        }
+    )
+    installed = Installed(env(root, {"alchemy": ("2.1", ["alchemy"])}), ScanCache(None))
+    assert lines(check_installed_names(ProjectIndex(model), installed)) == ["app/models.py:2: SG110"]
+
+
 def test_dependency_findings(tmp_path: Path) -> None:
     root = site(
         tmp_path,
