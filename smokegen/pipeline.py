@@ -43,6 +43,7 @@ from smokegen.checks.import_verdicts import (
     setup_consequences,
     setup_findings,
     type_checking_findings,
+    unset_variable,
 )
 from smokegen.checks.imports import check_project, check_test_imports, refuted_by_run
 from smokegen.checks.scripts import script_findings
@@ -438,8 +439,7 @@ def _unset_variables(verdict: ImportVerdict) -> tuple[str, ...]:
 
 
 def _wanted_variables(exc_type: str, message: str, frames: tuple[TraceFrame, ...]) -> tuple[str, ...]:
-    last = frames[-1] if frames else None
-    if exc_type == "KeyError" and last is not None and (last.path == "<frozen os>" or Path(last.path).name == "os.py"):
+    if unset_variable(exc_type, frames):
         try:
             name = ast.literal_eval(message)
         except (ValueError, SyntaxError):

@@ -122,6 +122,14 @@ def _missing_settings(exc_type: str, message: str, frames: tuple[TraceFrame, ...
     return f"the settings class {counted.group(2)} wants {', '.join(fields)} from the environment (or a .env file)"
 
 
+def unset_variable(exc_type: str, frames: tuple[TraceFrame, ...]) -> bool:
+    """The failure is an ``os.environ[...]`` lookup of a variable that is not set."""
+    last = frames[-1] if frames else None
+    return (
+        exc_type == "KeyError" and last is not None and (last.path == "<frozen os>" or Path(last.path).name == "os.py")
+    )
+
+
 def environment_reason(
     exc_type: str, message: str, frames: tuple[TraceFrame, ...], patterns: tuple[str, ...] = ()
 ) -> str | None:
@@ -129,9 +137,7 @@ def environment_reason(
     named like Django's ``ImproperlyConfigured``, a pydantic settings class missing fields, a database
     that is not there or not migrated (DB-API's ``OperationalError``...), or one matching a configured
     ``environment_errors`` pattern (a regular expression searched in ``"Type: message"``)."""
-    last = frames[-1] if frames else None
-    in_environ = last is not None and (last.path == "<frozen os>" or Path(last.path).name == "os.py")
-    if exc_type == "KeyError" and in_environ:
+    if unset_variable(exc_type, frames):
         return f"environment variable {message} is not set"
     if any(exc_type.endswith(name) for name in ENVIRONMENT_ERRORS):
         return one_line(message)
