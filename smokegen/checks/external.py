@@ -193,10 +193,17 @@ def check_dependencies(
                 # an opt-in module; a branch for another interpreter (annotationlib on 3.14); importable
                 # without metadata; or declared but not installed (SG108 says so)
                 continue
+            dev_files = sorted({d.file or deps.source for d in deps.dev if d.name == canonicalize_name(top)})
+            only_dev = (
+                f"; '{top}' is declared for development only ({', '.join(dev_files)}), which a production "
+                "image leaves out"
+                if dev_files
+                else ""
+            )
             yield codes.UNDECLARED_DEPENDENCY.at(
                 imp.location,
                 f"'{top}' is imported but no declared dependency provides it and {NOT_INSTALLED}: "
-                "ModuleNotFoundError; declare the distribution that provides it",
+                f"ModuleNotFoundError{only_dev}; declare the distribution that provides it",
             )
             continue
         if dists & required:

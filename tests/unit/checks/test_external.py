@@ -306,3 +306,9 @@ def test_in_an_application_no_module_is_opt_in_and_dev_declarations_are_not_runt
     as_app = list(check_dependencies(ProjectIndex(model), installed, deps, tmp_path, application=True))
     assert lines(as_app) == ["app/checks.py:1: SG106", "app/views.py:1: SG106"]
     assert "declared for development only (requirements-dev.txt)" in as_app[0].message
+    # declared for development and not installed either (healthchecks' minio): said too
+    dev_too = Dependencies(deps.source, deps.declared, (*deps.dev, Declared("not-installed", "not-installed")))
+    missing = list(check_dependencies(ProjectIndex(model), installed, dev_too, tmp_path, application=True))[1]
+    assert "it is not installed in the target interpreter: ModuleNotFoundError; 'not_installed' is declared for " in (
+        missing.message
+    )
