@@ -1,10 +1,11 @@
 """Isolated imports, run inside the project's interpreter. Standard library only; never imported
-by smokegen itself: smokegen starts it as ``python _runner.py`` and talks JSON (see the protocol below). (The
+by smokegen itself: smokegen starts it as ``python _runner.py --serve`` and talks JSON (see the protocol below). (The
 generated smoke suite's ``smokegen.testing`` imports it in the project's own test process, to
 judge a constructor the way the runner does.)
 
-Input (stdin, one JSON ``Request``): the modules by parent package, lookups (entry points, names
-imported under TYPE_CHECKING), the set-up. Output: one JSON ``Record`` per line and module,
+Input (stdin, one JSON ``Request`` per line, served one after another: see ``_serve_session``):
+the modules by parent package, lookups (entry points, names imported under TYPE_CHECKING), the
+set-up. Output: one JSON ``Record`` per line and module,
 appended to the file the request names (``records``): ``{"module", "status", ...}`` where status
 is ok | error | exit | signal | timeout | parent-failed | lost, plus ``"after_siblings": "ok"`` for
 a failed module that imports fine once its passing siblings were imported first. With
@@ -1301,15 +1302,7 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--single":
         _single(sys.argv[2])
         return
-    if len(sys.argv) == 2 and sys.argv[1] == "--serve":
-        _serve_session(os.fdopen(os.dup(0), "rb"))
-        return
-    request: Request = _loads(sys.stdin.read())
-    _start(request)
-    try:
-        _serve_request(request, _emit)
-    finally:
-        shutil.rmtree(STATE.workdir or "", ignore_errors=True)
+    _serve_session(os.fdopen(os.dup(0), "rb"))
 
 
 def _emit(record: Result) -> None:
@@ -1317,7 +1310,7 @@ def _emit(record: Result) -> None:
 
 
 def _serve_session(requests: IO[bytes]) -> None:
-    """``--serve``: one request per line of stdin, served one after another by this one process (the
+    """One request per line of stdin, served one after another by this one process (the
     framework set-up runs once, for the first), each ended by a ``{"done": true}`` record in its
     records file; the process ends with its input. This process imports no project module itself
     (only the set-up's): every module is imported in a child, so each request starts from the state

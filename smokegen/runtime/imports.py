@@ -273,39 +273,16 @@ def build_verdict(module: str, record: dict[str, Any]) -> BuildVerdict:
 def _launch(
     root: Path, options: RuntimeOptions, request: Request, budget: float, on_record: Callable[[Record], None]
 ) -> str | None:
-    """Run the runner on ``request`` under ``options.python``, in the project root, in a session of its
-    own, and hand each record it appends to its records file to ``on_record`` as it arrives; the
-    runner enforces every timeout itself, and is killed after ``budget`` seconds as a backstop.
-    Whatever it leaves running is killed when it ends (:mod:`smokegen.runtime.processes`). None
-    when it ended normally, else why it did not."""
-    with tempfile.TemporaryDirectory(prefix="smokegen-run-") as scratch:
-        records = Path(scratch) / "records.jsonl"
-        records.touch()
-        tag = processes.new_tag()
-        with (Path(scratch) / "stderr").open("w+b") as errors, records.open("rb") as feed:
-            try:
-                proc = subprocess.Popen(
-                    [options.python, str(RUNNER)],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.DEVNULL,
-                    stderr=errors,
-                    cwd=root,
-                    env={**options.environment(), processes.TAG: tag},
-                    start_new_session=True,
-                )
-            except OSError as exc:
-                return f"cannot start {options.python}: {exc}"
-            processes.started(proc.pid, tag)
-            try:
-                code = _follow(proc, {**request, "records": str(records)}, feed, budget, on_record)
-            finally:
-                processes.finished(proc.pid, tag)
-            if code == 0:
-                return None
-            if code < 0:
-                return f"{KILLED} {_signal_name(-code)} (by the project's code, or a crash)"
-            errors.seek(0)
-            return f"the import runner exited with {code}: {_cause(errors.read().decode('utf-8', 'replace'))}"
+    """Run a runner of its own on ``request`` (a :class:`_Session` for one request), under
+    ``options.python``, in the project root, in a session of its own, and hand each record it appends
+    to its records file to ``on_record`` as it arrives; the runner enforces every timeout itself,
+    and is killed after ``budget`` seconds as a backstop. Whatever it leaves running is killed when
+    it ends (:mod:`smokegen.runtime.processes`). None when it served the request, else why not."""
+    session = _Session(root, options)
+    try:
+        return session.serve(request, budget, on_record)
+    finally:
+        session.close()
 
 
 class _Session:
@@ -324,7 +301,7 @@ class _Session:
         self.served = 0
 
     def serve(self, request: Request, budget: float, on_record: Callable[[Record], None]) -> str | None:
-        """Like :func:`_launch`: None when the request was served, else why not."""
+        """Send ``request``, hand its records to ``on_record``: None when it was served, else why not."""
         if self.proc is None:
             started = self._start()
             if started is not None:
@@ -365,7 +342,7 @@ class _Session:
         return None
 
     def _ended(self, code: int) -> str | None:
-        """The runner ended mid-request (code): why, as :func:`_launch` says it; the session is closed."""
+        """The runner ended mid-request (code): why; the session is closed."""
         why: str | None
         if code == 0:
             why = None  # it ended at its end of input, having served this request: nothing is lost
@@ -434,26 +411,6 @@ def _follow_until(
             proc.kill()
             return proc.wait()
         time.sleep(0.02)
-
-
-def _follow(
-    proc: subprocess.Popen[bytes],
-    request: Request,
-    feed: BinaryIO,
-    budget: float,
-    on_record: Callable[[Record], None],
-) -> int:
-    """Send the request, then read records from ``feed`` as the runner appends them, until it ends
-    (killed once ``budget`` seconds have passed); its exit code."""
-    assert proc.stdin is not None
-    try:
-        proc.stdin.write(json.dumps(request).encode())
-        proc.stdin.close()
-    except OSError:
-        pass  # it died before reading: its exit code says so
-    code = _follow_until(proc, feed, budget, on_record, lambda record: False)
-    assert code is not None
-    return code
 
 
 KILLED = "the import runner was killed by"
