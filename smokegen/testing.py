@@ -49,7 +49,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pytest
 
@@ -156,10 +156,8 @@ def _check_environment() -> dict[str, str]:
     return {key: value for key, value in startenv.started_with().items() if not key.startswith("PYTEST_")}
 
 
-def _run_check(found: Project) -> dict[str, Any]:
-    """Run check; ``{"exit": code, "out": stdout, "err": stderr}``. Interrupted (Ctrl-C, a test
-    timeout), check is asked to stop first (it then ends every process of the project's it started)."""
-    process = subprocess.Popen(
+def _start_check(found: Project) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         check_command(found),
         cwd=found.root,
         env=_check_environment(),
@@ -170,56 +168,205 @@ def _run_check(found: Project) -> dict[str, Any]:
         encoding="utf-8",
         errors="replace",
     )
+
+
+def _finish_check(process: subprocess.Popen[str]) -> dict[str, Any]:
+    """Wait for check; ``{"exit": code, "out": stdout, "err": stderr}``. Interrupted (Ctrl-C, a test
+    timeout), check is asked to stop first (it then ends every process of the project's it started)."""
     try:
         out, err = process.communicate(timeout=CHECK_DEADLINE)
     except BaseException:
-        process.terminate()
-        try:
-            process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        _stop(process)
         raise
     return {"exit": process.returncode, "out": out, "err": err}
+
+
+def _run_check(found: Project) -> dict[str, Any]:
+    return _finish_check(_start_check(found))
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Ask check to stop (it ends the project's processes it started), then make sure it has."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
 
 
 def _shared_folder(run_id: str) -> Path:
     return Path(tempfile.gettempdir()) / f"{SHARED_PREFIX}{run_id}"
 
 
-def _shared_run(found: Project, run_id: str) -> dict[str, Any]:
-    """check's result for this pytest-xdist run: the first worker that needs it runs check (with
-    every core), the others wait on a lock and read what it wrote."""
-    import fcntl
-
+def _shared_files(found: Project, run_id: str) -> tuple[Path, Path] | None:
+    """Where the processes of pytest-xdist run ``run_id`` share check's result on ``found``: (the
+    result, its lock); None when they cannot (no such folder of ours)."""
+    if not run_id or not hasattr(os, "getuid"):
+        return None
     folder = _shared_folder(run_id)
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
         if folder.stat().st_uid != os.getuid():
-            return _run_check(found)  # not ours: another user's folder of that name
+            return None  # not ours: another user's folder of that name
     except OSError:
-        return _run_check(found)
+        return None
     key = hashlib.sha256(repr((str(found.root), found.check, _SHARD)).encode()).hexdigest()[:20]
-    data = folder / f"{key}.json"
-    with open(folder / f"{key}.lock", "a") as lock:
+    return folder / f"{key}.json", folder / f"{key}.lock"
+
+
+def _read_shared(data: Path) -> dict[str, Any] | None:
+    try:
+        return dict(json.loads(data.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def _publish(data: Path, result: dict[str, Any]) -> dict[str, Any]:
+    partial = data.with_name(f"{data.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(result), encoding="utf-8")
+    os.replace(partial, data)
+    return result
+
+
+def _shared_run(found: Project, run_id: str) -> dict[str, Any]:
+    """check's result for this pytest-xdist run: the first process that needs it runs check (with
+    every core), the others wait on a lock and read what it wrote."""
+    import fcntl
+
+    files = _shared_files(found, run_id)
+    if files is None:
+        return _run_check(found)
+    data, lock_path = files
+    with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        return _read_shared(data) or _publish(data, _run_check(found))
+
+
+@dataclass(eq=False)
+class _Ahead:
+    """A check started before any test needs it (:func:`start_ahead`), waited for by a thread of
+    this process while pytest starts up and collects."""
+
+    found: Project
+    thread: threading.Thread | None = None
+    process: subprocess.Popen[str] | None = None
+    result: dict[str, Any] | None = None  # None: not finished, stopped, or could not run
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def finish(self, data: Path | None, lock: IO[str] | None) -> None:
+        """Wait for the check started (``process``), or, without one, for the pytest-xdist process
+        holding ``lock`` that runs it; publish what it reports in ``data``."""
         try:
-            return dict(json.loads(data.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
+            if self.process is None and lock is not None and data is not None:
+                import fcntl
+
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                shared = _read_shared(data)
+                if shared is not None or self.cancelled.is_set():
+                    self.result = shared
+                    return
+                self.process = _start_check(self.found)
+            if self.process is None:
+                return
+            result = _finish_check(self.process)
+            if self.cancelled.is_set():
+                return  # stopped part-way: no result, for this process or the others
+            self.result = _publish(data, result) if data is not None else result
+        except BaseException:  # verdict() runs check again, and reports what fails then
+            return
+        finally:
+            if lock is not None:
+                lock.close()
+
+
+_Key = tuple[str, tuple[str, ...], tuple[str, ...]]
+_AHEAD: dict[_Key, _Ahead] = {}
+_JUDGED: set[_Key] = set()  # the checks this process has the result of
+
+
+def _ahead_key(found: Project) -> _Key:
+    return str(found.root), found.check, tuple(_SHARD)
+
+
+def start_ahead(found: Project, run_id: str | None = None) -> None:
+    """Start check on ``found`` now, waited for by a thread, so that it runs while pytest starts up
+    (a framework's set-up, the plugins, collection) instead of after; :func:`verdict` takes its
+    result. ``run_id``: the pytest-xdist run whose processes share the result [default: this
+    worker's]; when another of them is running it, this waits for theirs. A check already started,
+    or already run, is not started again. For the plugin."""
+    import fcntl
+
+    key = _ahead_key(found)
+    if key in _AHEAD or key in _JUDGED:
+        return
+    chosen = os.environ.get("PYTEST_XDIST_TESTRUNUID", "") if run_id is None else run_id
+    ahead = _Ahead(found)
+    files = _shared_files(found, chosen)
+    data, lock = None, None
+    if files is not None:
+        data = files[0]
+        lock = open(files[1], "a")  # noqa: SIM115 - the thread closes it
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another process of the run holds it: the thread waits for its result
             pass
-        result = _run_check(found)
-        partial = data.with_name(f"{data.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(result), encoding="utf-8")
-        os.replace(partial, data)
-        return result
+        else:
+            ahead.result = _read_shared(data)
+            if ahead.result is not None:
+                lock.close()
+                _AHEAD[key] = ahead
+                return
+            ahead.process = _start_check(found)
+    else:
+        ahead.process = _start_check(found)
+    ahead.thread = threading.Thread(target=ahead.finish, args=(data, lock), name="smokegen-check", daemon=True)
+    _AHEAD[key] = ahead
+    ahead.thread.start()
+
+
+def cancel_ahead(keep: set[Project] | None = None) -> None:
+    """Stop the checks started ahead that are still running, but for those of ``keep``'s projects
+    (no test needs the others: deselected, ``--collect-only``, or the run is ending)."""
+    for key, ahead in list(_AHEAD.items()):
+        if keep is not None and ahead.found in keep:
+            continue
+        ahead.cancelled.set()
+        process = ahead.process
+        if process is not None and process.poll() is None:
+            process.terminate()  # check stops the project's processes it started
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        # a thread still waiting for another process's check (pytest-xdist) is left to end by
+        # itself: it starts nothing once it has the lock
+        del _AHEAD[key]
+
+
+def _result(found: Project) -> dict[str, Any]:
+    """check's result on ``found``: the one started ahead, or a check run now."""
+    ahead = _AHEAD.pop(_ahead_key(found), None)
+    if ahead is not None:
+        if ahead.thread is not None:
+            try:
+                ahead.thread.join()
+            except BaseException:  # Ctrl-C while waiting: stop it as a check run here would be
+                _AHEAD[_ahead_key(found)] = ahead
+                cancel_ahead(keep=set())
+                raise
+        if ahead.result is not None:
+            return ahead.result
+    return _shared_run(found, os.environ.get("PYTEST_XDIST_TESTRUNUID", ""))
 
 
 @functools.cache
 def verdict(found: Project) -> Verdict:
     """check's verdict on ``found``, run once per process, and once per run under pytest-xdist."""
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
-    result = _shared_run(found, run_id) if run_id and hasattr(os, "getuid") else _run_check(found)
-    return _parse(result, found)
+    judged = _parse(_result(found), found)
+    _JUDGED.add(_ahead_key(found))
+    return judged
 
 
 def _parse(result: dict[str, Any], found: Project) -> Verdict:
