@@ -19,7 +19,11 @@ The commands, each timed as a whole (wall seconds):
   a folder the script created is removed at the end);
 - ``plugin``, ``plugin -n 2``: ``PY -m pytest -p no:cacheprovider -q [-n 2] --smokegen
   --smokegen-project ROOT EMPTY``, EMPTY an empty temporary folder, so none of the project's own tests
-  run.
+  run;
+- ``floor``, ``floor -n 2``: ``PY -m pytest -p no:cacheprovider -q [-n 2] FLOOR``, FLOOR a temporary
+  folder with one test that does nothing: what pytest costs on this project (its configuration and
+  plugins: pytest-django's ``django.setup()``) before any smoke test, the least the suite and the
+  plugin can take.
 ``--ini KEY=VALUE`` adds ``-o KEY=VALUE`` to both pytest commands (a project whose ``addopts`` needs
 the cache plugin, ``--ff``, cannot run under ``-p no:cacheprovider`` otherwise).
 
@@ -114,11 +118,13 @@ def run(command: Command, root: Path, env: dict[str, str]) -> Run:
     return Run(seconds, cpu, done.returncode, outcome(command, done.stdout + "\n" + done.stderr))
 
 
-def commands(python: str, root: Path, smoke_dir: str, empty: Path, ini: Sequence[str]) -> list[Command]:
+def commands(python: str, root: Path, smoke_dir: str, empty: Path, floor: Path, ini: Sequence[str]) -> list[Command]:
     pytest = [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", *(part for item in ini for part in ("-o", item))]
     plugin = ["--smokegen", "--smokegen-project", str(root), str(empty)]
     return [
         Command("check", (python, "-m", "smokegen", "check", "--no-mypy", "--python", python, str(root)), False),
+        Command("floor", (*pytest, str(floor)), True),
+        Command("floor -n 2", (*pytest, "-n", "2", str(floor)), True),
         Command("suite", (*pytest, smoke_dir), True),
         Command("suite -n 2", (*pytest, "-n", "2", smoke_dir), True),
         Command("plugin", (*pytest, *plugin), True),
@@ -148,7 +154,10 @@ def measure(python: str, root: Path, smoke_dir: str, ini: Sequence[str], repeat:
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         empty = Path(tmp) / "empty"
         empty.mkdir()
-        chosen = commands(python, root, smoke_dir, empty, ini)
+        floor = Path(tmp) / "floor"
+        floor.mkdir()
+        (floor / "test_floor.py").write_text("def test_floor() -> None:\n    pass\n")
+        chosen = commands(python, root, smoke_dir, empty, floor, ini)
         load = os.getloadavg()[0]
         for repetition in range(repeat):
             for command in chosen:
@@ -186,7 +195,8 @@ def measure(python: str, root: Path, smoke_dir: str, ini: Sequence[str], repeat:
         print(f"{command.label:12} {' '.join(cells)}  {codes:>4}  {outcomes}")
     print("commands (in the project's root):")
     for command in chosen:
-        shown = " ".join(command.argv).replace(python, "PY").replace(str(root), "ROOT").replace(str(empty), "EMPTY")
+        shown = " ".join(command.argv).replace(python, "PY").replace(str(root), "ROOT")
+        shown = shown.replace(str(empty), "EMPTY").replace(str(floor), "FLOOR")
         print(f"  {command.label:12} {shown}")
 
 

@@ -93,14 +93,22 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="re
 
 
 @needs_proc
-@pytest.mark.parametrize("form", ["plugin", "suite"])
+@pytest.mark.parametrize("form", ["plugin", "suite", "suite elsewhere", "suite file"])
 def test_check_is_running_before_conftest_is_imported(fixture_project, logged: Path, capsys, form: str) -> None:
+    """The plugin; the suite in smoke_dir; one written elsewhere (``generate --smoke-dir``, not
+    in the settings) and named on the command line; one of its files named."""
     project = fixture_project("class_zoo")
-    if form == "suite":
-        assert main(["generate", "--no-mypy", str(project)]) == 0
+    smoke_dir = "checks/smoke" if form == "suite elsewhere" else "tests/smoke"
+    if form != "plugin":
+        assert main(["generate", "--no-mypy", "--smoke-dir", smoke_dir, str(project)]) == 0
         capsys.readouterr()
     (project / "conftest.py").write_text(CONFTEST)
-    args = ["--smokegen", "-k", "smokegen", "tests"] if form == "plugin" else ["tests/smoke"]
+    args = {
+        "plugin": ["--smokegen", "-k", "smokegen", "tests"],
+        "suite": ["tests/smoke"],
+        "suite elsewhere": [smoke_dir],
+        "suite file": ["tests/smoke/test_smoke_classes.py"],
+    }[form]
     done = pytest_run(project, *args)
     assert done.returncode == 1, done.stdout + done.stderr  # Ledger's SG210, as check reports it
     assert "CHILDREN-AT-CONFTEST True" in done.stdout, done.stdout
