@@ -20,10 +20,13 @@ The commands, each timed as a whole (wall seconds):
 - ``plugin``, ``plugin -n 2``: ``PY -m pytest -p no:cacheprovider -q [-n 2] --smokegen
   --smokegen-project ROOT EMPTY``, EMPTY an empty temporary folder, so none of the project's own tests
   run;
-- ``floor``, ``floor -n 2``: ``PY -m pytest -p no:cacheprovider -q [-n 2] FLOOR``, FLOOR a temporary
-  folder with one test that does nothing: what pytest costs on this project (its configuration and
-  plugins: pytest-django's ``django.setup()``) before any smoke test, the least the suite and the
-  plugin can take.
+- ``floor``, ``floor -n 2``: ``PY -m pytest -p no:cacheprovider -q [-n 2] --smokegen-project ROOT
+  FLOOR``, FLOOR a temporary folder with one test that does nothing: what pytest costs on this
+  project (its configuration and plugins: pytest-django's ``django.setup()``) before any smoke test,
+  the least the suite and the plugin can take. ``--smokegen-project ROOT`` without ``--smokegen``
+  does nothing but what it does to the plugin's command: pytest, which reads its configuration
+  before it loads plugins, takes ROOT for a path to test and finds the project's ``pytest.ini``
+  there (and pytest-django its settings), as for ``plugin``.
 ``--ini KEY=VALUE`` adds ``-o KEY=VALUE`` to both pytest commands (a project whose ``addopts`` needs
 the cache plugin, ``--ff``, cannot run under ``-p no:cacheprovider`` otherwise).
 
@@ -123,8 +126,8 @@ def commands(python: str, root: Path, smoke_dir: str, empty: Path, floor: Path, 
     plugin = ["--smokegen", "--smokegen-project", str(root), str(empty)]
     return [
         Command("check", (python, "-m", "smokegen", "check", "--no-mypy", "--python", python, str(root)), False),
-        Command("floor", (*pytest, str(floor)), True),
-        Command("floor -n 2", (*pytest, "-n", "2", str(floor)), True),
+        Command("floor", (*pytest, "--smokegen-project", str(root), str(floor)), True),
+        Command("floor -n 2", (*pytest, "-n", "2", "--smokegen-project", str(root), str(floor)), True),
         Command("suite", (*pytest, smoke_dir), True),
         Command("suite -n 2", (*pytest, "-n", "2", smoke_dir), True),
         Command("plugin", (*pytest, *plugin), True),

@@ -323,9 +323,10 @@ def _add_items(session: pytest.Session, config: pytest.Config, items: list[pytes
     found = testing.collect(project)
     group = SmokeGroup.from_parent(session, name="smokegen", nodeid="smokegen")
 
+    made: list[pytest.Item] = []
+
     def add(name: str, judge: Callable[[Project], None], what: str, subject: tuple[str, str]) -> None:
-        item = SmokeItem.from_parent(group, name=name, project=project, judge=judge, what=what, subject=subject)
-        items.append(item)
+        made.append(SmokeItem.from_parent(group, name=name, project=project, judge=judge, what=what, subject=subject))
 
     for module in found.modules:
         add(f"import[{module}]", partial(_module, module=module), f"import {module}", ("module", module))
@@ -336,6 +337,11 @@ def _add_items(session: pytest.Session, config: pytest.Config, items: list[pytes
     add("project_files", testing.assert_project_files, "the project's files", ("project", ""))
     if found.mypy:
         add("mypy", testing.assert_mypy, "mypy", ("mypy", ""))
+    items.extend(made)
+    # reported as pytest reports what a collector made: "collected N items" counts them
+    session.ihook.pytest_collectreport(
+        report=pytest.CollectReport(group.nodeid, "passed", None, list[pytest.Item | pytest.Collector](made))
+    )
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -301,6 +301,10 @@ def start_ahead(found: Project, run_id: str | None = None) -> None:
     key = _ahead_key(found)
     if key in _AHEAD or key in _JUDGED:
         return
+    if not _AHEAD:
+        import atexit
+
+        atexit.register(cancel_ahead)  # pytest stopped before unconfiguring (a usage error): none left running
     chosen = os.environ.get("PYTEST_XDIST_TESTRUNUID", "") if run_id is None else run_id
     ahead = _Ahead(found)
     files = _shared_files(found, chosen)
@@ -478,7 +482,16 @@ def collect(found: Project) -> Collected:
     from smokegen.plan.synth import plan_classes
     from smokegen.scan.loader import load_project
 
-    loaded = load_project(found.root, jobs=1)
+    def scanned_elsewhere() -> None:
+        """Files not scanned yet (a first run, an edit): the check started ahead is scanning them;
+        wait for it and read what it keeps, rather than parse them again beside it."""
+        if _ahead_key(found) in _AHEAD:
+            try:
+                verdict(found)
+            except Exception:  # the tests run it again and report what fails
+                pass
+
+    loaded = load_project(found.root, jobs=1, scanned_elsewhere=scanned_elsewhere)
     model, config = loaded.model, loaded.config
     builds: list[str] = []
     if config.instantiate:

@@ -106,11 +106,14 @@ def scan_files(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    scanned_elsewhere: Callable[[], None] | None = None,
 ) -> tuple[list[ScanResult], ScanStats]:
     """Each file's scan result, from the cache or scanned (and cached). Files to scan go to worker
     processes when there are many; when there are a few (an edit since the last run) and this
     process has not loaded the parser yet, to one worker, which loads it and scans while this
-    process decodes the cached results."""
+    process decodes the cached results. ``scanned_elsewhere``: when some file is not in the
+    cache, wait for it (another process scanning the same project, with the same cache), then
+    read the cache again."""
     results: dict[int, ScanResult] = {}
     fingerprints: dict[str, str] = {}
     unread = 0
@@ -133,6 +136,15 @@ def scan_files(
                 hits.append((index, key, data, cached))
             else:
                 todo.append((index, key, data))
+        if todo and scanned_elsewhere is not None:
+            scanned_elsewhere()
+            missed, todo = todo, []
+            for index, key, data in missed:
+                cached = cache.get(key)
+                if cached is not None:
+                    hits.append((index, key, data, cached))
+                else:
+                    todo.append((index, key, data))
     total = len(files)
     done = len(results)
     workers = min(jobs, max(1, len(todo) // 16)) if len(todo) >= PARALLEL_THRESHOLD else 1
@@ -218,6 +230,7 @@ def build_model(
     application: bool = False,
     only: frozenset[str] | None = None,
     cache_folder: Path | None = None,
+    scanned_elsewhere: Callable[[], None] | None = None,
 ) -> tuple[ProjectModel, ScanStats]:
     """Discover and scan the project at ``root`` (``application``: see :func:`is_application`);
     ``only``: the files to keep (an installed distribution's own, in a namespace package it shares)."""
@@ -226,7 +239,12 @@ def build_model(
         found = replace(found, files=tuple(f for f in found.files if f.path in only))
     cache = ScanCache((cache_folder or root / config.cache_dir) if use_cache else None)
     results, stats = scan_files(
-        root, found.files, cache, jobs=jobs if jobs is not None else default_jobs(), progress=progress
+        root,
+        found.files,
+        cache,
+        jobs=jobs if jobs is not None else default_jobs(),
+        progress=progress,
+        scanned_elsewhere=scanned_elsewhere,
     )
     modules = tuple(r for r in results if isinstance(r, ModuleInfo))
     failures = tuple(r for r in results if isinstance(r, ScanFailure))
@@ -329,9 +347,11 @@ def load_project(
     use_cache: bool | None = None,
     progress: Progress | None = None,
     settings: ProjectSettings | None = None,
+    scanned_elsewhere: Callable[[], None] | None = None,
 ) -> LoadedProject:
     """Find the project containing ``path``, read its configuration (or take ``settings``, from
-    :func:`project_settings`), and scan it. ``jobs`` and ``use_cache`` override the settings."""
+    :func:`project_settings`), and scan it. ``jobs`` and ``use_cache`` override the settings;
+    ``scanned_elsewhere`` as for :func:`scan_files`."""
     settings = settings or project_settings(path, flags)
     config = settings.config
     model, stats = build_model(
@@ -343,6 +363,7 @@ def load_project(
         use_cache=use_cache if use_cache is not None else config.cache,
         progress=progress,
         application=settings.application,
+        scanned_elsewhere=scanned_elsewhere,
     )
     return LoadedProject(settings.root, config, model, stats, settings.python_origin, settings.application)
 

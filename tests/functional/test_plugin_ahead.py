@@ -183,3 +183,57 @@ def test_a_suite_outside_the_paths_given_starts_no_check(fixture_project, logged
     done = pytest_run(project, "tests/unit")
     assert done.returncode == 0, done.stdout + done.stderr
     assert checks(logged) == []
+
+
+@needs_proc
+def test_a_usage_error_after_the_check_started_leaves_none_running(fixture_project, logged: Path) -> None:
+    """pytest refuses an unknown option after the plugin started check (and never unconfigures)."""
+    project = fixture_project("class_zoo")
+    done = pytest_run(project, "--smokegen", "--no-such-option", "tests")
+    assert done.returncode == 4, done.stdout + done.stderr  # pytest's usage error
+    assert "--no-such-option" in done.stderr
+    assert checks_running(project) == []
+
+
+def checks_running(project: Path) -> list[str]:
+    """The ``smokegen check`` processes of ``project`` still running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if "smokegen check" in command and str(project) in command and alive([entry.name]):
+            found.append(command)
+    return found
+
+
+SEEN_AT_COLLECTION = """\
+import os, sys
+
+
+def pytest_collection_finish(session):
+    with open(os.environ["SEEN"], "a") as out:
+        out.write(f"libcst={'libcst' in sys.modules}\\n")
+"""
+
+
+@pytest.mark.parametrize("xdist", [False, True], ids=["plain", "xdist"])
+def test_a_first_run_parses_the_project_once_in_the_check(
+    fixture_project, logged: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdist: bool
+) -> None:
+    """No scan cache yet (and a module that takes LibCST a while): the plugin's collection waits
+    for the check started ahead and reads the scan it keeps, instead of parsing the project again
+    beside it, so LibCST never loads in pytest."""
+    project = fixture_project("class_zoo")
+    assert not (project / ".smokegen_cache").exists()
+    rows = "".join(f"    ({i}, 'row {i}', {i}.5),\n" for i in range(20000))
+    (project / "zoo" / "data.py").write_text(f"ROWS = [\n{rows}]\n")
+    seen = tmp_path / "seen.txt"
+    monkeypatch.setenv("SEEN", str(seen))
+    (project / "conftest.py").write_text(SEEN_AT_COLLECTION)
+    done = pytest_run(project, "--smokegen", *(["-n", "2"] if xdist else []), "tests")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "NameError: name 'load_rates' is not defined" in done.stdout
+    assert seen.read_text().split() == ["libcst=False"] * (2 if xdist else 1)
+    assert len(checks(logged)) == 1
