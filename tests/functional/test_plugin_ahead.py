@@ -179,10 +179,13 @@ def test_a_suite_outside_the_paths_given_starts_no_check(fixture_project, logged
     capsys.readouterr()
     own = project / "tests" / "unit"
     own.mkdir(parents=True)
-    (own / "test_own.py").write_text("def test_own() -> None:\n    assert True\n")
+    (own / "test_own.py").write_text(
+        "import sys\n\n\ndef test_own() -> None:\n    print('LOADED', 'smokegen.testing' in sys.modules)\n"
+    )
     done = pytest_run(project, "tests/unit")
     assert done.returncode == 0, done.stdout + done.stderr
     assert checks(logged) == []
+    assert "LOADED False" in done.stdout  # a run that needs no check loads nothing of smokegen's
 
 
 @needs_proc
