@@ -296,8 +296,6 @@ def start_ahead(found: Project, run_id: str | None = None) -> None:
     result. ``run_id``: the pytest-xdist run whose processes share the result [default: this
     worker's]; when another of them is running it, this waits for theirs. A check already started,
     or already run, is not started again. For the plugin."""
-    import fcntl
-
     key = _ahead_key(found)
     if key in _AHEAD or key in _JUDGED:
         return
@@ -310,6 +308,8 @@ def start_ahead(found: Project, run_id: str | None = None) -> None:
     files = _shared_files(found, chosen)
     data, lock = None, None
     if files is not None:
+        import fcntl
+
         data = files[0]
         lock = open(files[1], "a")  # noqa: SIM115 - the thread closes it
         try:
