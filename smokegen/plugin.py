@@ -99,6 +99,10 @@ def _start_early(config: pytest.Config) -> None:
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
     if not run_id and getattr(known, "numprocesses", None):
         run_id = getattr(known, "testrunuid", None) or uuid.uuid4().hex
+        if not _RUNS:
+            import atexit
+
+            atexit.register(_remove_shared)  # pytest ended before unconfiguring (a usage or conftest error)
         _RUNS.add(run_id)
     _EARLY_RUN[:] = [run_id] if run_id else []
     for found in projects:
@@ -124,6 +128,8 @@ def _suites_ahead(config: pytest.Config) -> list[Project]:
         files.append(folder / SUITE_FILE)
     projects: list[Project] = []
     for suite in dict.fromkeys(path.resolve() for path in files):
+        if _ignored(config, suite):
+            continue
         found = _suite_project(suite)
         if found is not None and found not in projects:
             projects.append(found)
@@ -163,6 +169,19 @@ def _given(config: pytest.Config) -> list[Path]:
     if not given:
         given = [str(config.rootpath / entry) for entry in config.getini("testpaths")] or [str(base)]
     return [(base / arg).resolve() for arg in given]
+
+
+def _ignored(config: pytest.Config, path: Path) -> bool:
+    """Whether pytest's ``--ignore`` or ``--ignore-glob`` leave ``path`` out of collection."""
+    import fnmatch
+
+    base = config.invocation_params.dir
+    known = config.known_args_namespace
+    ignored = {(base / entry).resolve() for entry in getattr(known, "ignore", None) or []}
+    if ignored & {path, *path.parents}:
+        return True
+    globs = [str(base / entry) for entry in getattr(known, "ignore_glob", None) or []]
+    return any(fnmatch.fnmatch(str(where), glob) for where in (path, *path.parents) for glob in globs)
 
 
 def _under(path: Path, where: Path) -> bool:
@@ -398,10 +417,21 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Stop a check started ahead that is still running (nothing needed it); the controller removes
     the folders its workers shared check's report in."""
+    if not hasattr(config, "workerinput"):
+        _remove_shared()
+    else:
+        testing = sys.modules.get("smokegen.testing")
+        if testing is not None:
+            testing.cancel_ahead()
+
+
+def _remove_shared() -> None:
+    """Stop a check started ahead that is still running; remove the folders this controller's
+    workers shared check's report in."""
     testing = sys.modules.get("smokegen.testing")
     if testing is not None:
         testing.cancel_ahead()
-    if hasattr(config, "workerinput") or not _RUNS:
+    if not _RUNS:
         return
     import tempfile
 

@@ -173,6 +173,18 @@ def test_a_check_no_collected_test_needs_is_stopped(fixture_project, logged: Pat
     assert alive(started) == []
 
 
+@pytest.mark.parametrize("option", ["--ignore=tests/smoke", "--ignore-glob=*/smoke"])
+def test_a_suite_the_run_ignores_starts_no_check(fixture_project, logged: Path, capsys, option: str) -> None:
+    project = fixture_project("class_zoo")
+    assert main(["generate", "--no-mypy", str(project)]) == 0
+    capsys.readouterr()
+    (project / "tests" / "test_own.py").write_text("def test_own() -> None:\n    assert True\n")
+    done = pytest_run(project, option, "tests")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
+    assert checks(logged) == []
+
+
 def test_a_suite_outside_the_paths_given_starts_no_check(fixture_project, logged: Path, capsys) -> None:
     project = fixture_project("class_zoo")
     assert main(["generate", "--no-mypy", str(project)]) == 0
@@ -189,13 +201,21 @@ def test_a_suite_outside_the_paths_given_starts_no_check(fixture_project, logged
 
 
 @needs_proc
-def test_a_usage_error_after_the_check_started_leaves_none_running(fixture_project, logged: Path) -> None:
-    """pytest refuses an unknown option after the plugin started check (and never unconfigures)."""
+@pytest.mark.parametrize("xdist", [False, True], ids=["plain", "xdist"])
+def test_a_usage_error_after_the_check_started_leaves_nothing_behind(
+    fixture_project, logged: Path, tmp_path: Path, xdist: bool
+) -> None:
+    """pytest refuses an unknown option after the plugin started check (and never unconfigures):
+    no check left running, and no folder a pytest-xdist run would have shared it in."""
     project = fixture_project("class_zoo")
-    done = pytest_run(project, "--smokegen", "--no-such-option", "tests")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    args = ["--smokegen", *(["-n", "2"] if xdist else []), "--no-such-option", "tests"]
+    done = pytest_run(project, *args, temp=temp)
     assert done.returncode == 4, done.stdout + done.stderr  # pytest's usage error
     assert "--no-such-option" in done.stderr
     assert checks_running(project) == []
+    assert list(temp.iterdir()) == []
 
 
 def checks_running(project: Path) -> list[str]:
