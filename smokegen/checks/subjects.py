@@ -10,7 +10,8 @@ fails exactly where ``check`` reports errors:
 - an import failure (SG201-SG207, SG214): the module whose import fails (``origins``), even when
   the line that raised is another module's;
 - any other finding in a module's file (its static findings, a deprecated use): that module's test;
-- anything else (a dependency list, ``pyproject.toml``, installed code): the project test.
+- anything else (a dependency list, ``pyproject.toml``, installed code, a script or a ``__main__``,
+  which have no import test): the project test.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def subjects_of(
     origins: Mapping[Finding, str] = MappingProxyType({}),
 ) -> dict[Finding, Subject]:
     """Each finding's subject; ``origins``: the module each import failure speaks for."""
-    modules = {m.path: m.name for m in model.modules} | {f.path: f.name for f in model.failures}
+    # a module with an import test; a script's or a ``__main__``'s findings go to the project test
+    modules = {m.path: m.name for m in model.modules if m.kind.imported}
+    modules |= {f.path: f.name for f in model.failures if f.kind.imported}
     classes: dict[tuple[str, int], str] = {}
     for plan in sorted(plans, key=lambda p: p.key, reverse=True):  # the first key wins a shared line
         classes[(plan.location.path, plan.location.line)] = plan.key

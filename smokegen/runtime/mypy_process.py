@@ -45,9 +45,17 @@ def mypy_command(python: str, project_mypy: str | None) -> tuple[list[str], str]
             usable = False
         if usable:
             return [python, "-m", "mypy"], f"the project's mypy {project_mypy}"
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    return [sys.executable, "-m", "mypy"], f"smokegen's mypy {version('mypy')}"
+    try:
+        return [sys.executable, "-m", "mypy"], f"smokegen's mypy {version('mypy')}"
+    except PackageNotFoundError:
+        from smokegen.project.config import ConfigError
+
+        raise ConfigError(
+            f"mypy is not installed in smokegen's environment ({sys.executable}): install it "
+            "(pip install mypy), or turn the mypy stage off (--no-mypy, or mypy = false)"
+        ) from None
 
 
 def run_mypy_process(

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from smokegen.checks.subjects import subjects_of
-from smokegen.model import BuildSource, ClassPlan, EntryPoint, Finding, Location, Severity, Subject, SubjectKind
+from smokegen.model import (
+    BuildSource,
+    ClassPlan,
+    EntryPoint,
+    Finding,
+    Location,
+    ModuleKind,
+    Severity,
+    Subject,
+    SubjectKind,
+)
 from tests.helpers import project_from
 
 MODEL = project_from(
@@ -45,3 +57,15 @@ def test_an_entry_point_declaration_mypy_and_the_rest() -> None:
     assert subject("requirements.txt", 2, "SG109") == Subject(SubjectKind.PROJECT)
     assert subject("app/models.py", 5, "SG301") == Subject(SubjectKind.MYPY)
     assert str(Subject(SubjectKind.PROJECT)) == "project"
+
+
+def test_a_finding_in_a_module_with_no_import_test_is_the_projects() -> None:
+    """A ``__main__`` (and a script, such as Alembic's env.py) is run, never imported: it has no
+    import test, so its findings go to the project test rather than to no test at all."""
+    model = project_from({"app.__init__": "", "app.env": "import yaml\n"})
+    script = replace(
+        model, modules=tuple(replace(m, kind=ModuleKind.SCRIPT) if m.name == "app.env" else m for m in model.modules)
+    )
+    finding = Finding(Location("app/env.py", 1, 1), "SG114", "message", Severity.WARNING)
+    assert subjects_of([finding], model, [], {})[finding] == Subject(SubjectKind.MODULE, "app.env")
+    assert subjects_of([finding], script, [], {})[finding] == Subject(SubjectKind.PROJECT)
