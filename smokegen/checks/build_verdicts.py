@@ -101,6 +101,17 @@ def _environment(verdict: BuildVerdict, index: ProjectIndex, patterns: tuple[str
     return None
 
 
+def _waiting(verdict: BuildVerdict, root: Path, owned: frozenset[str] | None) -> bool:
+    """A constructor that ran out of time outside the checked code (a socket's ``accept``, a
+    client's ``connect``, a lock, a queue): it waits for what this machine lacks, which is no defect
+    of the code. Not when it hung in the checked code's own lines (a loop that never ends), or
+    nobody saw where."""
+    if verdict.status is not ImportStatus.TIMEOUT or not verdict.frames:
+        return False
+    last = verdict.frames[-1]
+    return project_frame((last,), root, owned) is None and Path(last.path).is_absolute()
+
+
 def _deliberate(verdict: BuildVerdict) -> bool:
     """The innermost frame raised on purpose."""
     if verdict.exc_type == "AssertionError" or verdict.exc_type == "ValueError" or "ValueError" in verdict.bases:
@@ -175,6 +186,8 @@ def judge(
     call = f"{build.module}.{plan.call()}"
     owned = owned_files(root, index.model)
     where = _where(build.frames, root, owned)
+    if build.status is ImportStatus.TIMEOUT:
+        where = where.replace(" (raised at ", " (still running at ", 1)
     if build.by_name:
         top = plan.name.partition(".")[0]
         message = f"`from {build.module} import {top}` fails: {build.exc_type}: {one_line(build.message)}{where}"
@@ -183,6 +196,13 @@ def judge(
     if environment is not None:
         code = codes.CONSTRUCTOR_NEEDS_ENVIRONMENT
         return code.at(plan.location, f"`{call}` needs the environment: {environment}{where}")
+    if _waiting(build, root, owned):
+        code = codes.CONSTRUCTOR_NEEDS_ENVIRONMENT
+        message = (
+            f"`{call}` needs the environment: it did not return within {build.detail} s, waiting outside its "
+            f"code (for a connection, a server or input this machine does not give it){where}"
+        )
+        return code.at(plan.location, message)
     if build.status is ImportStatus.ERROR and _deliberate(build) and not _missing_name(build, root, owned):
         return f"the constructor refused {plan.call()}: {build.exc_type}: {one_line(build.message)}{where}"
     what = _failure(build) + where

@@ -130,6 +130,19 @@ def unset_variable(exc_type: str, frames: tuple[TraceFrame, ...]) -> bool:
     )
 
 
+_OWN_NAMESPACE = re.compile(r"\b(?:locals|globals|vars)\(\)\s*\[")
+
+
+def _given_name(exc_type: str, frames: tuple[TraceFrame, ...]) -> str | None:
+    """The failure is a module's top level reading a name from its own namespace that is not there
+    (``locals()["bootstrap_file"]``, SQLAlchemy's test bootstrap): the module is meant to be run by
+    ``exec()`` with that name given, never imported. The line, or None."""
+    last = frames[-1] if frames else None
+    if exc_type != "KeyError" or last is None or last.function != "<module>" or not _OWN_NAMESPACE.search(last.text):
+        return None
+    return f"`{last.text}`"
+
+
 def environment_reason(
     exc_type: str, message: str, frames: tuple[TraceFrame, ...], patterns: tuple[str, ...] = ()
 ) -> str | None:
@@ -139,6 +152,9 @@ def environment_reason(
     ``environment_errors`` pattern (a regular expression searched in ``"Type: message"``)."""
     if unset_variable(exc_type, frames):
         return f"environment variable {message} is not set"
+    given = _given_name(exc_type, frames)
+    if given is not None:
+        return f"it reads {message} from its own namespace ({given}): it is run by exec() with that name given"
     if any(exc_type.endswith(name) for name in ENVIRONMENT_ERRORS):
         return one_line(message)
     settings = _missing_settings(exc_type, message, frames)

@@ -638,9 +638,12 @@ def run_forked(
     never lets it outlive ``timeout`` for the import, and ``timeout`` per build after it."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes to it; the parent closes it)
     path = _scratch()
+    stack = path + ".stack" if action is not None and not builds else None  # where a build was when it hung
 
     def child() -> int:
         try:
+            if stack is not None:
+                _dump_later(stack, timeout)
             verdict = action() if action is not None else attempt(module, preload)
             _flush()
             _append(path, verdict)
@@ -660,7 +663,54 @@ def run_forked(
     status, timed_out = _wait(pid, timeout, path, then=_build_time(builds, timeout, isolate_builds))
     text = _read_output(output, limit)
     output.close()
-    return _verdict(_take_records(path), status, timed_out, timeout, text, builds)
+    verdict = _verdict(_take_records(path), status, timed_out, timeout, text, builds)
+    if stack is not None:
+        if timed_out and verdict.get("status") == "timeout":
+            verdict["frames"] = _hung_at(stack)
+        try:
+            os.unlink(stack)
+        except OSError:
+            pass
+    return verdict
+
+
+def _dump_later(path: str, timeout: float) -> None:
+    """Just before the parent ends this child for running out of time, write where every thread
+    is (the main thread's id first): what a hung constructor was waiting for."""
+    import faulthandler
+
+    out = open(path, "w")  # noqa: SIM115 (open until the child ends)
+    out.write("main %d\n" % threading.get_ident())
+    out.flush()
+    faulthandler.dump_traceback_later(max(timeout * 0.8, timeout - 0.5), file=out)
+
+
+_STACK_THREAD = re.compile(r"^(?:Current thread|Thread) (0x[0-9a-fA-F]+)")
+_STACK_FRAME = re.compile(r'^\s+File "(.*)", line (\d+) in (.+)$')
+
+
+def _hung_at(path: str) -> List[Any]:
+    """The main thread's frames, outermost first, from what :func:`_dump_later` wrote."""
+    import linecache
+
+    try:
+        with open(path) as dump:
+            lines = dump.read().splitlines()
+    except OSError:
+        return []
+    main = int(lines[0].split()[1]) if lines and lines[0].startswith("main ") else None
+    frames: List[Any] = []
+    current = None
+    for line in lines[1:]:
+        thread = _STACK_THREAD.match(line)
+        if thread is not None:
+            current = int(thread.group(1), 16)
+            continue
+        frame = _STACK_FRAME.match(line)
+        if frame is not None and current == main:
+            name, number = frame.group(1), int(frame.group(2))
+            frames.append([name, number, frame.group(3), linecache.getline(name, number).strip()[:200]])
+    return frames[::-1][-40:]
 
 
 def run_spawned(
