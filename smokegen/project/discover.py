@@ -354,8 +354,9 @@ class _Walker:
             ):
                 self.not_importable(
                     path,
-                    f"'{entry.name}' cannot be imported: '{stem}' is not a Python identifier "
-                    "(rename it with underscores, or exclude it if it is a script)",
+                    f"'{entry.name}' cannot be imported by an import statement: '{stem}' is not a Python "
+                    "identifier, only importlib.import_module can load it (rename it with underscores, or "
+                    "exclude it if it is a script)",
                 )
                 continue
             if stem in dirs and (dirs[stem] / "__init__.py").is_file():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile
+from smokegen.model import EntryPoint, ModuleInfo, ModuleKind, ProjectModel, ScanFailure, ScanResult, SourceFile, codes
 from smokegen.project.config import (
     APPLICATION_TEST_PATTERNS,
     DEFAULT_TEST_PATTERNS,
@@ -393,4 +393,8 @@ def load_installed(
         only=frozenset(dist.files) if dist.files else None,
         cache_folder=folder,
     )
+    # A file name no import statement can spell (rich's ``unicode10-0-0.py``) is its authors' choice,
+    # loaded by importlib.import_module: nothing for the distribution's user to rename.
+    findings = tuple(f for f in model.findings if f.code != codes.NOT_IMPORTABLE.code)
+    model = replace(model, findings=findings)
     return LoadedProject(dist.root, config, model, stats, cache_folder=folder)

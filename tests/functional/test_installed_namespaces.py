@@ -85,3 +85,26 @@ def test_installed_code_is_cached_per_user_and_reused(
         "2 of 2 modules not imported again: they passed before and no project file they load has changed since "
         "(--no-cache imports every module)"
     ]
+
+
+def test_a_file_name_no_import_statement_can_spell_is_no_finding_in_installed_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rich ships ``_unicode_data/unicode10-0-0.py`` and loads it with importlib.import_module: its
+    user has nothing to rename (a project's own such file is SG004)."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True)
+    site = next((tmp_path / "venv" / "lib").glob("python3*/site-packages"))
+    install_distribution(
+        site,
+        "tables",
+        {
+            "tables/__init__.py": "import importlib\n\nDATA = importlib.import_module('.unicode10-0-0', 'tables.data')\n",
+            "tables/data/__init__.py": "",
+            "tables/data/unicode10-0-0.py": "WIDTHS = [1, 2]\n",
+        },
+    )
+    python = str(tmp_path / "venv" / "bin" / "python")
+    code = main(["check", "--installed", "tables", "--python", python, "--no-mypy", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report["findings"]
+    assert report["findings"] == []
