@@ -10,6 +10,13 @@ from smokegen.graph.index import ProjectIndex, Verdict
 from smokegen.model import EntryPoint, Finding, Location, codes
 
 
+def point_consequence(point: EntryPoint) -> str:
+    """What a broken entry point breaks: the installed command, or whatever loads the group's plugins."""
+    if point.group in ("console_scripts", "gui_scripts"):
+        return "the installed command fails on every run"
+    return f"whatever loads the '{point.group}' entry points fails to load it"
+
+
 def check_entry_points(index: ProjectIndex, locations: Mapping[EntryPoint, Location]) -> Iterator[Finding]:
     """SG113: a declared entry point names a project module or attribute that does not exist."""
     for point in index.model.entry_points:
@@ -28,5 +35,5 @@ def check_entry_points(index: ProjectIndex, locations: Mapping[EntryPoint, Locat
         kind = {"console_scripts": "console script", "gui_scripts": "GUI script"}.get(point.group, point.group)
         yield codes.BROKEN_ENTRY_POINT_STATIC.at(
             locations[point],
-            f"{kind} '{point.name}' = '{point.value}': {problem}; the installed command fails on every run",
+            f"{kind} '{point.name}' = '{point.value}': {problem}; {point_consequence(point)}",
         )

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from smokegen.checks.entry_points import point_consequence
 from smokegen.checks.external import core_modules
 from smokegen.graph.index import ProjectIndex
 from smokegen.model import (
@@ -426,7 +427,7 @@ def entry_point_findings(
         else:
             why = f"loading it exited the interpreter ({verdict.exc_type}({verdict.detail}))"
         yield codes.BROKEN_ENTRY_POINT.at(
-            location, f"{_describe_point(point)} does not load: {why}; the installed command fails on every run"
+            location, f"{_describe_point(point)} does not load: {why}; {point_consequence(point)}"
         )
 
 
