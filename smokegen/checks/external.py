@@ -14,6 +14,7 @@ Guards, for imports of third-party and standard library modules:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -153,7 +154,23 @@ def check_dependencies(
     index: ProjectIndex, installed: Installed, deps: Dependencies, root: Path, application: bool = False
 ) -> Iterator[Finding]:
     """SG106, SG107, SG108, SG112, SG114. In an ``application`` every module is loaded by something
-    (a URLconf, a task queue, a WSGI server, a management command): none is an opt-in integration."""
+    (a URLconf, a task queue, a WSGI server, a management command): none is an opt-in integration.
+    One finding per file and distribution, at its first import there: the fix (declare it) is the
+    same for every line (pydantic's mypy plugin imports mypy on 64 lines)."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in _dependency_findings(index, installed, deps, root, application):
+        groups.setdefault((finding.location.path, finding.code, finding.message), []).append(finding)
+    for same in groups.values():
+        first, *rest = sorted(same, key=lambda f: (f.location.line, f.location.column))
+        if rest:
+            lines = ", ".join(str(f.location.line) for f in rest[:5]) + (", ..." if len(rest) > 5 else "")
+            first = dataclasses.replace(first, message=f"{first.message} (imported here too at line {lines})")
+        yield first
+
+
+def _dependency_findings(
+    index: ProjectIndex, installed: Installed, deps: Dependencies, root: Path, application: bool
+) -> Iterator[Finding]:
     env = installed.env
     own = canonicalize_name(index.model.name) if index.model.name else None
     core = {m.name for m in index.model.modules} if application else core_modules(index)
