@@ -33,6 +33,8 @@ from smokegen.checks.external import (
     host_provides,
     host_tops,
     installed_modules_read,
+    unresolved_installed_names,
+    unresolved_name_findings,
 )
 from smokegen.checks.import_verdicts import (
     entry_point_findings,
@@ -352,7 +354,11 @@ def run_checks(
         # a change to some modules; their findings are in those modules' files).
         points = entry_point_lookups(model) if not partial and first else {}
         checking = type_checking_lookups(model, unknown) if not partial else []
-        looked_up = _looked_up(root, model, runtime, list(points.values()) + checking, verdict_cache)
+        # names the static check left to the run, in modules whose run failed before their line
+        unreached = {v.module for v in verdicts if v.status is not ImportStatus.OK}
+        deferred = unresolved_installed_names(index, installed, unreached) if unreached else []
+        names = [Lookup(key, key, submodules=True) for key in sorted({f"{i.module}:{i.name}" for i in deferred})]
+        looked_up = _looked_up(root, model, runtime, list(points.values()) + checking + names, verdict_cache)
         verdicts_by_point = {point: looked_up[lookup.key] for point, lookup in points.items()}
         hosts = {point: host_provides(host, env) for point in points if (host := host_of(point.group)) is not None}
         findings.extend(entry_point_findings(verdicts_by_point, point_locations, findings, optional, hosts))
@@ -361,6 +367,12 @@ def run_checks(
             runs = run_scripts(root, model, runtime, config.run_scripts, loading)
             findings.extend(script_findings(runs, point_locations, config.run_scripts, runtime.timeout))
         findings.extend(type_checking_findings(looked_up, model, findings))
+
+        def absent(key: str) -> bool:
+            found = looked_up.get(key)
+            return found is not None and found.exc_type == LOOKUP_NAME_ABSENT
+
+        findings.extend(unresolved_name_findings(deferred, absent, env, findings))
     if scope is not None and partial:
         paths = {m.path for m in model.modules if m.name in scope} | {f.path for f in model.failures if f.name in scope}
         findings = [f for f in findings if f.location.path in paths]

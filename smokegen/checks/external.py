@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -440,6 +440,52 @@ def check_installed_names(index: ProjectIndex, installed: Installed) -> Iterator
             imp.location,
             f"cannot import name '{imp.name}' from '{imp.module}' (the installed {_describe(env, top)}){hint}: "
             "a release removed or renamed it; use the new name, or pin the dependency",
+        )
+
+
+LOOKUPS_AT_MOST = 40  # names looked up for modules that fail before their line: one fresh child each
+
+
+def unresolved_installed_names(index: ProjectIndex, installed: Installed, modules: set[str]) -> list[ImportInfo]:
+    """The ``from pkg import name`` of installed packages, in the project modules ``modules`` (their
+    import failed before it could run every line), that the static check left to the run (the
+    package's module-level ``__getattr__``, a star import from elsewhere): the run never reached
+    them, so each is looked up on its own. Unguarded ones only, the first few."""
+    env = installed.env
+    found: list[ImportInfo] = []
+    seen: set[tuple[str, str]] = set()
+    for info, imp, top in _external_imports(index, env):
+        if info.name not in modules or imp.name is None or imp.name == "*" or (imp.module, imp.name) in seen:
+            continue
+        if imp.guards or top in env.hooked or installed.locate(imp.module) is None:
+            continue
+        if _provides(installed, imp.module, imp.name) is Verdict.UNKNOWN:
+            seen.add((imp.module, imp.name))
+            found.append(imp)
+            if len(found) == LOOKUPS_AT_MOST:
+                break
+    return found
+
+
+def unresolved_name_findings(
+    imports: Iterable[ImportInfo], absent: Callable[[str], bool], env: Environment, static: Iterable[Finding] = ()
+) -> Iterator[Finding]:
+    """SG110 for each of :func:`unresolved_installed_names` that the package, really imported, does not
+    have (``absent("pkg:name")``): itsdangerous 2.1 dropped ``json``, which Flask 1.1's
+    ``flask.json`` imports, a line its run never reached when ``import flask`` failed first."""
+    taken = {(f.location.path, f.location.line) for f in static}
+    for imp in imports:
+        if (
+            imp.name is None
+            or (imp.location.path, imp.location.line) in taken
+            or not absent(f"{imp.module}:{imp.name}")
+        ):
+            continue
+        top = imp.module.partition(".")[0]
+        yield codes.MISSING_EXTERNAL_NAME.at(
+            imp.location,
+            f"cannot import name '{imp.name}' from '{imp.module}' (the installed {_describe(env, top)}, imported "
+            "in a fresh interpreter): a release removed or renamed it; use the new name, or pin the dependency",
         )
 
 
