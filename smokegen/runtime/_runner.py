@@ -9,7 +9,7 @@ set-up. Output: one JSON ``Record`` per line and module,
 appended to the file the request names (``records``): ``{"module", "status", ...}`` where status
 is ok | error | exit | signal | timeout | parent-failed | lost, plus ``"after_siblings": "ok"`` for
 a failed module that imports fine once its passing siblings were imported first. With
-``"loaded_from": [roots]`` in the request, a passing import lists the files it loaded from them
+``"loaded_from": [roots]`` in the request, an import lists the files it loaded from them
 (``"loaded"``), for smokegen's verdict cache.
 
 Isolation. A fresh ``import a.b.c`` runs ``a`` and ``a.b`` first. This clean process forks one
@@ -132,7 +132,7 @@ if TYPE_CHECKING:
         seconds: float  # timeout: the limit
         parent: str  # parent-failed: the package whose import failed
         output: str  # what the child printed, truncated to output_limit
-        loaded: List[str]  # ok, with loaded_from: the project files the import loaded
+        loaded: List[str]  # ok or error, with loaded_from: the project files the import loaded (before failing)
         after_siblings: str  # a retry: the status of the import after its passing siblings
         builds: List[Dict[str, Any]]  # ok: one record per BuildSpec, with "build" (its name), "status", "skip"...
         warnings: List[List[Any]]  # ok: the deprecation warnings raised, [category, message, file, line]
@@ -239,7 +239,10 @@ def attempt(module: str, preload: Sequence[str] = ()) -> Result:
         frames = _error_result(exc)["frames"]
         return {"status": "exit", "code": repr(exc.code), "via": "sys.exit", "frames": frames}
     except BaseException as exc:
-        return _error_result(exc)
+        failed = _error_result(exc)
+        if STATE.loaded_from:  # what it loaded before it failed: a kept failure is stale when one changes
+            failed["loaded"] = loaded_files(STATE.loaded_from)
+        return failed
     result: Result = {"status": "ok"}
     if STATE.loaded_from:
         result["loaded"] = loaded_files(STATE.loaded_from)

@@ -106,6 +106,10 @@ class VerdictCache:
         self.fingerprints = fingerprints
         self.context = context
         self.paths = {m.name: m.path for m in model.modules}
+        # A kept failure also holds only while the project has the same files: one that was missing
+        # (``from app.api import helpers``, helpers.py not written yet) may be there now.
+        layout = sorted([*self.paths.values(), *(f.path for f in model.failures)])
+        self.layout = hashlib.blake2b(json.dumps(layout).encode(), digest_size=16).hexdigest()
         # Longest source root first: a file under "src" is "src/...", not "./src/...".
         bases = (
             (os.path.join(base, ""), "" if rel == "." else f"{rel}/")
@@ -139,6 +143,8 @@ class VerdictCache:
         files: dict[str, Any] = entry["files"]
         if any(self.fingerprints.get(path) != digest for path, digest in files.items()):
             return None
+        if "layout" in entry and entry["layout"] != self.layout:
+            return None  # a failure, and a file was added or removed since
         wanted = entry.get("environ", {})
         if not isinstance(wanted, dict) or any(self.environ.get(name) != value for name, value in wanted.items()):
             return None  # a variable it wanted is set now, or changed
@@ -181,6 +187,8 @@ class VerdictCache:
         }
         if wanted:
             entry["environ"] = {name: self.environ.get(name) for name in wanted}
+        if failed:
+            entry["layout"] = self.layout
         self.cache.put(self._key(verdict.module, plans), entry, _SECTION)
 
     def _failed_key(self, module: str) -> str:
