@@ -25,7 +25,7 @@ from packaging.utils import canonicalize_name
 from smokegen.graph.hosts import hosted_modules
 from smokegen.graph.imports import import_closure, import_time_graph
 from smokegen.graph.index import HANDLED, MODULE_DUNDERS, ProjectIndex, Verdict, prefixes
-from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, codes
+from smokegen.model import Finding, GuardKind, ImportInfo, Location, ModuleInfo, ModuleKind, codes
 from smokegen.project.deps import Dependencies, declaration_line, marker_applies
 from smokegen.project.environment import Environment
 from smokegen.scan.installed import Installed, Kind
@@ -180,6 +180,7 @@ def _dependency_findings(
     reverse: dict[str, set[str]] | None = None
     seen: set[tuple[str, int, str]] = set()  # one finding per distribution and line: `from x import a, b`
     hosts = host_tops(index, env)
+    nested_packages = {m.name.rpartition(".")[2] for m in index.model.modules if m.kind is ModuleKind.PACKAGE}
     for info, imp, top in _external_imports(index, env):
         if top in env.stdlib or (imp.location.path, imp.location.line, top) in seen:
             continue
@@ -200,6 +201,8 @@ def _dependency_findings(
             continue  # the project itself, installed (editable or not): never its own dependency
         if not dists:
             elsewhere = any(g.kind in (GuardKind.VERSION, GuardKind.PLATFORM) for g in imp.guards)
+            if not info.kind.imported and top in nested_packages:
+                continue  # a script run with another folder on sys.path (Alembic's prepend_sys_path): its own code
             if (
                 opt_in
                 or elsewhere

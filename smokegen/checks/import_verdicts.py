@@ -131,6 +131,21 @@ def unset_variable(exc_type: str, frames: tuple[TraceFrame, ...]) -> bool:
     )
 
 
+_QUOTED_PATH = re.compile(r"'([^']+)'")
+
+
+def _missing_dotenv(exc_type: str, message: str) -> str | None:
+    """A ``.env`` file that is not there (Starlette's ``Config(".env")``, an ``open(".env")``): the
+    deploy's configuration, never shipped with the code. Its path, quoted, or None."""
+    if exc_type.rpartition(".")[2] not in ("FileNotFoundError", "OSError", "IOError"):
+        return None
+    for path in _QUOTED_PATH.findall(message):
+        name = path.replace("\\", "/").rpartition("/")[2]
+        if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
+            return f"'{name}'"
+    return None
+
+
 _OWN_NAMESPACE = re.compile(r"\b(?:locals|globals|vars)\(\)\s*\[")
 
 
@@ -153,6 +168,9 @@ def environment_reason(
     ``environment_errors`` pattern (a regular expression searched in ``"Type: message"``)."""
     if unset_variable(exc_type, frames):
         return f"environment variable {message} is not set"
+    dotenv = _missing_dotenv(exc_type, message)
+    if dotenv is not None:
+        return f"the configuration file {dotenv} is not there ({one_line(message)})"
     given = _given_name(exc_type, frames)
     if given is not None:
         return f"it reads {message} from its own namespace ({given}): it is run by exec() with that name given"

@@ -215,7 +215,7 @@ class Config:
         "Folder (relative to the project root) that holds the importable code (repeatable).",
         flag="--source-root",
         kind=LIST,
-        shown="src if it holds code, else the root",
+        shown="src if it holds code (and is no package its code imports as one), else the root",
         commands=_SCANNING,
         validate=_strings,
         metavar="DIR",

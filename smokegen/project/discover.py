@@ -349,6 +349,8 @@ class _Walker:
             if flat_top and stem in self.not_modules and stem not in self.config.packages:
                 continue
             script = bool(self.scripts) and self.rel(path).startswith(self.scripts)
+            if not is_module_name(stem) and top:
+                continue  # beside the packages, run or read by path: gunicorn.conf.py, a setup-dev.py script
             if not is_module_name(stem) and not (
                 (script or _loaded_by_name(prefix)) and re.fullmatch(r"\w+", stem, re.ASCII)
             ):
@@ -408,9 +410,39 @@ class _Walker:
 
 def _default_source_roots(root: Path, config: Config) -> tuple[str, ...]:
     src = root / "src"
-    if src.is_dir() and _Walker(root, config).has_python(src):
+    if src.is_dir() and _Walker(root, config).has_python(src) and not _src_is_a_package(src):
         return ("src",)
     return (".",)
+
+
+_RELATIVE = re.compile(rb"^[ \t]*from[ \t]+(\.+)", re.MULTILINE)
+_ABSOLUTE_SRC = re.compile(rb"^[ \t]*(?:from|import)[ \t]+src(?:\.|[ \t]|$)", re.MULTILINE)
+
+
+def _src_is_a_package(src: Path, limit: int = 3000) -> bool:
+    """``src/`` with an ``__init__.py`` whose code imports it as a package: ``from src.app import x``,
+    or a relative import that climbs up to it (``src/scripts/seed.py``: ``from ..app.core import
+    config``). Then the project root is the source root, not ``src`` (which a src layout, with no
+    ``__init__.py`` there, would be)."""
+    if not (src / "__init__.py").is_file():
+        return False
+    seen = 0
+    for folder, dirs, files in os.walk(src):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+        depth = len(Path(folder).relative_to(src).parts)  # the packages between src and the file
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            seen += 1
+            if seen > limit:
+                return False
+            try:
+                text = (Path(folder) / name).read_bytes()
+            except OSError:
+                continue
+            if _ABSOLUTE_SRC.search(text) or any(len(m.group(1)) > depth for m in _RELATIVE.finditer(text)):
+                return True
+    return False
 
 
 def discover(root: Path, config: Config, application: bool = False) -> Discovery:

@@ -51,3 +51,15 @@ def test_a_database_not_there_or_not_migrated_is_the_machines() -> None:
         reason = environment_reason(exc_type, message, ())
         assert reason is not None and reason.startswith("the database is not there or not migrated"), exc_type
     assert environment_reason("django.db.utils.ProgrammingError", 'syntax error at or near "SELEC"', ()) is None
+
+
+def test_a_dotenv_file_that_is_not_there_is_the_deploys_configuration() -> None:
+    """Starlette's ``Config(".env")`` raises when the file is missing; a deploy mounts it."""
+    starlette = "Config file '/srv/app/src/app/core/../../.env' not found."
+    assert environment_reason("FileNotFoundError", starlette, ()) == (
+        f"the configuration file '.env' is not there ({starlette})"
+    )
+    opened = "[Errno 2] No such file or directory: 'settings/prod.env'"
+    assert environment_reason("FileNotFoundError", opened, ()) is not None
+    # a data file the package should ship is the code's
+    assert environment_reason("FileNotFoundError", "[Errno 2] No such file or directory: 'data/rates.json'", ()) is None

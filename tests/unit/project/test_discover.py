@@ -369,3 +369,42 @@ def test_flask_migrate_revisions_are_scripts(tmp_path: Path) -> None:
         "migrations.env": ModuleKind.SCRIPT,
         "migrations.versions.2b017edaa91f_users": ModuleKind.SCRIPT,
     }
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # a src layout: src/ holds the packages
+        ({"src/app/__init__.py": "", "src/app/core.py": "from .util import x\n"}, "app.core"),
+        # src/ is a package, but its code imports its subpackages as top-level ones
+        ({"src/__init__.py": "", "src/app/__init__.py": "", "src/app/core.py": "from app.util import x\n"}, "app.core"),
+        # src/ is a package its code climbs to (FastAPI-boilerplate's scripts: from ..app.core import config)
+        (
+            {
+                "src/__init__.py": "",
+                "src/app/__init__.py": "",
+                "src/scripts/seed.py": "from ..app.core import config\n",
+            },
+            "src.scripts.seed",
+        ),
+        # src/ is a package its code imports by name
+        (
+            {"src/__init__.py": "", "src/app/__init__.py": "", "src/app/core.py": "from src.app import x\n"},
+            "src.app.core",
+        ),
+    ],
+    ids=["src-layout", "src-package-imported-from-inside", "src-package-climbed-to", "src-package-by-name"],
+)
+def test_src_is_the_source_root_unless_the_code_imports_it_as_a_package(
+    tmp_path: Path, files: dict[str, str], expected: str
+) -> None:
+    make(tmp_path, {"pyproject.toml": "", **files})
+    assert expected in names(tmp_path)
+
+
+def test_a_file_beside_the_top_level_packages_with_a_dotted_name_is_no_finding(tmp_path: Path) -> None:
+    """gunicorn.conf.py is read by gunicorn by that name: renaming it, as SG004 would say, loses it.
+    The same name inside a package can only be loaded with importlib: SG004."""
+    make(tmp_path, {"pyproject.toml": "", "gunicorn.conf.py": "", "app/__init__.py": "", "app/my-tool.py": ""})
+    found = discover(tmp_path, Config())
+    assert [(f.code, f.location.path) for f in found.findings] == [("SG004", "app/my-tool.py")]
