@@ -304,6 +304,7 @@ def _runtime_findings(
     elsewhere = platform_specific(model)
     # Import failures by the line that raised: one finding per root cause, naming what it takes down.
     failing: dict[Location, list[tuple[str, str, bool]]] = {}
+    needing: dict[tuple[Location, str], list[tuple[str, str, bool]]] = {}  # SG206, grouped as failures are
     for verdict in verdicts:
         info = by_name.get(verdict.module)
         if info is None or verdict.status in (ImportStatus.OK, ImportStatus.PARENT_FAILED):
@@ -369,10 +370,7 @@ def _runtime_findings(
                 continue
             environment = environment_reason(verdict.exc_type, verdict.message, verdict.frames, environment_errors)
             if environment is not None:
-                yield (
-                    codes.IMPORT_NEEDS_ENVIRONMENT.at(location, f"`import {name}` needs configuration: {environment}"),
-                    name,
-                )
+                needing.setdefault((location, environment), []).append((name, "", info.path == location.path))
                 continue
             top = missing_module(verdict)
             if top is not None and top in hosted.get(name, ()):
@@ -395,18 +393,32 @@ def _runtime_findings(
             failing.setdefault(location, []).append((name, error, info.path == location.path))
     for location, group in sorted(failing.items()):
         # the module whose own line raised speaks for the group; the others import it
-        group.sort(key=lambda item: (not item[2], item[0]))
-        name, error, _ = group[0]
-        others = [other for other, _, _ in group[1:]]
-        shown = ", ".join(f"'{other}'" for other in others[:3]) + (
-            f" and {len(others) - 3} more" if len(others) > 3 else ""
-        )
-        consequence = (
-            f"; {len(others)} other module{'s' if len(others) > 1 else ''} fail{'' if len(others) > 1 else 's'} with it ({shown})"
-            if others
-            else ""
-        )
-        yield codes.IMPORT_FAILS.at(location, f"`import {name}` fails: {error}{consequence}"), name
+        name, error, others = _speaker(group)
+        yield codes.IMPORT_FAILS.at(location, f"`import {name}` fails: {error}{_others(others, 'fail')}"), name
+    for (location, environment), group in sorted(needing.items()):
+        name, _, others = _speaker(group)
+        message = f"`import {name}` needs configuration: {environment}{_others(others, 'need it too', 'needs it too')}"
+        yield codes.IMPORT_NEEDS_ENVIRONMENT.at(location, message), name
+
+
+def _speaker(group: list[tuple[str, str, bool]]) -> tuple[str, str, list[str]]:
+    """The module whose own line raised (else the first by name), its error, and the others."""
+    group.sort(key=lambda item: (not item[2], item[0]))
+    return group[0][0], group[0][1], [other for other, _, _ in group[1:]]
+
+
+def _others(others: list[str], many: str, one: str = "") -> str:
+    """``; 2 other modules fail with it ('a', 'b')``: the modules a finding speaks for too."""
+    if not others:
+        return ""
+    shown = ", ".join(f"'{other}'" for other in others[:3]) + (
+        f" and {len(others) - 3} more" if len(others) > 3 else ""
+    )
+    if many == "fail":
+        verb = "fail with it" if len(others) > 1 else "fails with it"
+    else:
+        verb = many if len(others) > 1 else one
+    return f"; {len(others)} other module{'s' if len(others) > 1 else ''} {verb} ({shown})"
 
 
 def _describe_point(point: EntryPoint) -> str:
