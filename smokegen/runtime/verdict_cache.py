@@ -69,10 +69,31 @@ def context_digest(root: Path, model: ProjectModel, env: Environment, options: R
         [(folder, _mtime(folder)) for folder in env.sys_path if os.path.realpath(folder) not in own],
         options.timeout,
         [list(pair) for pair in options.env],
+        _dotenv_files(root, model),
         list(options.setup or ()),
         project_sys_path(root, model),
     ]
     return hashlib.blake2b(json.dumps(parts).encode(), digest_size=20).hexdigest()
+
+
+def _dotenv_files(root: Path, model: ProjectModel) -> list[list[Any]]:
+    """The ``.env`` files beside the code (the project root, its source roots, its top-level
+    packages), with their sizes and times: settings read them at import, so adding, removing or
+    editing one makes every verdict stale."""
+    found: list[list[Any]] = []
+    packages = [
+        root / Path(m.path).parent for m in model.modules if "." not in m.name and m.path.endswith("__init__.py")
+    ]
+    for folder in dict.fromkeys([root, *(root / source for source in model.source_roots), *packages]):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".env") and entry.is_file():
+                stat = entry.stat()
+                found.append([os.path.relpath(entry.path, root), stat.st_size, stat.st_mtime_ns])
+    return found
 
 
 def clean(verdict: ImportVerdict) -> bool:

@@ -258,3 +258,23 @@ def test_a_kept_failure_is_stale_once_a_file_is_added(tmp_path: Path, capsys: py
     (project / "app" / "api" / "helpers.py").write_text("X = 1\n")
     assert main(arguments) == 0, capsys.readouterr().out
     assert main(arguments) == 0, capsys.readouterr().out  # and stays so
+
+
+def test_a_dotenv_file_removed_makes_the_kept_verdicts_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Settings read ``.env`` at import: a verdict kept while it was there does not hold once it is gone."""
+    files = {
+        "app/__init__.py": "",
+        "app/conf.py": "from pathlib import Path\n\nTEXT = (Path(__file__).parent.parent / '.env').read_text()\n",
+    }
+    (tmp_path / "proj").mkdir()
+    project = write_project(tmp_path / "proj", files)
+    (project / ".env").write_text("SECRET=x\n")
+    arguments = ["check", "--no-mypy", "--python", sys.executable, "--format", "json", str(project)]
+    assert main(arguments) == 0
+    capsys.readouterr()
+    (project / ".env").unlink()
+    assert main(arguments) == 0
+    out = capsys.readouterr().out
+    assert "the configuration file '.env' is not there" in out
