@@ -80,16 +80,16 @@ def _start_early(config: pytest.Config) -> None:
     known = config.known_args_namespace
     if any(getattr(known, flag, False) for flag in ("help", "version", "collectonly", "looponfail", "pyargs")):
         return
-    projects = _suites_ahead(config)
-    if getattr(known, "smokegen", False):
-        from smokegen import testing
-
-        chosen = getattr(known, "smokegen_project", None)
-        projects.insert(0, testing.Project(Path(chosen).resolve() if chosen else config.rootpath))
-    if not projects:
+    suites = _suites_ahead(config)
+    if not suites and not getattr(known, "smokegen", False):
         return  # this run needs no check: nothing of smokegen's is loaded
     from smokegen import testing
     from smokegen.graph.shards import parse_shard
+
+    projects = list(suites)
+    if getattr(known, "smokegen", False):
+        chosen = getattr(known, "smokegen_project", None)
+        projects.insert(0, testing.Project(Path(chosen).resolve() if chosen else config.rootpath))
 
     spec = getattr(known, "smokegen_shard", None)
     if spec is not None:

@@ -185,15 +185,17 @@ def _run_check(found: Project) -> dict[str, Any]:
     return _finish_check(_start_check(found))
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
-    """Ask check to stop (it ends the project's processes it started), then make sure it has."""
+def _stop(process: subprocess.Popen[str], drain: bool = True) -> None:
+    """Ask check to stop (it ends the project's processes it started), then make sure it has.
+    ``drain``: read what it prints meanwhile (not when a thread of a check started ahead does)."""
     if process.poll() is None:
         process.terminate()
+    wait = process.communicate if drain else process.wait
     try:
-        process.communicate(timeout=15)
+        wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
-        process.communicate()
+        wait()
 
 
 def _shared_folder(run_id: str) -> Path:
@@ -337,13 +339,8 @@ def cancel_ahead(keep: set[Project] | None = None) -> None:
         if keep is not None and ahead.found in keep:
             continue
         ahead.cancelled.set()
-        process = ahead.process
-        if process is not None and process.poll() is None:
-            process.terminate()  # check stops the project's processes it started
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        if ahead.process is not None:
+            _stop(ahead.process, drain=False)  # its thread reads what it prints
         # a thread still waiting for another process's check (pytest-xdist) is left to end by
         # itself: it starts nothing once it has the lock
         del _AHEAD[key]
@@ -358,7 +355,7 @@ def _result(found: Project) -> dict[str, Any]:
                 ahead.thread.join()
             except BaseException:  # Ctrl-C while waiting: stop it as a check run here would be
                 _AHEAD[_ahead_key(found)] = ahead
-                cancel_ahead(keep=set())
+                cancel_ahead()
                 raise
         if ahead.result is not None:
             return ahead.result

@@ -17,9 +17,7 @@ from tests.helpers import install_distribution
 @pytest.fixture(scope="module")
 def python(tmp_path_factory: pytest.TempPathFactory) -> str:
     """An interpreter with two distributions installed into the namespace package ``acme``."""
-    root = tmp_path_factory.mktemp("shared")
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / "venv")], check=True)
-    site = next((root / "venv" / "lib").glob("python3*/site-packages"))
+    python, site = virtualenv(tmp_path_factory.mktemp("shared"))
     install_distribution(
         site,
         "acme-rockets",
@@ -33,7 +31,13 @@ def python(tmp_path_factory: pytest.TempPathFactory) -> str:
         "acme-anvils",
         {"acme/anvils/__init__.py": "from acme.anvils.iron import Gone\n", "acme/anvils/iron.py": "X = 1\n"},
     )
-    return str(root / "venv" / "bin" / "python")
+    return python
+
+
+def virtualenv(folder: Path) -> tuple[str, Path]:
+    """A new virtualenv in ``folder`` (no pip): its interpreter and its site-packages."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder / "venv")], check=True)
+    return str(folder / "venv" / "bin" / "python"), next((folder / "venv" / "lib").glob("python3*/site-packages"))
 
 
 @pytest.mark.parametrize("named", ["acme-rockets", "acme.rockets"])
@@ -92,8 +96,7 @@ def test_a_file_name_no_import_statement_can_spell_is_no_finding_in_installed_co
 ) -> None:
     """rich ships ``_unicode_data/unicode10-0-0.py`` and loads it with importlib.import_module: its
     user has nothing to rename (a project's own such file is SG004)."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True)
-    site = next((tmp_path / "venv" / "lib").glob("python3*/site-packages"))
+    python, site = virtualenv(tmp_path)
     install_distribution(
         site,
         "tables",
@@ -103,7 +106,6 @@ def test_a_file_name_no_import_statement_can_spell_is_no_finding_in_installed_co
             "tables/data/unicode10-0-0.py": "WIDTHS = [1, 2]\n",
         },
     )
-    python = str(tmp_path / "venv" / "bin" / "python")
     code = main(["check", "--installed", "tables", "--python", python, "--no-mypy", "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report["findings"]

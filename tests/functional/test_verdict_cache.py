@@ -218,44 +218,41 @@ def test_an_entry_point_that_loaded_is_not_loaded_again_until_its_code_changes(
     assert imported.count("tool.cli") == 2  # its import, and the lookup of its entry point, again
 
 
-def test_a_kept_failure_is_stale_once_a_module_it_loaded_changes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+URLCONF = {  # a URLconf reaches its views only through a string, as include("app.api.urls") does
+    "app/__init__.py": "",
+    "app/urls.py": "import importlib\n\nAPI = importlib.import_module('app.api.' + 'views')\n",
+    "app/api/__init__.py": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "missing", "fix"),
+    [
+        # the view imports a name its mixins module lost: the failure is kept with the files loaded
+        # before it failed, so restoring the name clears it
+        (
+            {
+                "app/api/mixins.py": "class ApiAuthMixinV2:\n    pass\n",
+                "app/api/views.py": "from app.api.mixins import ApiAuthMixin\n",
+            },
+            "ApiAuthMixin",
+            ("app/api/mixins.py", "class ApiAuthMixin:\n    pass\n"),
+        ),
+        # a module not written yet: writing it clears the failure, though no file it loaded changed
+        ({"app/api/views.py": "from app.api import helpers\n"}, "helpers", ("app/api/helpers.py", "X = 1\n")),
+    ],
+    ids=["a-module-it-loaded-changes", "a-file-is-added"],
+)
+def test_a_kept_failure_is_stale_once_its_cause_is_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], missing: str, fix: tuple[str, str]
 ) -> None:
-    """A URLconf reaches a view only through a string (``include("app.api.urls")``), and the view
-    imports a name its mixins module lost: the failure is kept with the files loaded before it
-    failed, so restoring the name clears it on the next run (it stayed, stale, before)."""
-    files = {
-        "app/__init__.py": "",
-        "app/urls.py": "import importlib\n\nAPI = importlib.import_module('app.api.' + 'views')\n",
-        "app/api/__init__.py": "",
-        "app/api/mixins.py": "class ApiAuthMixinV2:\n    pass\n",
-        "app/api/views.py": "from app.api.mixins import ApiAuthMixin\n",
-    }
+    """The failure stayed, stale, on every later run before."""
     (tmp_path / "proj").mkdir()
-    project = write_project(tmp_path / "proj", files)
+    project = write_project(tmp_path / "proj", {**URLCONF, **files})
     arguments = ["check", "--no-mypy", "--python", sys.executable, "--format", "json", str(project)]
     assert main(arguments) == 1
-    first = capsys.readouterr().out
-    assert "cannot import name 'ApiAuthMixin'" in first
-    (project / "app" / "api" / "mixins.py").write_text("class ApiAuthMixin:\n    pass\n")
-    assert main(arguments) == 0, capsys.readouterr().out
-
-
-def test_a_kept_failure_is_stale_once_a_file_is_added(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A failure for a module that is not written yet (``from app.api import helpers``): writing it
-    clears the failure on the next run, though no file the failure loaded changed."""
-    files = {
-        "app/__init__.py": "",
-        "app/urls.py": "import importlib\n\nAPI = importlib.import_module('app.api.' + 'views')\n",
-        "app/api/__init__.py": "",
-        "app/api/views.py": "from app.api import helpers\n",
-    }
-    (tmp_path / "proj").mkdir()
-    project = write_project(tmp_path / "proj", files)
-    arguments = ["check", "--no-mypy", "--python", sys.executable, "--format", "json", str(project)]
-    assert main(arguments) == 1
-    assert "cannot import name 'helpers'" in capsys.readouterr().out
-    (project / "app" / "api" / "helpers.py").write_text("X = 1\n")
+    assert f"cannot import name '{missing}'" in capsys.readouterr().out
+    (project / fix[0]).write_text(fix[1])
     assert main(arguments) == 0, capsys.readouterr().out
     assert main(arguments) == 0, capsys.readouterr().out  # and stays so
 
